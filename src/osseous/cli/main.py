@@ -1,0 +1,148 @@
+"""The ``osseous`` command line: a thin adapter over the library.
+
+Exit status: 0 on success, 2 on invalid input (the problems on stderr, one per line).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import orjson
+import typer
+
+from osseous.cli import render
+from osseous.scores import formulas as calculators
+from osseous.core.case import Case
+from osseous.core.errors import InvalidInput, Problem
+from osseous.core.validation import ParsedCase, parse_case
+from osseous.knowledge.citations import CITATIONS
+from osseous.plan.assessment import scores_document
+from osseous.scores.catalog import SCORES
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Osseous: scores, alerts and a plan for patients with bone metastases.")
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _fail(problems: list[Problem]) -> NoReturn:
+    for p in problems:
+        typer.echo(f"error: {p}", err=True)
+    raise typer.Exit(2)
+
+
+def _read_json(source: str) -> Any:
+    try:
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as exc:
+        _fail([Problem("", f"cannot read {source}: {exc.strerror}")])
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        _fail([Problem("", f"{source} is not valid JSON: {exc}")])
+
+
+def _load_case(source: str) -> ParsedCase:
+    data = _read_json(source)
+    try:
+        parsed = parse_case(data)
+    except InvalidInput as exc:
+        _fail(exc.problems)
+    if parsed.case.assessed_on is None:  # the CLI, not the library, reads the clock
+        case: Case = parsed.case.model_copy(update={"assessed_on": date.today()})
+        return ParsedCase(case, parsed.ignored_fields)
+    return parsed
+
+
+def _emit(data: object, fmt: Format, text: str) -> None:
+    if fmt is Format.json:
+        sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        typer.echo(text)
+
+
+@app.command()
+def assess(
+    case_file: Annotated[str, typer.Argument(metavar="CASE.json", help="Case file, or - for stdin.")],
+    fmt: FormatOption = Format.text,
+) -> None:
+    """Assess one case: every applicable score (and, with the plan, alerts and options)."""
+    parsed = _load_case(case_file)
+    doc = scores_document(parsed.case, parsed.ignored_fields)
+    _emit(doc, fmt, render.assessment_text(doc))
+
+
+@app.command()
+def score(
+    name: Annotated[str, typer.Argument(help="Score or formula id (see `osseous scores`).")],
+    input_file: Annotated[str, typer.Option("--input", "-i", help="JSON file, or - for stdin.")],
+    lesion: Annotated[str | None, typer.Option(help="Only this lesion (lesion scores).")] = None,
+    fmt: FormatOption = Format.text,
+) -> None:
+    """Compute one score from a case (or a formula from its parameters)."""
+    if name in calculators.FORMULAS:
+        data = _read_json(input_file)
+        try:
+            result = calculators.FORMULAS[name].run(data)
+        except InvalidInput as exc:
+            _fail(exc.problems)
+        _emit(result, fmt, render.mapping_text(name, result))
+        return
+    info = next((s for s in SCORES if s.id == name), None)
+    if info is None:
+        allowed = ", ".join([s.id for s in SCORES] + list(calculators.FORMULAS))
+        _fail([Problem("NAME", f"unknown score; allowed: {allowed}", name)])
+    parsed = _load_case(input_file) if input_file else None
+    assert parsed is not None
+    results = [r for r in info.compute(parsed.case) if lesion is None or r.lesion == lesion]
+    if not results:
+        why = (f"no lesion {lesion!r} this score applies to" if lesion else
+               f"{name} does not apply to this case ({info.per} score)")
+        _fail([Problem("", why)])
+    docs = [r.to_dict() for r in results]
+    _emit(docs[0] if len(docs) == 1 else docs, fmt,
+          "\n\n".join(render.score_text(d) for d in docs))
+
+
+@app.command("scores")
+def list_scores(fmt: FormatOption = Format.text) -> None:
+    """List every score and formula with its inputs and references."""
+    rows = [{"id": s.id, "name": s.name, "per": s.per, "inputs": list(s.inputs),
+             "references": list(s.references)} for s in SCORES]
+    rows += [{"id": k, "name": f.name, "per": "formula", "inputs": list(f.inputs),
+              "references": list(f.references)} for k, f in calculators.FORMULAS.items()]
+    _emit(rows, fmt, render.table_text(rows))
+
+
+@app.command()
+def references(fmt: FormatOption = Format.text) -> None:
+    """Print the citation registry: id, full citation, DOI/PMID."""
+    rows = [c.to_dict() for c in CITATIONS.values()]
+    _emit(rows, fmt, render.references_text(rows))
+
+
+@app.command()
+def schema(
+    document: Annotated[str, typer.Argument(help="'case' (the input format).")] = "case",
+) -> None:
+    """Print the JSON Schema of the case document."""
+    if document != "case":
+        _fail([Problem("DOCUMENT", "allowed: case", document)])
+    out = Case.model_json_schema()
+    out["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    out["title"] = "osseous.case/1"
+    sys.stdout.buffer.write(orjson.dumps(out, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def main() -> None:
+    app()

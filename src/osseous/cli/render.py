@@ -1,0 +1,94 @@
+"""Plain-text rendering of CLI output (JSON output needs no rendering)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+
+def _fmt_total(d: Mapping[str, Any]) -> str:
+    if d.get("score") == "escc":
+        return f"grade {d.get('grade')}" if d.get("grade") else "not graded"
+    if d["status"] == "complete":
+        unit = f" {d['unit']}" if d.get("unit") else ""
+        return f"{d['total'] if d['total'] is not None else ''}{unit}".strip()
+    rng = d.get("range")
+    return f"incomplete (possible {rng[0]}-{rng[1]})" if rng else "incomplete"
+
+
+def score_text(d: Mapping[str, Any]) -> str:
+    head = d["score"] + (f" [{d['lesion']}]" if d.get("lesion") else "")
+    band = f" -> {d['band']}" if d.get("band") else ""
+    lines = [f"{head}: {_fmt_total(d)}{band}"]
+    comps = d.get("components") or {}
+    if comps:
+        lines.append("  " + ", ".join(f"{k} {'?' if v is None else v}" for k, v in comps.items()))
+    if d.get("missing"):
+        lines.append("  missing: " + ", ".join(d["missing"]))
+    lines.extend(f"  note: {n}" for n in d.get("notes") or ())
+    lines.append("  references: " + ", ".join(d.get("references") or ()))
+    return "\n".join(lines)
+
+
+def assessment_text(doc: Mapping[str, Any]) -> str:
+    out = [f"Osseous assessment of case {doc.get('case') or '(no id)'} on {doc['assessed_on']}"]
+    alerts = doc.get("alerts") or []
+    if alerts:
+        out.append("\nALERTS")
+        for a in alerts:
+            where = f" [{a['lesion']}]" if a.get("lesion") else ""
+            out.append(f"  !! {a['severity'].upper()}{where}: {a['message']}")
+    out.append("\nSCORES")
+    out.extend("  " + score_text(s).replace("\n", "\n  ") for s in doc.get("scores") or ())
+    recs = doc.get("recommendations") or []
+    if recs:
+        out.append("\nPLAN")
+        family = None
+        for r in recs:
+            if r["modality"] != family:
+                family = r["modality"]
+                out.append(f"  {family.upper()}")
+            where = f" [{r['lesion']}]" if r.get("lesion") else ""
+            out.append(f"    - {r['title']}{where} ({r['strength']}, {r['urgency']})")
+            out.append(f"      why: {r['rationale']}")
+            out.append("      sources: " + ", ".join(r.get("references") or ()))
+    needs = doc.get("needs_data") or []
+    if needs:
+        out.append("\nNEEDS DATA")
+        for n in needs:
+            where = f" [{n['lesion']}]" if n.get("lesion") else ""
+            out.append(f"  {n['for']}{where}: " + ", ".join(n["missing"]))
+    if doc.get("ignored_fields"):
+        out.append("\nIGNORED FIELDS (not part of osseous.case/1): "
+                   + ", ".join(doc["ignored_fields"]))
+    return "\n".join(out)
+
+
+def table_text(rows: Sequence[Mapping[str, Any]]) -> str:
+    out = []
+    for r in rows:
+        out.append(f"{r['id']}  ({r['per']}) {r['name']}")
+        out.append("    inputs: " + "; ".join(r["inputs"]))
+        out.append("    references: " + ", ".join(r["references"]))
+    return "\n".join(out)
+
+
+def references_text(rows: Sequence[Mapping[str, Any]]) -> str:
+    out = []
+    for r in rows:
+        ids = " ".join(x for x in (f"doi:{r['doi']}" if r.get("doi") else "",
+                                   f"PMID {r['pmid']}" if r.get("pmid") else "",
+                                   r.get("url") or "") if x)
+        out.append(f"{r['id']}\n    {r['citation']}" + (f"\n    {ids}" if ids else ""))
+    return "\n".join(out)
+
+
+def mapping_text(name: str, data: Mapping[str, Any]) -> str:
+    out = [name]
+    for k, v in data.items():
+        if isinstance(v, list) and v and isinstance(v[0], Mapping):
+            out.append(f"  {k}:")
+            out.extend("    " + ", ".join(f"{kk} {vv}" for kk, vv in item.items()) for item in v)
+        else:
+            out.append(f"  {k}: {v}")
+    return "\n".join(out)

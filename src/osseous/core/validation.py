@@ -1,0 +1,138 @@
+"""Turning untrusted input into a :class:`~osseous.core.case.Case`, or a list of problems.
+
+Each problem names the JSON path (``lesions[1].escc``), the value given and what is allowed.
+A document with any problem is rejected whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from osseous.core.case import CASE_FORMAT, Case
+from osseous.core.errors import InvalidInput, Problem
+
+_UNION_TAGS = frozenset({"spine", "bone"})
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCase:
+    """A valid case and the paths of the fields it ignored (unknown to this format version)."""
+
+    case: Case
+    ignored_fields: tuple[str, ...]
+
+
+def json_path(loc: tuple[int | str, ...]) -> str:
+    """``("lesions", 1, "spine", "escc")`` -> ``"lesions[1].escc"`` (union tags dropped)."""
+    out = ""
+    previous: int | str | None = None
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(previous, int) and part in _UNION_TAGS:
+            pass
+        else:
+            out += f".{part}" if out else part
+        previous = part
+    return out
+
+
+def _message(err: Any) -> str:
+    kind = err["type"]
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    if kind in {"int_type", "float_type"}:
+        return "must be a number" if kind == "float_type" else "must be a whole number"
+    if kind == "bool_type":
+        return "must be true or false"
+    if kind == "list_type":
+        return "must be a list"
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        return "must be an object"
+    msg = str(err["msg"]).replace("Input should be", "must be")
+    return msg[0].lower() + msg[1:] if msg else kind
+
+
+def problems_from(exc: ValidationError) -> list[Problem]:
+    """One :class:`Problem` per pydantic error, with case paths and plain messages."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        value = None if err["type"] == "missing" else err.get("input")
+        if isinstance(value, dict | list):
+            value = None  # whole objects make unreadable messages; the path says where
+        problems.append(Problem(json_path(tuple(err["loc"])), _message(err), value))
+    return problems
+
+
+def _cross_reference_problems(case: Case) -> list[Problem]:
+    problems = []
+    seen: dict[str, int] = {}
+    for i, lesion in enumerate(case.lesions):
+        if lesion.id in seen:
+            problems.append(Problem(f"lesions[{i}].id",
+                                    f"lesion ids must be unique (also used by lesions"
+                                    f"[{seen[lesion.id]}])", lesion.id))
+        seen.setdefault(lesion.id, i)
+    for name, items in (("pain_assessments", case.pain_assessments or []),
+                        ("events", case.events or [])):
+        for i, item in enumerate(items):
+            if item.lesion is not None and item.lesion not in seen:
+                problems.append(Problem(f"{name}[{i}].lesion",
+                                        "refers to a lesion id that is not in 'lesions'",
+                                        item.lesion))
+    return problems
+
+
+def _unknown(model: BaseModel, raw: object, path: str) -> Iterator[str]:
+    if not isinstance(raw, dict):
+        return
+    fields = type(model).model_fields
+    for key, value in raw.items():
+        sub = f"{path}.{key}" if path else str(key)
+        if key not in fields:
+            yield sub
+            continue
+        attr = getattr(model, key)
+        if isinstance(attr, BaseModel):
+            yield from _unknown(attr, value, sub)
+        elif isinstance(attr, list) and isinstance(value, list):
+            for i, (item, raw_item) in enumerate(zip(attr, value, strict=False)):
+                if isinstance(item, BaseModel):
+                    yield from _unknown(item, raw_item, f"{sub}[{i}]")
+
+
+def parse_case(data: object) -> ParsedCase:
+    """Validate a decoded JSON document as ``osseous.case/1``.
+
+    Raises :class:`InvalidInput` listing every problem; nothing is partially accepted.
+    """
+    if not isinstance(data, dict):
+        raise InvalidInput([Problem("", f"expected a JSON object ({CASE_FORMAT}), got "
+                                        f"{type(data).__name__}")])
+    fmt = data.get("format", CASE_FORMAT)
+    if fmt != CASE_FORMAT:
+        raise InvalidInput([Problem("format", f"must be '{CASE_FORMAT}'", fmt)])
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(problems_from(exc)) from None
+    problems = _cross_reference_problems(case)
+    if problems:
+        raise InvalidInput(problems)
+    return ParsedCase(case, tuple(_unknown(case, data, "")))
+
+
+def parse_case_json(text: bytes | str) -> ParsedCase:
+    """Decode JSON text and validate it as a case."""
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidInput([Problem("", f"not valid JSON: {exc}")]) from None
+    return parse_case(data)

@@ -1,0 +1,113 @@
+"""Oral morphine equivalent daily dose (OMED, mg/day) of the active opioids.
+
+    OMED = sum over active opioids of (daily dose x conversion factor)
+           (fentanyl patch: mcg/h x 2.4)
+
+The factors are versioned (:mod:`osseous.knowledge.opioids`, CDC 2022 by default, CDC 2016
+selectable). The result records exposure; it must never be used to convert one opioid into
+another. A medication whose dose, route or status is unknown leaves the total incomplete; an
+opioid a table does not cover (for example buprenorphine, or a parenteral route) is reported,
+not guessed.
+
+References: Dowell 2022 (cdc-2022); Dowell 2016 (cdc-2016).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from osseous.core.case import Medication
+from osseous.core.results import ScoreResult
+from osseous.knowledge.citations import cite
+from osseous.knowledge.opioids import DEFAULT_TABLE, OPIOIDS, TABLES, OpioidTable
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    mg_per_day: float | None
+    missing: tuple[str, ...] = ()
+    note: str | None = None
+
+
+def _factor(table: OpioidTable, drug: str, daily_mg: float) -> float | None:
+    if drug == "methadone" and table.methadone_tiers:
+        for upper, factor in table.methadone_tiers:
+            if daily_mg <= upper:
+                return factor
+        return None
+    return table.factors.get(drug)
+
+
+def convert(med: Medication, path: str, table: OpioidTable) -> Conversion:
+    """Oral morphine mg/day for one opioid medication (``path`` locates it for messages)."""
+    if med.drug == "fentanyl":
+        if med.route is None:
+            return Conversion(None, (f"{path}.route",))
+        if med.route != "transdermal":
+            return Conversion(None, note=f"{path}: fentanyl by {med.route} route is not in the "
+                                         f"{table.id} table (transdermal only)")
+        if med.rate_mcg_per_h is None:
+            return Conversion(None, (f"{path}.rate_mcg_per_h",))
+        return Conversion(med.rate_mcg_per_h * table.factors["fentanyl"])
+    missing = tuple(f"{path}.{f}" for f in ("route", "daily_dose_mg")
+                    if getattr(med, f) is None)
+    if missing:
+        return Conversion(None, missing)
+    assert med.daily_dose_mg is not None
+    if med.route != "oral":
+        return Conversion(None, note=f"{path}: {med.drug} by {med.route} route - the {table.id} "
+                                     "factors are for oral doses; record the OMED directly")
+    factor = _factor(table, med.drug, med.daily_dose_mg)
+    if factor is None:
+        return Conversion(None, note=f"{path}: {med.drug} {med.daily_dose_mg:g} mg/day is not "
+                                     f"covered by the {table.id} table")
+    return Conversion(med.daily_dose_mg * factor)
+
+
+def omed_of(medications: Sequence[Medication] | None, path: str,
+            table_id: str = DEFAULT_TABLE) -> ScoreResult:
+    """OMED of the active opioids in a medication list (``path`` is the list's case path)."""
+    table = TABLES[table_id]
+    refs = cite(table.source)
+    if medications is None:
+        return ScoreResult("omed", "incomplete", None, None, None, MappingProxyType({}),
+                           (path,), ("no medication list recorded",), refs,
+                           extra=MappingProxyType({"unit": "mg/day", "table": table.id}))
+    components: dict[str, float | None] = {}
+    missing: list[str] = []
+    notes: list[str] = []
+    total = 0.0
+    for i, med in enumerate(medications):
+        if med.drug not in OPIOIDS:
+            continue
+        at = f"{path}[{i}]"
+        if med.status is None:
+            missing.append(f"{at}.status")
+            components[f"{med.drug}[{i}]"] = None
+            continue
+        if med.status != "active":
+            continue
+        conv = convert(med, at, table)
+        components[f"{med.drug}[{i}]"] = (round(conv.mg_per_day, 2)
+                                          if conv.mg_per_day is not None else None)
+        missing.extend(conv.missing)
+        if conv.note:  # not convertible: the record needs a recorded OMED instead
+            notes.append(conv.note)
+            missing.append(at)
+        if conv.mg_per_day is not None:
+            total += conv.mg_per_day
+    if not components:
+        notes.append("no active opioid in the medication list")
+    notes.append(f"conversion table {table.id}: records exposure, never for opioid rotation")
+    complete = not missing
+    value = round(total, 2)
+    return ScoreResult(
+        "omed", "complete" if complete else "incomplete", value if complete else None,
+        (value, value) if complete else None, None, MappingProxyType(components),
+        tuple(missing),
+        tuple(notes), refs,
+        extra=MappingProxyType({"unit": "mg/day", "table": table.id,
+                                "known_part_mg_per_day": value}),
+    )
