@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -15,19 +15,19 @@ import orjson
 import typer
 
 from osseous.cli import render
-from osseous.scores import formulas as calculators
 from osseous.core.case import Case
 from osseous.core.errors import InvalidInput, Problem
 from osseous.core.validation import ParsedCase, parse_case
 from osseous.knowledge.citations import CITATIONS
 from osseous.plan.assessment import scores_document
+from osseous.scores import formulas as calculators
 from osseous.scores.catalog import SCORES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Osseous: scores, alerts and a plan for patients with bone metastases.")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
@@ -73,7 +73,9 @@ def _emit(data: object, fmt: Format, text: str) -> None:
 
 @app.command()
 def assess(
-    case_file: Annotated[str, typer.Argument(metavar="CASE.json", help="Case file, or - for stdin.")],
+    case_file: Annotated[
+        str, typer.Argument(metavar="CASE.json", help="Case file, or - for stdin.")
+    ],
     fmt: FormatOption = Format.text,
 ) -> None:
     """Assess one case: every applicable score (and, with the plan, alerts and options)."""

@@ -9,8 +9,9 @@ Spinal levels are validated, and a field that belongs to the other lesion family
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Final, Literal, TypeAlias
 
 from pydantic import (
     BaseModel,
@@ -174,10 +175,10 @@ class Lab(_Model):
     @field_validator("unit")
     @classmethod
     def _known_unit(cls, v: str, info: ValidationInfo) -> str:
-        analyte = info.data.get("analyte")
-        if analyte in ANALYTES and v not in ANALYTES[analyte].factors:
-            allowed = ", ".join(ANALYTES[analyte].factors)
-            raise ValueError(f"unit not accepted for {analyte}; allowed: {allowed}")
+        analyte = ANALYTES.get(str(info.data.get("analyte")))
+        if analyte is not None and v not in analyte.factors:
+            allowed = ", ".join(analyte.factors)
+            raise ValueError(f"unit not accepted for {analyte.name}; allowed: {allowed}")
         return v
 
     @property
@@ -205,18 +206,24 @@ class PriorSurgery(_Model):
     date: IsoDate | None = None
 
 
-def _reject(family: str) -> Any:
-    """A field that belongs to the other lesion family: any value is an error."""
+def _rejecter(family: str) -> Callable[[object], None]:
+    """A validator for a field that belongs to the other lesion family: any value is an error."""
 
     def check(value: object) -> None:
         if value is not None:
             raise ValueError(f"not a field of {family}")
 
-    return Annotated[SkipJsonSchema[None], BeforeValidator(check)]
+    return check
 
 
-_NOT_SPINE = _reject("spinal lesions (it belongs to long-bone and other lesions)")
-_NOT_BONE = _reject("long-bone and other lesions (it belongs to spinal lesions)")
+_NOT_SPINE: TypeAlias = Annotated[
+    SkipJsonSchema[None],
+    BeforeValidator(_rejecter("spinal lesions (it belongs to long-bone and other lesions)")),
+]
+_NOT_BONE: TypeAlias = Annotated[
+    SkipJsonSchema[None],
+    BeforeValidator(_rejecter("long-bone and other lesions (it belongs to spinal lesions)")),
+]
 
 
 class SpinalLesion(_Model):
@@ -249,7 +256,7 @@ class SpinalLesion(_Model):
 
     @field_validator("levels")
     @classmethod
-    def _distinct_levels(cls, v: list[str] | None) -> list[str] | None:
+    def _distinct_levels(cls, v: list[SpinalLevel] | None) -> list[SpinalLevel] | None:
         if v is not None and len(set(v)) != len(v):
             raise ValueError("each level may be listed once")
         return v
@@ -290,10 +297,7 @@ class BoneLesion(_Model):
 
 
 def _lesion_family(value: object) -> str | None:
-    if isinstance(value, dict):
-        site = value.get("site")
-    else:
-        site = getattr(value, "site", None)
+    site = value.get("site") if isinstance(value, dict) else getattr(value, "site", None)
     if site == "spine":
         return "spine"
     if site in BONE_SITES:

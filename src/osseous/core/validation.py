@@ -80,13 +80,13 @@ def _cross_reference_problems(case: Case) -> list[Problem]:
                                     f"lesion ids must be unique (also used by lesions"
                                     f"[{seen[lesion.id]}])", lesion.id))
         seen.setdefault(lesion.id, i)
-    for name, items in (("pain_assessments", case.pain_assessments or []),
-                        ("events", case.events or [])):
-        for i, item in enumerate(items):
-            if item.lesion is not None and item.lesion not in seen:
-                problems.append(Problem(f"{name}[{i}].lesion",
-                                        "refers to a lesion id that is not in 'lesions'",
-                                        item.lesion))
+    references = [("pain_assessments", i, a.lesion)
+                  for i, a in enumerate(case.pain_assessments or [])]
+    references += [("events", i, e.lesion) for i, e in enumerate(case.events or [])]
+    for name, i, ref in references:
+        if ref is not None and ref not in seen:
+            problems.append(Problem(f"{name}[{i}].lesion",
+                                    "refers to a lesion id that is not in 'lesions'", ref))
     return problems
 
 

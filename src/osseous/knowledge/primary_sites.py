@@ -33,6 +33,9 @@ class Cell(Generic[T]):
     explicit: bool = True
 
 
+KatagiriFlag = Literal["hormone_receptor_positive", "castration_resistant", "targeted_therapy"]
+
+
 @dataclass(frozen=True, slots=True)
 class KatagiriGroup:
     """New Katagiri primary-lesion group, possibly conditional on one ``cancer`` flag.
@@ -43,9 +46,7 @@ class KatagiriGroup:
 
     if_true: Growth
     if_false: Growth | None = None
-    flag: Literal["hormone_receptor_positive", "castration_resistant", "targeted_therapy"] | None = (
-        None
-    )
+    flag: KatagiriFlag | None = None
     source: str = "katagiri-2014"
     explicit: bool = True
 

@@ -39,6 +39,9 @@ class ScoreInfo:
     inputs: tuple[str, ...]
     references: tuple[str, ...]
     compute: Callable[[Case], list[ScoreResult]]
+    #: whether ``score_case`` includes the score for this case (asking for it by name does not
+    #: check: a calculator computes what it is asked)
+    applies: Callable[[Case], bool] = lambda case: True
 
 
 def _spinal(fn: Callable[[SpinalLesion, int], ScoreResult]) -> Callable[[Case], list[ScoreResult]]:
@@ -54,10 +57,6 @@ def has_spinal_disease(case: Case) -> bool:
     if bm is not None and bm.spinal is not None:
         return bm.spinal > 0
     return bool(case.spinal_lesions)
-
-
-def _spine_only(fn: Callable[[Case], ScoreResult]) -> Callable[[Case], list[ScoreResult]]:
-    return lambda case: [fn(case)] if has_spinal_disease(case) else []
 
 
 def _patient(fn: Callable[[Case], ScoreResult]) -> Callable[[Case], list[ScoreResult]]:
@@ -87,11 +86,11 @@ SCORES: Final = (
               mirels.REFERENCES, _long_bone),
     ScoreInfo("tokuhashi-revised", "Revised Tokuhashi score", "patient",
               (_PERF, _BONE, "cancer.visceral_metastases", "cancer.primary", "patient.frankel"),
-              tokuhashi.REFERENCES, _spine_only(tokuhashi.tokuhashi)),
+              tokuhashi.REFERENCES, _patient(tokuhashi.tokuhashi), has_spinal_disease),
     ScoreInfo("tomita", "Tomita score", "patient",
               ("cancer.primary", "cancer.visceral_metastases", _BONE,
                "cancer.bone_metastases.isolated"), tomita.REFERENCES,
-              _spine_only(tomita.tomita)),
+              _patient(tomita.tomita), has_spinal_disease),
     ScoreInfo("bauer", "Bauer score", "patient",
               ("cancer.visceral_metastases", "cancer.brain_metastases",
                "lesions[].pathological_fracture / collapse", _BONE, "cancer.primary"),
@@ -107,7 +106,7 @@ SCORES: Final = (
               katagiri.REFERENCES, _patient(katagiri.katagiri)),
     ScoreInfo("nesms", "New England Spinal Metastasis Score", "patient",
               ("modified Bauer inputs", "patient.ambulatory", "labs: albumin"),
-              nesms.REFERENCES, _spine_only(nesms.nesms)),
+              nesms.REFERENCES, _patient(nesms.nesms), has_spinal_disease),
     ScoreInfo("chow-nrf", "Chow three-variable number of risk factors", "patient",
               ("cancer.primary", "cancer.visceral_metastases", "cancer.brain_metastases", _PERF),
               chow.REFERENCES, _patient(chow.chow_nrf)),
@@ -143,6 +142,6 @@ def score_case(case: Case) -> list[ScoreResult]:
         if isinstance(les, SpinalLesion | BoneLesion):
             results.extend(by_lesion.get(les.id, []))
     for info in SCORES:
-        if info.per in ("patient", "treated lesion"):
+        if info.per in ("patient", "treated lesion") and info.applies(case):
             results.extend(info.compute(case))
     return results

@@ -111,13 +111,13 @@ def extraspinal_count(case: Case) -> Count:
 
 
 def total_bone_count(case: Case) -> tuple[range, tuple[str, ...]]:
-    """Possible totals of bone metastases (capped at 2, "multiple") and the deciding paths."""
+    """Possible totals of bone metastases (3 stands for "3 or more") and the deciding paths."""
     spinal, extra = spinal_count(case), extraspinal_count(case)
-    lows = spinal.value + extra.value
+    low = min(spinal.value + extra.value, 3)
     missing = tuple(c.path for c in (spinal, extra) if c.lower_bound)
     if missing:  # a patient in scope has at least one bone metastasis
-        return range(max(1, min(lows, 2)), 3), missing
-    return range(min(lows, 2), min(lows, 2) + 1), ()
+        return range(max(1, low), 4), missing
+    return range(low, low + 1), ()
 
 
 def fracture_state(lesion: object) -> bool | None:

@@ -160,7 +160,7 @@ def katagiri(case: Case) -> ScoreResult:
     extra: dict[str, object] = {}
     if ecog.converted_from:
         extra["converted"] = True
-    if result.band in VERIFIED_SURVIVAL:
+    if result.band is not None and result.band in VERIFIED_SURVIVAL:
         extra["survival"] = VERIFIED_SURVIVAL[result.band]
     if extra:
         return assemble("katagiri-new", parts, BANDS, REFERENCES, notes=result.notes,

@@ -33,8 +33,8 @@ def nesms(case: Case) -> ScoreResult:
     mb = bauer_modified(case)
     assert mb.range is not None
     low, high = int(mb.range[0]), int(mb.range[1])
-    parts: list[Part] = [unknown("modified_bauer", {2 if t >= 3 else 0 for t in range(low, high + 1)},
-                                 *mb.missing)]
+    bauer_points = {2 if t >= 3 else 0 for t in range(low, high + 1)}
+    parts: list[Part] = [unknown("modified_bauer", bauer_points, *mb.missing)]
     ambulatory = case.patient.ambulatory
     parts.append(known("ambulatory", 1 if ambulatory == "independent" else 0)
                  if ambulatory else unknown("ambulatory", (0, 1), "patient.ambulatory"))
@@ -46,4 +46,4 @@ def nesms(case: Case) -> ScoreResult:
         notes.append(f"modified Bauer score {mb.total}")
     if sum(max(p.possible) for p in parts) > 3 and sum(min(p.possible) for p in parts) >= 3:
         notes.append("sum of the items exceeds 3: the score's ceiling of 3 applies")
-    return assemble("nesms", parts, lambda t: str(t), REFERENCES, notes=notes, ceiling=3)
+    return assemble("nesms", parts, str, REFERENCES, notes=notes, ceiling=3)

@@ -22,6 +22,7 @@ J Clin Oncol 2011;29(22):3072-7 (fourney-2011).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import MappingProxyType
 from typing import Final
 
@@ -67,7 +68,7 @@ def _part(name: str, table: MappingProxyType[str, int], value: str | None, path:
     return known(name, table[value])
 
 
-def _location(levels: list[str] | None, path: str) -> Part:
+def _location(levels: Sequence[str] | None, path: str) -> Part:
     if not levels:
         return unknown("location", _CLASS_POINTS.values(), path)
     classes = {lvl: LOCATION_CLASS[lvl] for lvl in levels}

@@ -43,7 +43,7 @@ def _bone_part(case: Case) -> Part:
             points.add(1)
         else:
             points.add(2)
-    if totals == range(2, 3) and isolated is None:
+    if totals == range(2, 3) and isolated is None:  # exactly two, known
         return known("bone_metastases", 2, "bone_metastases: 2 metastases counted as multiple "
                      "(record cancer.bone_metastases.isolated if the clinician judges them "
                      "isolated)")
