@@ -72,11 +72,20 @@ def radiotherapy_start(case: Case, lesion_id: str) -> date | None:
 
 def pain_responses(case: Case, lesion_id: str) -> list[ScoreResult]:
     """One result per follow-up assessment of a treated lesion (none when nothing to compare)."""
-    start = radiotherapy_start(case, lesion_id)
-    if start is None:
-        return []
     indexed = [(i, a) for i, a in enumerate(case.pain_assessments or ())
                if a.lesion == lesion_id]
+    start = radiotherapy_start(case, lesion_id)
+    if start is None:
+        # assessed repeatedly but no dated course: the baseline cannot be chosen
+        if len(indexed) < 2:
+            return []
+        index = next(i for i, les in enumerate(case.lesions) if les.id == lesion_id)
+        courses = case.lesions[index].prior_radiotherapy
+        path = (f"lesions[{index}].prior_radiotherapy" if not courses else
+                f"lesions[{index}].prior_radiotherapy[].date")
+        return [_incomplete(lesion_id, a.date, (path,),
+                            "no dated radiotherapy course: the baseline cannot be chosen")
+                for _, a in sorted(indexed, key=lambda x: x[1].date)[1:]]
     before = [(i, a) for i, a in indexed if a.date <= start]
     after = sorted(((i, a) for i, a in indexed if a.date > start), key=lambda x: x[1].date)
     if not after:
