@@ -1,0 +1,136 @@
+"""The command line: output, exit codes and error messages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from osseous.cli.main import app
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "cases" / "demo-breast-01.json"
+runner = CliRunner()
+
+
+def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_assess_json_is_the_assessment_document() -> None:
+    code, out, _ = run("assess", str(EXAMPLE), "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["format"] == "osseous.assessment/1"
+    assert doc["case"] == "demo-breast-01"
+    sins = next(s for s in doc["scores"] if s["score"] == "sins")
+    assert sins["total"] == 11 and sins["band"] == "potentially-unstable"
+
+
+def test_assess_text() -> None:
+    code, out, _ = run("assess", str(EXAMPLE))
+    assert code == 0
+    assert "sins [L1]: 11 -> potentially-unstable" in out
+
+
+def test_assess_reads_stdin_and_fills_today() -> None:
+    code, out, _ = run("assess", "-", "-f", "json", stdin='{"patient": {"age_years": 70}}')
+    assert code == 0
+    assert json.loads(out)["assessed_on"] is not None
+
+
+def test_invalid_case_exits_2_with_one_line_per_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"patient": {"ecog": 7, "karnofsky": 75}}))
+    code, out, err = run("assess", str(bad))
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert lines == ["error: patient.ecog: must be less than or equal to 4 (given: 7)",
+                     "error: patient.karnofsky: must be a multiple of 10 (given: 75)"]
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("content", "message"), [("{oops", "not valid JSON"),
+                                                  ("[1, 2]", "expected a JSON object")])
+def test_not_a_case(tmp_path: Path, content: str, message: str) -> None:
+    f = tmp_path / "x.json"
+    f.write_text(content)
+    code, _, err = run("assess", str(f))
+    assert code == 2 and message in err
+
+
+def test_missing_file() -> None:
+    code, _, err = run("assess", "/nonexistent/case.json")
+    assert code == 2 and "cannot read" in err
+
+
+def test_score_from_case_for_one_lesion() -> None:
+    code, out, _ = run("score", "mirels", "--input", str(EXAMPLE), "-f", "json")
+    assert code == 0
+    assert json.loads(out)["total"] == 12
+
+
+def test_score_unknown_name() -> None:
+    code, _, err = run("score", "sorg", "--input", str(EXAMPLE))
+    assert code == 2 and "unknown score" in err and "sins" in err
+
+
+def test_formula_from_stdin() -> None:
+    code, out, _ = run("score", "bed-eqd2", "--input", "-", "-f", "json",
+                       stdin='{"dose_gy": 20, "fractions": 5, "alpha_beta": 2}')
+    assert code == 0
+    assert json.loads(out)["eqd2_gy"] == 30.0
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "fragment"),
+    [("bed-eqd2", {"dose_gy": 8}, "fractions: required"),
+     ("bed-eqd2", {"dose_gy": 8, "fractions": 0}, "fractions: must be greater than or equal"),
+     ("radium-223-dose", {"weight_kg": 70, "days_from_reference": 20}, "days_from_reference"),
+     ("zoledronic-acid-dose", {"crcl_ml_min": -5}, "crcl_ml_min"),
+     ("cord-dose", {"technique": "proton", "planned": {"dose_gy": 8, "fractions": 1}},
+      "technique")],
+)
+def test_formula_bad_input(name: str, params: dict[str, object], fragment: str) -> None:
+    code, _, err = run("score", name, "--input", "-", stdin=json.dumps(params))
+    assert code == 2 and fragment in err, err
+
+
+def test_scores_lists_everything() -> None:
+    code, out, _ = run("scores", "-f", "json")
+    ids = {row["id"] for row in json.loads(out)}
+    assert {"sins", "mirels", "escc", "tokuhashi-revised", "tomita", "bauer", "bauer-modified",
+            "katagiri-new", "nesms", "chow-nrf", "teachh", "crcl", "corrected-calcium", "omed",
+            "pain-response", "bed-eqd2", "cord-dose", "zoledronic-acid-dose",
+            "radium-223-dose"} <= ids
+    assert code == 0
+
+
+def test_references_print_citations() -> None:
+    code, out, _ = run("references", "-f", "json")
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert code == 0
+    assert rows["fisher-2010"]["doi"] == "10.1097/BRS.0b013e3181e16ae2"
+
+
+def test_schema_case() -> None:
+    code, out, _ = run("schema", "case")
+    schema = json.loads(out)
+    assert code == 0 and schema["title"] == "osseous.case/1"
+    assert "patient" in schema["properties"]
+
+
+def test_console_script_exit_code(tmp_path: Path) -> None:
+    """The installed entry point, as a user runs it (exit status and stderr)."""
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"lesions": [{"id": "A", "site": "spine", "escc": 2}]}')
+    exe = Path(sys.executable).with_name("osseous")
+    proc = subprocess.run([str(exe), "assess", str(bad)], capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 2
+    assert "lesions[0].escc" in proc.stderr
