@@ -134,3 +134,27 @@ def test_console_script_exit_code(tmp_path: Path) -> None:
                           check=False)
     assert proc.returncode == 2
     assert "lesions[0].escc" in proc.stderr
+
+
+def test_tokuhashi_with_no_vertebral_metastasis_is_refused() -> None:
+    doc = {"cancer": {"bone_metastases": {"spinal": 0, "extraspinal": 2}}}
+    code, _, err = run("score", "tokuhashi-revised", "--input", "-", stdin=json.dumps(doc))
+    assert code == 2
+    assert "cancer.bone_metastases.spinal: must be at least 1" in err
+
+
+@pytest.mark.parametrize(
+    ("lesion", "path"),
+    [({"id": "A", "site": "spine", "alignment": "kyphosis"}, "lesions[0].alignment"),
+     ({"id": "A", "site": "spine", "pain_character": 2}, "lesions[0].pain_character"),
+     ({"id": "A", "site": "humerus", "size_fraction": "1/2"}, "lesions[0].size_fraction"),
+     ({"id": "A", "site": "femur", "pain_severity": "severe"}, "lesions[0].pain_severity")],
+)
+def test_score_component_outside_its_table(lesion: dict[str, object], path: str) -> None:
+    code, _, err = run("score", "sins", "--input", "-", stdin=json.dumps({"lesions": [lesion]}))
+    assert code == 2 and path in err
+
+
+def test_score_lesion_filter_that_matches_nothing() -> None:
+    code, _, err = run("score", "sins", "--input", str(EXAMPLE), "--lesion", "nope")
+    assert code == 2 and "no lesion 'nope'" in err

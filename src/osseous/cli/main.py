@@ -106,7 +106,11 @@ def score(
         _fail([Problem("NAME", f"unknown score; allowed: {allowed}", name)])
     parsed = _load_case(input_file) if input_file else None
     assert parsed is not None
-    results = [r for r in info.compute(parsed.case) if lesion is None or r.lesion == lesion]
+    try:
+        computed = info.compute(parsed.case)
+    except InvalidInput as exc:
+        _fail(exc.problems)
+    results = [r for r in computed if lesion is None or r.lesion == lesion]
     if not results:
         why = (f"no lesion {lesion!r} this score applies to" if lesion else
                f"{name} does not apply to this case ({info.per} score)")

@@ -8,15 +8,17 @@ completion; its band is withheld (an incomplete score may raise a concern, never
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from types import MappingProxyType
+from typing import NamedTuple
 
-from osseous.core.results import ScoreResult
+from osseous.core.results import Number, ScoreResult
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
-    """One component: ``possible`` holds a single value when known, else every value it may take."""
+class Part(NamedTuple):
+    """One component: ``possible`` holds a single value when known, else every value it may take.
+
+    (A named tuple rather than a frozen dataclass: scoring builds dozens per case.)
+    """
 
     name: str
     possible: tuple[int, ...]
@@ -28,7 +30,15 @@ class Part:
         return self.possible[0] if len(self.possible) == 1 else None
 
 
+_KNOWN: dict[tuple[str, int], Part] = {}
+
+
 def known(name: str, points: int, note: str | None = None) -> Part:
+    if note is None:
+        part = _KNOWN.get((name, points))
+        if part is None:
+            part = _KNOWN[(name, points)] = Part(name, (points,), (), None)
+        return part
     return Part(name, (points,), (), note)
 
 
@@ -60,33 +70,56 @@ def assemble(
     notes: Iterable[str] = (),
     extra: dict[str, object] | None = None,
     ceiling: int | None = None,
+    band_extra: Callable[[str], dict[str, object]] | None = None,
 ) -> ScoreResult:
-    """Sum the parts into a :class:`ScoreResult` (capped at ``ceiling`` when the score has one)."""
+    """Sum the parts into a :class:`ScoreResult`.
+
+    ``ceiling`` caps the total (for scores that have one); ``band_extra`` adds band-specific
+    fields (for example the published risk of the band) when the score is complete.
+    """
 
     def band(total: int) -> str:
         return bands(total) if callable(bands) else band_of(total, bands)
 
-    low = sum(min(p.possible) for p in parts)
-    high = sum(max(p.possible) for p in parts)
+    low = high = 0
+    missing: list[str] = []
+    all_notes: list[str] = []
+    components: dict[str, Number | None] = {}
+    for p in parts:  # a hot path: one loop, no generators
+        possible = p.possible  # sorted ascending
+        if len(possible) == 1:
+            low += possible[0]
+            high += possible[0]
+            components[p.name] = possible[0]
+        else:
+            low += possible[0]
+            high += possible[-1]
+            components[p.name] = None
+            missing.extend(p.missing)
+        if p.note:
+            all_notes.append(p.note)
     if ceiling is not None:
         low, high = min(low, ceiling), min(high, ceiling)
-    missing = tuple(dict.fromkeys(m for p in parts for m in p.missing))
-    all_notes = [p.note for p in parts if p.note] + list(notes)
     # capping can make an unknown component irrelevant to the total
     complete = low == high and (not missing or ceiling is not None)
+    all_notes.extend(notes)
+    out_extra = dict(extra) if extra else {}
     if complete:
-        missing = ()
-    out_extra = dict(extra or {})
-    if not complete:
+        missing = []
+        band_name: str | None = band(low)
+        if band_extra is not None:
+            out_extra.update(band_extra(band(low)))
+    else:
+        band_name = None
         out_extra["possible_bands"] = list(dict.fromkeys(band(t) for t in range(low, high + 1)))
     return ScoreResult(
         score=score,
         status="complete" if complete else "incomplete",
         total=low if complete else None,
         range=(low, high),
-        band=band(low) if complete else None,
-        components=MappingProxyType({p.name: p.points for p in parts}),
-        missing=missing,
+        band=band_name,
+        components=MappingProxyType(components),
+        missing=tuple(dict.fromkeys(missing)),
         notes=tuple(dict.fromkeys(all_notes)),
         references=tuple(references),
         lesion=lesion,

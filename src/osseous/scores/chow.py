@@ -22,7 +22,7 @@ from osseous.knowledge.primary_sites import PRIMARY_SITES
 from osseous.scores import facts
 from osseous.scores._points import Bands, Part, assemble, known, scale_part, unknown
 
-REFERENCES: Final = cite("chow-2008")
+REFERENCES: Final = cite("chow-2008", "mojica-marquez-2020")
 BANDS: Final[Bands] = ((0, 1, "group-1"), (2, 2, "group-2"), (3, 3, "group-3"))
 VALIDATION_MEDIANS: Final = MappingProxyType({
     "group-1": "median 15.0 months", "group-2": "median 6.5 months",
@@ -53,12 +53,8 @@ def chow_nrf(case: Case) -> ScoreResult:
         scale_part("kps_60_or_less", kps.values, kps.converted_from, kps.alternatives,
                    lambda k: 1 if k <= 60 else 0, (0, 1), "patient.karnofsky", "Karnofsky"),
     ]
-    result = assemble("chow-nrf", parts, BANDS, REFERENCES)
-    extra: dict[str, object] = {"converted": True} if kps.converted_from else {}
-    if result.band:
-        extra["survival"] = (f"{VALIDATION_MEDIANS[result.band]} in a validation cohort "
-                             "(mojica-marquez-2020), not from Chow 2008")
-    if not extra:
-        return result
-    return assemble("chow-nrf", parts, BANDS, (*REFERENCES, "mojica-marquez-2020"),
-                    extra=extra)
+    return assemble("chow-nrf", parts, BANDS, REFERENCES,
+                    extra={"converted": True} if kps.converted_from else None,
+                    band_extra=lambda band: {"survival": (
+                        f"{VALIDATION_MEDIANS[band]} in a validation cohort "
+                        "(mojica-marquez-2020), not from Chow 2008")})

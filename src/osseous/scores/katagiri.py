@@ -154,15 +154,9 @@ def katagiri(case: Case) -> ScoreResult:
         unknown("multiple_skeletal_metastases", {1 if n >= 2 else 0 for n in totals},
                 *bone_missing),
     ]
-    result = assemble("katagiri-new", parts, BANDS, REFERENCES,
-                      notes=("points, thresholds and tumour groups are provisional "
-                             "(Katagiri 2014 tables not verified against the paper)",))
-    extra: dict[str, object] = {}
-    if ecog.converted_from:
-        extra["converted"] = True
-    if result.band is not None and result.band in VERIFIED_SURVIVAL:
-        extra["survival"] = VERIFIED_SURVIVAL[result.band]
-    if extra:
-        return assemble("katagiri-new", parts, BANDS, REFERENCES, notes=result.notes,
-                        extra=extra)
-    return result
+    return assemble("katagiri-new", parts, BANDS, REFERENCES,
+                    notes=("points, thresholds and tumour groups are provisional "
+                           "(Katagiri 2014 tables not verified against the paper)",),
+                    extra={"converted": True} if ecog.converted_from else None,
+                    band_extra=lambda band: ({"survival": VERIFIED_SURVIVAL[band]}
+                                             if band in VERIFIED_SURVIVAL else {}))

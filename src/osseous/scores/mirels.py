@@ -66,8 +66,5 @@ def mirels(lesion: BoneLesion, index: int) -> ScoreResult:
         _part("lesion", LESION, lesion.appearance, f"{at}.appearance"),
         _part("size", SIZE, lesion.size_fraction, f"{at}.size_fraction"),
     ]
-    result = assemble("mirels", parts, BANDS, REFERENCES, lesion=lesion.id)
-    if result.band is not None:
-        return assemble("mirels", parts, BANDS, REFERENCES, lesion=lesion.id,
-                        extra={"fracture_risk": FRACTURE_RISK[result.band]})
-    return result
+    return assemble("mirels", parts, BANDS, REFERENCES, lesion=lesion.id,
+                    band_extra=lambda band: {"fracture_risk": FRACTURE_RISK[band]})

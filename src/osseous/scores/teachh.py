@@ -65,17 +65,18 @@ def teachh(case: Case) -> ScoreResult:
     extra: dict[str, object] = {"chemotherapy_threshold": f"> {CHEMOTHERAPY_THRESHOLD} courses"}
     if ecog.converted_from:
         extra["converted"] = True
-    first = assemble("teachh", parts, BANDS, REFERENCES)
-    if chemo == CHEMOTHERAPY_THRESHOLD and first.total is not None:
-        alternative = band_of(int(first.total) + 1, BANDS)
-        if alternative != first.band:
-            notes.append(f"chemotherapy: exactly 2 prior courses - group {first.band} by the "
+    points = [p.points for p in parts]
+    total = sum(p for p in points if p is not None) if None not in points else None
+    if chemo == CHEMOTHERAPY_THRESHOLD and total is not None:
+        band = band_of(total, BANDS)
+        alternative = band_of(total + 1, BANDS)
+        if alternative != band:
+            notes.append(f"chemotherapy: exactly 2 prior courses - group {band} by the "
                          f"paper's Table 2 (> 2 courses), group {alternative} by its abstract "
                          "(>= 2 courses); the source is inconsistent")
             extra["alternative_band"] = alternative
         else:
             notes.append("chemotherapy: exactly 2 prior courses - the same group under the "
                          "paper's Table 2 (> 2) and abstract (>= 2) definitions")
-    if first.band:
-        extra["survival"] = MEDIANS[first.band]
-    return assemble("teachh", parts, BANDS, REFERENCES, notes=notes, extra=extra)
+    return assemble("teachh", parts, BANDS, REFERENCES, notes=notes, extra=extra,
+                    band_extra=lambda band: {"survival": MEDIANS[band]})

@@ -26,6 +26,7 @@ from types import MappingProxyType
 from typing import Final
 
 from osseous.core.case import Case
+from osseous.core.errors import invalid
 from osseous.core.results import ScoreResult
 from osseous.knowledge.citations import cite
 from osseous.knowledge.primary_sites import PRIMARY_SITES
@@ -68,8 +69,8 @@ def tokuhashi(case: Case) -> ScoreResult:
 
     spinal = facts.spinal_count(case)
     if spinal.value < 1 and not spinal.lower_bound:
-        raise ValueError("cancer.bone_metastases.spinal is 0: the revised Tokuhashi score is "
-                         "for patients with a vertebral metastasis")
+        raise invalid("cancer.bone_metastases.spinal", "must be at least 1: the revised "
+                      "Tokuhashi score is for patients with a vertebral metastasis", 0)
     parts.append(unknown("vertebral_metastases",
                          {vertebral_points(n) for n in spinal.possible(3) if n >= 1},
                          spinal.path))
