@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from osseous.core.case import Medication
 from osseous.knowledge.radiopharmaceuticals import RADIUM_DECAY_FACTORS, RADIUM_HALF_LIFE_DAYS
-from osseous.scores import calcium, pain, radiobiology as rb
+from osseous.scores import calcium, pain
+from osseous.scores import radiobiology as rb
 from osseous.scores.omed import omed_of
 from osseous.scores.radium import radium_dose
 from osseous.scores.renal import cockcroft_gault
