@@ -22,8 +22,8 @@ def _load() -> list[Any]:
         table = yaml.safe_load(path.read_text())
         assert table["score"] in BY_ID, f"{path.name}: unknown score {table['score']}"
         assert table.get("source"), f"{path.name}: no source"
-        for case in table["cases"]:
-            params.append(pytest.param(table["score"], case, id=f"{table['score']}:{case['name']}"))
+        params.extend(pytest.param(table["score"], case, id=f"{table['score']}:{case['name']}")
+                      for case in table["cases"])
     return params
 
 

@@ -19,11 +19,12 @@ from osseous.core.case import Case
 from osseous.core.errors import InvalidInput, Problem
 from osseous.core.validation import ParsedCase, parse_case
 from osseous.knowledge.citations import CITATIONS
-from osseous.plan.assessment import scores_document
+from osseous.plan.engine import assess as assess_case
+from osseous.plan.engine import rules as all_rules
 from osseous.scores import formulas as calculators
 from osseous.scores.catalog import SCORES
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Osseous: scores, alerts and a plan for patients with bone metastases.")
 
 
@@ -77,11 +78,19 @@ def assess(
         str, typer.Argument(metavar="CASE.json", help="Case file, or - for stdin.")
     ],
     fmt: FormatOption = Format.text,
+    trace: Annotated[bool, typer.Option("--trace", help="Include the rule trace.")] = False,
 ) -> None:
-    """Assess one case: every applicable score (and, with the plan, alerts and options)."""
+    """Assess one case: scores, alerts, the plan by treatment family, and missing data."""
     parsed = _load_case(case_file)
-    doc = scores_document(parsed.case, parsed.ignored_fields)
+    doc = assess_case(parsed.case, parsed.ignored_fields, trace=trace)
     _emit(doc, fmt, render.assessment_text(doc))
+
+
+@app.command("rules")
+def list_rules(fmt: FormatOption = Format.text) -> None:
+    """List every rule with its id, family, version and references."""
+    rows = [r.to_dict() for r in all_rules()]
+    _emit(rows, fmt, render.rules_text(rows))
 
 
 @app.command()

@@ -38,6 +38,16 @@ def assessment_text(doc: Mapping[str, Any]) -> str:
         for a in alerts:
             where = f" [{a['lesion']}]" if a.get("lesion") else ""
             out.append(f"  !! {a['severity'].upper()}{where}: {a['message']}")
+    for n in doc.get("noms") or ():
+        if n is doc["noms"][0]:
+            out.append("\nNOMS (spine)")
+        neuro, onco, mech, sysm = (n["neurologic"], n["oncologic"], n["mechanical"],
+                                   n["systemic"])
+        sensitivity = onco["radiosensitivity"] or "unclassified"
+        out.append(f"  {n['lesion']}: N ESCC {neuro['escc']} ({neuro['escc_band']}), deficit "
+                   f"{neuro['neurological_deficit']}; O {sensitivity}"
+                   f" ({onco['source']}); M SINS {mech['sins']} ({mech['sins_band']}); "
+                   f"S ECOG {sysm['ecog']}, surgical candidate {sysm['surgical_candidate']}")
     out.append("\nSCORES")
     out.extend("  " + score_text(s).replace("\n", "\n  ") for s in doc.get("scores") or ())
     recs = doc.get("recommendations") or []
@@ -52,6 +62,12 @@ def assessment_text(doc: Mapping[str, Any]) -> str:
             out.append(f"    - {r['title']}{where} ({r['strength']}, {r['urgency']})")
             out.append(f"      why: {r['rationale']}")
             out.append("      sources: " + ", ".join(r.get("references") or ()))
+    if doc.get("trace"):
+        out.append("\nTRACE")
+    for t in doc.get("trace") or ():
+        out.append(f"  {t['rule']} v{t['version']}: {t['status']}")
+        out.extend("    " + ", ".join(f"{k}={v}" for k, v in f.items() if v is not None)
+                   for f in t["findings"])
     needs = doc.get("needs_data") or []
     if needs:
         out.append("\nNEEDS DATA")
@@ -91,4 +107,13 @@ def mapping_text(name: str, data: Mapping[str, Any]) -> str:
             out.extend("    " + ", ".join(f"{kk} {vv}" for kk, vv in item.items()) for item in v)
         else:
             out.append(f"  {k}: {v}")
+    return "\n".join(out)
+
+
+def rules_text(rows: Sequence[Mapping[str, Any]]) -> str:
+    out = []
+    for r in rows:
+        out.append(f"{r['id']}  [{r['family']}] v{r['version']}")
+        out.append(f"    {r['summary']}")
+        out.append("    references: " + ", ".join(r["references"]))
     return "\n".join(out)

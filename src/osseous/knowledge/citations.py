@@ -261,6 +261,48 @@ _CITATIONS: Final = (
     _C("sartor-2021-vision", "Sartor O, de Bono J, Chi KN, et al. Lutetium-177-PSMA-617 for "
        "metastatic castration-resistant prostate cancer. N Engl J Med. 2021;385(12):1091-1103.",
        doi="10.1056/NEJMoa2107322"),
+    _C("van-der-linden-2004", "van der Linden YM, Dijkstra PD, Kroon HM, et al. Comparative "
+       "analysis of risk factors for pathological fracture with femoral metastases. J Bone "
+       "Joint Surg Br. 2004;86(4):566-573 (Dutch Bone Metastasis Study: axial cortical "
+       "involvement > 30 mm).", pmid="15174555"),
+    _C("who-2018-cancer-pain", "World Health Organization. WHO guidelines for the "
+       "pharmacological and radiotherapeutic management of cancer pain in adults and "
+       "adolescents. Geneva: WHO; 2018. ISBN 978-92-4-155039-0."),
+    _C("fallon-2018-esmo-pain", "Fallon M, Giusti R, Aielli F, et al. Management of cancer pain "
+       "in adult patients: ESMO Clinical Practice Guidelines. Ann Oncol. 2018;29(Suppl 4):"
+       "iv166-iv191.", doi="10.1093/annonc/mdy152"),
+    _C("gennari-2021-esmo-breast", "Gennari A, Andre F, Barrios CH, et al. ESMO Clinical "
+       "Practice Guideline for the diagnosis, staging and treatment of patients with "
+       "metastatic breast cancer. Ann Oncol. 2021;32(12):1475-1495.",
+       doi="10.1016/j.annonc.2021.09.019", pmid="34678411"),
+    _C("parker-2020-esmo-prostate", "Parker C, Castro E, Fizazi K, et al. Prostate cancer: ESMO "
+       "Clinical Practice Guidelines for diagnosis, treatment and follow-up. Ann Oncol. "
+       "2020;31(9):1119-1134."),
+    _C("hendriks-2023-esmo-nsclc-oncogene", "Hendriks LE, Kerr KM, Menis J, et al. Oncogene-"
+       "addicted metastatic non-small-cell lung cancer: ESMO Clinical Practice Guideline for "
+       "diagnosis, treatment and follow-up. Ann Oncol. 2023;34(4):339-357."),
+    _C("hendriks-2023-esmo-nsclc", "Hendriks LE, Kerr KM, Menis J, et al. Non-oncogene-addicted "
+       "metastatic non-small-cell lung cancer: ESMO Clinical Practice Guideline for diagnosis, "
+       "treatment and follow-up. Ann Oncol. 2023;34(4):358-376."),
+    _C("escudier-2019-esmo-rcc", "Escudier B, Porta C, Schmidinger M, et al. Renal cell "
+       "carcinoma: ESMO Clinical Practice Guidelines for diagnosis, treatment and follow-up. "
+       "Ann Oncol. 2019;30(5):706-720."),
+    _C("dimopoulos-2021-myeloma", "Dimopoulos MA, Moreau P, Terpos E, et al. Multiple myeloma: "
+       "EHA-ESMO Clinical Practice Guidelines for diagnosis, treatment and follow-up. "
+       "HemaSphere. 2021;5(2):e528 (also Ann Oncol. 2021;32(3):309-322).",
+       doi="10.1097/HS9.0000000000000528", pmid="33554050"),
+    _C("morris-2024-psmafore", "Morris MJ, Castellano D, Herrmann K, et al. 177Lu-PSMA-617 "
+       "versus a change of androgen receptor pathway inhibitor therapy for taxane-naive "
+       "patients with progressive metastatic castration-resistant prostate cancer (PSMAfore): "
+       "a phase 3, randomised, controlled trial. Lancet. 2024;404(10459):1227-1239.",
+       doi="10.1016/S0140-6736(24)01653-2", pmid="39293462"),
+    _C("ryan-2022-cirse-ablation", "Ryan A, Byrne C, Pusceddu C, Buy X, Tsoumakidou G, "
+       "Filippiadis D. CIRSE standards of practice on thermal ablation of bone tumours. "
+       "Cardiovasc Intervent Radiol. 2022;45(5):591-605.",
+       doi="10.1007/s00270-022-03126-x", pmid="35348870"),
+    _C("tsoumakidou-2017-cirse-augmentation", "Tsoumakidou G, Too CW, Koch G, et al. CIRSE "
+       "guidelines on percutaneous vertebral augmentation. Cardiovasc Intervent Radiol. "
+       "2017;40(3):331-342.", doi="10.1007/s00270-017-1574-8"),
 )
 
 CITATIONS: Final[MappingProxyType[str, Citation]] = MappingProxyType(

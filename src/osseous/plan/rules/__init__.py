@@ -1,0 +1,1 @@
+"""The rules, one module per treatment family (and one for alerts)."""

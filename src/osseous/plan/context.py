@@ -1,0 +1,181 @@
+"""What rules read: the case, its computed scores, and the derived facts several rules share.
+
+Every helper keeps unknown apart from false: it returns ``None`` (or says what is missing)
+rather than a default. Nothing here reads the clock; intervals are measured to
+``case.assessed_on``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Literal
+
+from osseous.core.case import BoneLesion, Case, Medication, SpinalLesion
+from osseous.core.results import ScoreResult
+from osseous.knowledge.primary_sites import PRIMARY_SITES
+from osseous.plan.noms import Noms, noms_for
+from osseous.scores import facts
+
+Lesion = SpinalLesion | BoneLesion
+BMA_DRUGS = frozenset({"zoledronic-acid", "pamidronate", "denosumab", "ibandronate",
+                       "clodronate"})
+
+
+@dataclass(frozen=True, slots=True)
+class Radiosensitivity:
+    value: Literal["sensitive", "resistant"] | None
+    source: str  # "clinician", the table's source, or why it is unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Prognosis:
+    """Whether the expected survival is short (< 3 months), and what says so."""
+
+    short: bool | None
+    reasons: tuple[str, ...]
+
+
+class Context:
+    """The case and its scores, with shared derived facts for the rules."""
+
+    def __init__(self, case: Case, scores: Iterable[ScoreResult]) -> None:
+        self.case = case
+        self.scores = list(scores)
+        self._by_key = {(s.score, s.lesion): s for s in self.scores}
+
+    # ---- scores --------------------------------------------------------------------------
+    def score(self, score_id: str, lesion: str | None = None) -> ScoreResult | None:
+        return self._by_key.get((score_id, lesion))
+
+    def scores_of(self, score_id: str) -> list[ScoreResult]:
+        return [s for s in self.scores if s.score == score_id]
+
+    # ---- lesions -------------------------------------------------------------------------
+    def index(self, lesion: Lesion) -> int:
+        return next(i for i, les in enumerate(self.case.lesions) if les.id == lesion.id)
+
+    def path(self, lesion: Lesion, field: str) -> str:
+        return f"lesions[{self.index(lesion)}].{field}"
+
+    @property
+    def spinal(self) -> list[SpinalLesion]:
+        return [les for _, les in self.case.spinal_lesions]
+
+    @property
+    def bones(self) -> list[BoneLesion]:
+        return [les for _, les in self.case.bone_lesions]
+
+    def mescc(self, lesion: SpinalLesion) -> bool | None:
+        """Cord compression (ESCC 2-3) or a neurological deficit from the lesion."""
+        if lesion.escc in ("2", "3"):
+            return True
+        if lesion.neurological_deficit not in (None, "none"):
+            return True
+        if lesion.escc is None or lesion.neurological_deficit is None:
+            return None
+        return False
+
+    def painful(self, lesion: Lesion) -> bool | None:
+        """Pain at the site: worst pain >= 1, or a painful category recorded."""
+        if lesion.worst_pain is not None:
+            return lesion.worst_pain > 0
+        if isinstance(lesion, SpinalLesion) and lesion.pain_character is not None:
+            return lesion.pain_character != "none"
+        if isinstance(lesion, BoneLesion) and lesion.pain_severity is not None:
+            return True
+        return None
+
+    def last_radiotherapy(self, lesion: Lesion) -> date | None:
+        dates = [c.date for c in lesion.prior_radiotherapy or () if c.date is not None]
+        return max(dates) if dates else None
+
+    def days_since(self, when: date) -> int | None:
+        ref = self.case.assessed_on
+        return None if ref is None else (ref - when).days
+
+    # ---- patient -------------------------------------------------------------------------
+    @cached_property
+    def crcl(self) -> float | None:
+        s = self.score("crcl")
+        return float(s.total) if s is not None and s.total is not None else None
+
+    @cached_property
+    def calcium(self) -> ScoreResult | None:
+        return self.score("corrected-calcium")
+
+    @property
+    def primary(self) -> str | None:
+        return self.case.cancer.primary
+
+    @cached_property
+    def ecog(self) -> int | None:
+        """ECOG as recorded, or converted from Karnofsky when that is unambiguous."""
+        scale = facts.ecog(self.case)
+        return scale.values[0] if len(scale.values) == 1 else None
+
+    def medications(self, drugs: Iterable[str],
+                    statuses: Iterable[str] = ("active", "planned")) -> list[Medication]:
+        wanted, states = set(drugs), set(statuses)
+        return [m for m in self.case.medications or ()
+                if m.drug in wanted and m.status in states]
+
+    def on_bma(self) -> list[Medication]:
+        return self.medications(BMA_DRUGS)
+
+    @cached_property
+    def radiosensitivity(self) -> Radiosensitivity:
+        c = self.case.cancer
+        if c.radiosensitivity is not None:
+            return Radiosensitivity(c.radiosensitivity, "set by clinician")
+        if c.primary is None:
+            return Radiosensitivity(None, "primary not recorded")
+        cell = PRIMARY_SITES[c.primary].noms
+        return Radiosensitivity(cell.value, cell.source)
+
+    @cached_property
+    def prognosis(self) -> Prognosis:
+        """Short expected survival (< 3 months) by the clinician's estimate or a survival score.
+
+        The clinician's estimate decides when given; otherwise a survival score whose group has
+        a published median under 3 months (TEACHH C, 1.7 months; Chow group III, 2.3 months in
+        validation) or a New Katagiri score >= 7 (27% alive at 6 months) marks it short.
+        """
+        est = self.case.patient.estimated_survival_months
+        if est is not None:
+            return Prognosis(est < 3, (f"clinician's estimate {est:g} months",))
+        reasons = []
+        checks = (("teachh", "C", "TEACHH group C (median 1.7 months)"),
+                  ("chow-nrf", "group-3", "Chow group III (median 2.3 months in validation)"),
+                  ("katagiri-new", "high", "New Katagiri >= 7 (27% alive at 6 months)"))
+        for score_id, band, text in checks:
+            s = self.score(score_id)
+            if s is not None and s.band == band:
+                reasons.append(text)
+        if reasons:
+            return Prognosis(True, tuple(reasons))
+        complete = [s for s in (self.score(i) for i, _, _ in checks) if s and s.complete]
+        if complete:
+            return Prognosis(False, tuple(f"{s.score} {s.band}" for s in complete))
+        return Prognosis(None, ())
+
+    def survival_scores(self) -> dict[str, object]:
+        """The survival estimates side by side, never collapsed into one number."""
+        out: dict[str, object] = {}
+        for score_id in ("tokuhashi-revised", "tomita", "katagiri-new", "bauer-modified",
+                         "nesms", "chow-nrf", "teachh"):
+            s = self.score(score_id)
+            if s is not None:
+                out[score_id] = s.band if s.complete else f"incomplete {s.range}"
+        est = self.case.patient.estimated_survival_months
+        out["estimated_survival_months"] = est
+        return out
+
+    # ---- NOMS ----------------------------------------------------------------------------
+    def noms(self, lesion: SpinalLesion) -> Noms:
+        return noms_for(self, lesion)
+
+    def noms_all(self) -> list[Noms]:
+        return [self.noms(les) for les in self.spinal]

@@ -1,0 +1,181 @@
+"""The rule engine: every registered rule runs on every case, with a trace.
+
+A rule is a small pure function registered with its metadata (``id``, ``family``, ``version``,
+``references``). It reads the case and the computed scores through a :class:`Context` and
+returns findings: recommendations, alerts, :class:`NeedsData` when it cannot decide, or
+:class:`NotApplicable`. The engine runs all rules in registration order, records a trace per
+rule (fired / needs-data / not-applicable, with the facts read), and assembles the assessment
+in the order of the treatment families.
+
+A rule that raises is a bug: the assessment fails loudly with :class:`RuleError`, never
+degrading into "no advice". A finding that breaks the contract (no references, no basis, a
+citation not in the registry) is also a :class:`RuleError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from osseous.core.case import Case
+from osseous.knowledge.citations import CITATIONS
+from osseous.plan.assessment import ASSESSMENT_FORMAT, engine_info, needs_data_from_scores
+from osseous.plan.context import Context
+from osseous.plan.model import (
+    FAMILIES,
+    SEVERITY_ORDER,
+    URGENCY_ORDER,
+    Alert,
+    Finding,
+    NeedsData,
+    Recommendation,
+    RuleFamily,
+)
+from osseous.scores.catalog import score_case
+
+RuleFn = Callable[[Context], Iterable[Finding]]
+
+
+class RuleError(RuntimeError):
+    """A rule raised or produced a malformed finding: a bug, reported with the rule's id."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    family: RuleFamily
+    version: str
+    references: tuple[str, ...]
+    fn: RuleFn
+    summary: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"id": self.id, "family": self.family, "version": self.version,
+                "references": list(self.references), "summary": self.summary}
+
+
+RULES: Final[list[Rule]] = []
+
+
+def rule(id: str, family: RuleFamily, version: str,
+         references: tuple[str, ...]) -> Callable[[RuleFn], RuleFn]:
+    """Register a rule. The first paragraph of its docstring is its summary in `osseous rules`."""
+
+    def register(fn: RuleFn) -> RuleFn:
+        if any(r.id == id for r in RULES):
+            raise ValueError(f"rule id {id!r} registered twice")
+        for ref in references:
+            if ref not in CITATIONS:
+                raise ValueError(f"rule {id}: unknown citation {ref!r}")
+        doc = (fn.__doc__ or "").strip().split("\n\n")[0]
+        RULES.append(Rule(id, family, version, references, fn, " ".join(doc.split())))
+        return fn
+
+    return register
+
+
+def _load_rules() -> None:
+    # importing the rule modules registers their rules, in this order
+    from osseous.plan.rules import (  # noqa: F401
+        alerts,
+        bone_agents,
+        interventional,
+        radiopharmaceuticals,
+        radiotherapy,
+        supportive,
+        surgery,
+        systemic,
+    )
+
+
+def _check(r: Rule, finding: Finding) -> None:
+    if isinstance(finding, Recommendation | Alert):
+        if not finding.references:
+            raise RuleError(f"{r.id}: {finding.id} has no references")
+        unknown = [ref for ref in finding.references if ref not in CITATIONS]
+        if unknown:
+            raise RuleError(f"{r.id}: {finding.id} cites unknown {unknown}")
+    if isinstance(finding, Recommendation):
+        if not finding.based_on:
+            raise RuleError(f"{r.id}: {finding.id} has no based_on facts")
+        if not finding.title or not finding.rationale:
+            raise RuleError(f"{r.id}: {finding.id} has no title or rationale")
+        if r.family not in ("alerts", finding.modality):
+            raise RuleError(f"{r.id}: {finding.id} is {finding.modality}, rule is {r.family}")
+    if isinstance(finding, NeedsData) and not finding.missing:
+        raise RuleError(f"{r.id}: needs-data without missing fields")
+
+
+def run_rules(ctx: Context) -> tuple[list[Recommendation], list[Alert], list[dict[str, Any]],
+                                     list[dict[str, Any]]]:
+    """Run every rule; return recommendations, alerts, needs-data entries and the trace."""
+    _load_rules()
+    recs: list[Recommendation] = []
+    alerts: list[Alert] = []
+    needs: list[dict[str, Any]] = []
+    trace: list[dict[str, Any]] = []
+    for r in RULES:
+        try:
+            findings = list(r.fn(ctx))
+        except Exception as exc:
+            raise RuleError(f"rule {r.id} failed: {exc!r}") from exc
+        entry: dict[str, Any] = {"rule": r.id, "version": r.version, "findings": []}
+        for f in findings:
+            _check(r, f)
+            if isinstance(f, Recommendation):
+                recs.append(f)
+                entry["findings"].append({"fired": f.id, "lesion": f.lesion,
+                                          "strength": f.strength, "facts": dict(f.based_on)})
+            elif isinstance(f, Alert):
+                alerts.append(f)
+                entry["findings"].append({"alert": f.id, "lesion": f.lesion,
+                                          "severity": f.severity, "facts": dict(f.based_on)})
+            elif isinstance(f, NeedsData):
+                item: dict[str, Any] = {"for": r.id, "missing": list(f.missing),
+                                        "reason": f.reason}
+                if f.lesion is not None:
+                    item["lesion"] = f.lesion
+                needs.append(item)
+                entry["findings"].append({"needs_data": list(f.missing), "lesion": f.lesion,
+                                          "reason": f.reason})
+            else:
+                entry["findings"].append({"not_applicable": f.reason, "lesion": f.lesion,
+                                          "facts": dict(f.based_on)})
+        kinds = {next(iter(x)) for x in entry["findings"]}
+        entry["status"] = ("fired" if kinds & {"fired", "alert"} else
+                           "needs-data" if "needs_data" in kinds else "not-applicable")
+        trace.append(entry)
+    recs.sort(key=lambda x: (FAMILIES.index(x.modality), URGENCY_ORDER[x.urgency]))
+    alerts.sort(key=lambda a: SEVERITY_ORDER[a.severity])
+    return recs, alerts, needs, trace
+
+
+def assess(case: Case, ignored_fields: tuple[str, ...] = (), *,
+           trace: bool = False) -> dict[str, Any]:
+    """The full ``osseous.assessment/1`` document for one case."""
+    scores = score_case(case)
+    ctx = Context(case, scores)
+    recs, alerts, needs, rule_trace = run_rules(ctx)
+    doc: dict[str, Any] = {
+        "format": ASSESSMENT_FORMAT,
+        "case": case.id,
+        "assessed_on": case.assessed_on.isoformat() if case.assessed_on else None,
+        "engine": engine_info(),
+        "scores": [s.to_dict() for s in scores],
+        "noms": [n.to_dict() for n in ctx.noms_all()],
+        "alerts": [a.to_dict() for a in alerts],
+        "recommendations": [r.to_dict() for r in recs],
+        "needs_data": needs_data_from_scores(scores) + needs,
+    }
+    if ignored_fields:
+        doc["ignored_fields"] = list(ignored_fields)
+    if trace:
+        doc["trace"] = rule_trace
+    return doc
+
+
+def rules() -> list[Rule]:
+    """Every registered rule, in the order the engine runs them."""
+    _load_rules()
+    return list(RULES)

@@ -1,0 +1,182 @@
+"""Bone-modifying agents: indication by primary and setting, then each agent with its dose,
+interval, renal and calcium conditions and monitoring."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from osseous.knowledge import bma
+from osseous.plan.context import Context
+from osseous.plan.engine import rule
+from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation, Strength
+from osseous.scores.zoledronic import zoledronic_dose
+
+INDICATION_REFS = ("van-poznak-2017", "saylor-2020", "coleman-2020-esmo")
+MONITORING = {
+    "zoledronic-acid": "serum creatinine before every dose; calcium; dental review",
+    "pamidronate": "serum creatinine before every dose; calcium; dental review",
+    "denosumab": "calcium before each dose and often in the first weeks; dental review",
+}
+
+
+def indication(ctx: Context) -> tuple[Strength | None, str, list[str]]:
+    """Strength of the indication for a bone-modifying agent, its reason, and missing paths."""
+    c = ctx.case.cancer
+    primary = c.primary
+    if primary is None:
+        return None, "", ["cancer.primary"]
+    if primary == "breast":
+        return "recommended", "breast cancer with bone metastases (ASCO-CCO 2017; ESMO 2020)", []
+    if primary == "myeloma":
+        return "recommended", "multiple myeloma (ESMO 2020)", []
+    if primary == "prostate":
+        if c.castration_resistant is None:
+            return None, "", ["cancer.castration_resistant"]
+        if c.castration_resistant:
+            return "recommended", ("castration-resistant prostate cancer with bone metastases "
+                                   "(ASCO endorsement of CCO 2020; ESMO 2020)"), []
+        return "not-recommended", ("castration-sensitive prostate cancer: insufficient evidence "
+                                   "that a bone-modifying agent at metastatic doses prevents "
+                                   "skeletal events (ASCO 2020); osteoporosis dosing only if "
+                                   "fracture risk on androgen deprivation warrants it"), []
+    if primary == "lymphoma":
+        return None, "no guideline indication reached for lymphoma", []
+    est = ctx.case.patient.estimated_survival_months
+    if est is None:
+        return None, "", ["patient.estimated_survival_months"]
+    if est < 3:
+        return "not-recommended", (f"expected survival {est:g} months: the ESMO indication in "
+                                   "other solid tumours needs at least 3 months"), []
+    return "consider", (f"{primary} with bone metastases and expected survival {est:g} months "
+                        "(ESMO 2020: other solid tumours with life expectancy >= 3 months)"), []
+
+
+@rule("bma.agents", "bone-modifying-agent", "1",
+      (*INDICATION_REFS, "zometa-label", "xgeva-label", "pamidronate-label",
+       "himelstein-2017-calgb70604"))
+def agents(ctx: Context) -> Iterator[Finding]:
+    """Indication by primary and setting (breast and castration-resistant prostate cancer,
+    myeloma: recommended; other solid tumours with expected survival >= 3 months: considered;
+    castration-sensitive prostate cancer: not for skeletal-event prevention), then zoledronic
+    acid by creatinine clearance (< 30 mL/min not recommended) every 12 or 4 weeks, denosumab
+    120 mg every 4 weeks with calcium and vitamin D once calcium is normal, and pamidronate
+    90 mg every 3-4 weeks for breast cancer and myeloma."""
+    strength, why, missing = indication(ctx)
+    if missing:
+        yield NeedsData(tuple(missing), "the indication for a bone-modifying agent")
+        return
+    if strength is None:
+        yield NotApplicable(why)
+        return
+    active = {m.drug for m in ctx.medications(("zoledronic-acid", "denosumab", "pamidronate"),
+                                              ("active",))}
+    dental_ = ctx.case.patient.dental
+    dental_first = dental_ is None or dental_.last_exam is None
+    base: dict[str, object] = {"primary": ctx.primary,
+                               "castration_resistant": ctx.case.cancer.castration_resistant,
+            "estimated_survival_months": ctx.case.patient.estimated_survival_months}
+    if strength == "not-recommended":
+        yield Recommendation("bma.not-indicated", "bone-modifying-agent",
+                             "Bone-modifying agent for skeletal-event prevention",
+                             "not-recommended", "routine", why[0].upper() + why[1:] + ".",
+                             base, INDICATION_REFS, None, {"agent": None})
+        return
+    yield from _zoledronic(ctx, strength, why, base, "zoledronic-acid" in active, dental_first)
+    yield from _denosumab(ctx, strength, why, base, "denosumab" in active, dental_first)
+    if ctx.primary in ("breast", "myeloma"):
+        yield from _pamidronate(ctx, why, base, "pamidronate" in active, dental_first)
+
+
+def _common_details(agent: str, dental_first: bool) -> dict[str, object]:
+    return {"agent": agent, "monitoring": MONITORING[agent],
+            "dental_examination_first": dental_first}
+
+
+def _zoledronic(ctx: Context, strength: Strength, why: str, base: dict[str, object],
+                active: bool, dental_first: bool) -> Iterator[Finding]:
+    crcl = ctx.crcl
+    if crcl is None:
+        s = ctx.score("crcl")
+        yield NeedsData(s.missing if s else ("labs.creatinine",),
+                        "zoledronic acid is dosed by creatinine clearance")
+        return
+    dose = zoledronic_dose(crcl)
+    based = {**base, "crcl_ml_min": crcl}
+    details = {**_common_details("zoledronic-acid", dental_first), "dose_mg": dose.dose_mg,
+               "interval_weeks": 12, "alternative_interval_weeks": 4, "crcl_ml_min": crcl,
+               "infusion": "over at least 15 minutes",
+               "supplements": "calcium 500 mg and vitamin D 400 IU daily"}
+    verb = "Continue" if active else "Start"
+    if dose.dose_mg is None:
+        yield Recommendation(
+            "bma.zoledronic-acid", "bone-modifying-agent", "Zoledronic acid",
+            "not-recommended", "routine",
+            f"Creatinine clearance {crcl} mL/min (< 30): zoledronic acid is not recommended in "
+            "severe renal impairment; denosumab is the alternative.", based,
+            ("zometa-label",), None, details)
+        return
+    yield Recommendation(
+        "bma.zoledronic-acid", "bone-modifying-agent",
+        f"{verb} zoledronic acid {dose.dose_mg:g} mg every 12 weeks (or 4 weeks)", strength,
+        "routine",
+        f"Indication: {why}. Creatinine clearance {crcl} mL/min: {dose.reason} "
+        f"({dose.dose_mg:g} mg). Every 12 weeks was non-inferior to every 4 weeks (CALGB 70604: "
+        "skeletal events 29.5% against 28.6%)."
+        + (" Dental examination first." if dental_first else ""),
+        based, ("zometa-label", "himelstein-2017-calgb70604", *INDICATION_REFS), None, details)
+
+
+def _denosumab(ctx: Context, strength: Strength, why: str, base: dict[str, object],
+               active: bool, dental_first: bool) -> Iterator[Finding]:
+    ca = ctx.calcium
+    based = {**base, "corrected_calcium_mg_dl": ca.total if ca else None,
+             "crcl_ml_min": ctx.crcl, "dialysis": ctx.case.patient.dialysis}
+    details = {**_common_details("denosumab", dental_first), "dose_mg": bma.DENOSUMAB_DOSE_MG,
+               "interval_weeks": bma.DENOSUMAB_INTERVAL_WEEKS, "crcl_ml_min": ctx.crcl,
+               "route": "subcutaneous",
+               "supplements": "calcium and vitamin D unless hypercalcaemic"}
+    verb = "Continue" if active else "Start"
+    if ca is None or not ca.complete:
+        yield NeedsData(ca.missing if ca else ("labs.calcium", "labs.albumin"),
+                        "calcium must be normal before denosumab")
+        return
+    if ca.band == "low":
+        yield Recommendation(
+            "bma.denosumab", "bone-modifying-agent", "Denosumab", "not-recommended", "urgent",
+            f"Corrected calcium {ca.total} mg/dL is low: correct hypocalcaemia before denosumab "
+            "(label).", based, ("xgeva-label",), None, details)
+        return
+    caution = ""
+    if ctx.case.patient.dialysis or (ctx.crcl is not None and ctx.crcl < 30):
+        caution = (" Creatinine clearance < 30 mL/min or dialysis: the risk of severe "
+                   "hypocalcaemia is highest; check calcium often.")
+    yield Recommendation(
+        "bma.denosumab", "bone-modifying-agent", f"{verb} denosumab 120 mg every 4 weeks",
+        strength, "routine",
+        f"Indication: {why}. Subcutaneous, with calcium and vitamin D; no renal dose "
+        "adjustment." + caution + (" Dental examination first." if dental_first else ""),
+        based, ("xgeva-label", *INDICATION_REFS), None, details)
+
+
+def _pamidronate(ctx: Context, why: str, base: dict[str, object], active: bool,
+                 dental_first: bool) -> Iterator[Finding]:
+    crcl = ctx.crcl
+    if crcl is None:
+        return  # zoledronic acid already asked for creatinine clearance
+    based = {**base, "crcl_ml_min": crcl}
+    details = {**_common_details("pamidronate", dental_first),
+               "dose_mg": bma.PAMIDRONATE_DOSE_MG, "interval_weeks": 4, "crcl_ml_min": crcl,
+               "infusion": "over 2 hours (4 hours in myeloma)"}
+    if crcl < 30:
+        yield Recommendation(
+            "bma.pamidronate", "bone-modifying-agent", "Pamidronate", "not-recommended",
+            "routine", f"Creatinine clearance {crcl} mL/min: pamidronate is not recommended in "
+            "severe renal impairment (label).", based, ("pamidronate-label",), None, details)
+        return
+    yield Recommendation(
+        "bma.pamidronate", "bone-modifying-agent",
+        f"{'Continue' if active else 'Alternative'}: pamidronate 90 mg every 3-4 weeks",
+        "consider", "routine",
+        f"Indication: {why}. Labelled for osteolytic breast metastases and myeloma; "
+        "no evidence favours one agent over another (ASCO-CCO 2017).",
+        based, ("pamidronate-label", "van-poznak-2017"), None, details)

@@ -1,0 +1,130 @@
+"""Interventional radiology: vertebral augmentation, cementoplasty, thermal ablation and
+MR-guided focused ultrasound."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from osseous.plan.context import Context
+from osseous.plan.engine import rule
+from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation
+from osseous.plan.rules._common import where
+
+AUGMENTATION_REFS = ("berenson-2011-cafe", "laufer-2013", "astro-2011",
+                     "tsoumakidou-2017-cirse-augmentation")
+
+
+@rule("ir.vertebral-augmentation", "interventional", "1", AUGMENTATION_REFS)
+def vertebral_augmentation(ctx: Context) -> Iterator[Finding]:
+    """Painful vertebral compression fracture with mechanical (axial-load) pain, without gross
+    instability (SINS < 13) and without epidural compression or retropulsion causing a
+    deficit: vertebroplasty or kyphoplasty considered (CAFE trial). It does not replace
+    radiotherapy."""
+    for les in ctx.spinal:
+        if les.collapse not in ("under-50", "over-50"):
+            continue
+        if les.pain_character is None:
+            yield NeedsData((ctx.path(les, "pain_character"),), "mechanical pain?", les.id)
+            continue
+        if les.pain_character != "mechanical":
+            continue
+        sins = ctx.score("sins", les.id)
+        based = {"collapse": les.collapse, "pain_character": les.pain_character,
+                 "sins": sins.total if sins else None, "escc": les.escc,
+                 "neurological_deficit": les.neurological_deficit,
+                 "retropulsion": les.retropulsion,
+                 "posterior_wall_intact": les.posterior_wall_intact}
+        deficit = les.neurological_deficit not in (None, "none")
+        if les.retropulsion and deficit:
+            yield Recommendation(
+                "ir.vertebral-augmentation", "interventional",
+                f"Vertebral augmentation at {where(les)}", "not-recommended", "routine",
+                "Retropulsion with a neurological deficit is a contraindication to cement "
+                "augmentation; decompression is the question.", based, AUGMENTATION_REFS,
+                les.id, {"procedure": "vertebroplasty"})
+            continue
+        if ctx.mescc(les):
+            yield NotApplicable("cord compression: decompression and radiotherapy first", based,
+                                les.id)
+            continue
+        if sins is not None and sins.complete and sins.total is not None and sins.total >= 13:
+            yield NotApplicable("gross instability: stabilisation, not cement alone", based,
+                                les.id)
+            continue
+        missing = [ctx.path(les, f) for f in ("neurological_deficit", "escc")
+                   if getattr(les, f) is None]
+        if missing:
+            yield NeedsData(tuple(missing), "epidural disease and neurology decide cement safety",
+                            les.id)
+            continue
+        caution = ""
+        if les.posterior_wall_intact is False or (les.escc not in ("0", None)):
+            caution = (" The posterior wall is breached or there is epidural disease: cement may "
+                       "leak into the canal, so careful injection (or kyphoplasty) is needed.")
+        yield Recommendation(
+            "ir.vertebral-augmentation", "interventional",
+            f"Consider vertebroplasty or kyphoplasty at {where(les)}", "consider", "routine",
+            "Painful compression fracture with axial-load pain and no gross instability: cement "
+            "augmentation relieves pain and disability (CAFE: Roland-Morris -8.3 points at 1 "
+            "month). It does not replace radiotherapy." + caution,
+            based, AUGMENTATION_REFS, les.id, {"procedure": "kyphoplasty",
+                                                "alternatives": ["vertebroplasty"]})
+
+
+@rule("ir.cementoplasty", "interventional", "1", ("kelekis-2017",))
+def cementoplasty(ctx: Context) -> Iterator[Finding]:
+    """Painful lytic or mixed metastasis of the acetabulum, pelvis or sacrum (weight-bearing
+    bone): percutaneous cementoplasty considered, alone or with ablation."""
+    for les in ctx.bones:
+        if les.site not in ("acetabulum", "pelvis", "sacrum"):
+            continue
+        painful = ctx.painful(les)
+        if painful is None:
+            yield NeedsData((ctx.path(les, "worst_pain"),), "is the lesion painful?", les.id)
+            continue
+        if not painful or les.appearance == "blastic":
+            continue
+        yield Recommendation(
+            "ir.cementoplasty", "interventional", f"Consider cementoplasty of the {les.site}",
+            "consider", "routine",
+            "Painful metastasis of weight-bearing pelvic bone: cementoplasty relieves pain and "
+            "consolidates the bone, alone or after ablation.",
+            {"site": les.site, "worst_pain": les.worst_pain, "appearance": les.appearance},
+            ("kelekis-2017",), les.id, {"procedure": "cementoplasty"})
+
+
+@rule("ir.ablation", "interventional", "1",
+      ("dupuy-2010", "callstrom-2013", "hurwitz-2014-mrgfus", "ryan-2022-cirse-ablation"))
+def ablation(ctx: Context) -> Iterator[Finding]:
+    """A painful metastasis (worst pain >= 4) after radiotherapy failed (more than 1 month
+    after it), or in a patient who declines radiotherapy: radiofrequency ablation or
+    cryoablation considered; MR-guided focused ultrasound for sites outside the spine and
+    skull (its approval covers patients who failed, cannot have or decline radiotherapy)."""
+    declines_rt = "radiotherapy" in (ctx.case.patient.declines or ())
+    for les in ctx.case.lesions:
+        if les.worst_pain is None or les.worst_pain < 4:
+            continue
+        last = ctx.last_radiotherapy(les)
+        days = ctx.days_since(last) if last else None
+        failed = days is not None and days > 30
+        if not (failed or declines_rt):
+            continue
+        reason = (f"pain {les.worst_pain:g}/10 persists {days} days after radiotherapy" if failed
+                  else "the patient declines radiotherapy")
+        based = {"worst_pain": les.worst_pain, "days_since_radiotherapy": days,
+                 "declines_radiotherapy": declines_rt, "site": les.site}
+        yield Recommendation(
+            "ir.ablation", "interventional", f"Consider thermal ablation of {les.id}",
+            "consider", "routine",
+            f"Painful metastasis and {reason}: radiofrequency ablation (ACRIN trial) and "
+            "cryoablation (worst pain 7.1 to 4.0 at 4 weeks) relieve pain.", based,
+            ("dupuy-2010", "callstrom-2013", "ryan-2022-cirse-ablation"), les.id,
+            {"procedure": "cryoablation", "alternatives": ["radiofrequency-ablation"]})
+        if les.site not in ("spine", "skull"):
+            yield Recommendation(
+                "ir.mrgfus", "interventional", f"Consider MR-guided focused ultrasound of {les.id}",
+                "consider", "routine",
+                f"Painful bone metastasis and {reason}: MR-guided focused ultrasound is approved "
+                "for patients who failed, cannot have or decline radiotherapy (phase III "
+                "sham-controlled trial).", based, ("hurwitz-2014-mrgfus",), les.id,
+                {"procedure": "mr-guided-focused-ultrasound"})

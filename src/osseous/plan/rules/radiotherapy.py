@@ -1,0 +1,412 @@
+"""Radiotherapy: NOMS routing for spinal metastases, uncomplicated painful metastases, SBRT,
+oligometastatic SABR, re-irradiation with cord-dose checks, post-operative radiotherapy, and
+the flag on extended fractionation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from osseous.core.case import BoneLesion, SpinalLesion
+from osseous.knowledge.radiotherapy import MAX_PALLIATIVE_FRACTIONS, REGIMENS
+from osseous.plan.context import Context
+from osseous.plan.engine import rule
+from osseous.plan.model import (
+    Alert,
+    Finding,
+    NeedsData,
+    NotApplicable,
+    Recommendation,
+    Strength,
+)
+from osseous.plan.rules._common import (
+    contiguous_levels,
+    post_operative,
+    regimens,
+    single_fraction_note,
+    where,
+)
+from osseous.scores import radiobiology as rb
+
+SPINE_REFS = ("laufer-2013", "astro-2024", "bilsky-2010")
+MESCC_RT_REFS = ("astro-2024", "hoskin-2019-scorad", "laufer-2013")
+
+
+def _mescc_rt(les: SpinalLesion, why: str, based: dict[str, object]) -> Recommendation:
+    return Recommendation(
+        "rt.mescc-conventional", "radiotherapy",
+        f"Emergency conventional radiotherapy for cord compression at {where(les)}",
+        "recommended", "emergency",
+        why + " Regimens for cord compression without surgery: 8 Gy x 1, 16 Gy in 2, 20 Gy in "
+        "5 or 30 Gy in 10 (ASTRO 2024; SCORAD did not prove 8 Gy x 1 non-inferior to 20 Gy in "
+        "5 for ambulation). Start with dexamethasone.",
+        based, MESCC_RT_REFS, les.id,
+        {"technique": "conventional", "regimens": regimens("mescc")})
+
+
+@rule("rt.spine", "radiotherapy", "1", (*SPINE_REFS, "hoskin-2019-scorad", "astro-2017"))
+def spine(ctx: Context) -> Iterator[Finding]:
+    """NOMS neurologic and oncologic routing of radiation for each spinal metastasis:
+    radiosensitive histology -> conventional radiotherapy whatever the ESCC grade;
+    radioresistant with low-grade ESCC -> SBRT; radioresistant with high-grade ESCC -> SBRT
+    after separation surgery when fit, otherwise the best conventional option; ESCC 1c ->
+    SBRT and surgery both discussed. Previously irradiated or operated levels are left to the
+    re-irradiation and post-operative rules."""
+    rs = ctx.radiosensitivity
+    for les in ctx.spinal:
+        if les.prior_radiotherapy:
+            yield NotApplicable("previously irradiated: see rt.reirradiation", lesion=les.id)
+            continue
+        if post_operative(les):
+            yield NotApplicable("operated: see rt.postoperative", lesion=les.id)
+            continue
+        compression = ctx.mescc(les)
+        based: dict[str, object] = {"escc": les.escc,
+                                    "neurological_deficit": les.neurological_deficit,
+                                    "radiosensitivity": rs.value,
+                                    "radiosensitivity_source": rs.source}
+        if compression is None:
+            yield NeedsData(tuple(ctx.path(les, f) for f in ("escc", "neurological_deficit")
+                                  if getattr(les, f) is None),
+                            "ESCC grade and neurology route the radiation", les.id)
+            continue
+        if compression:
+            yield from _compressed(ctx, les, based)
+        else:
+            yield from _not_compressed(ctx, les, based)
+
+
+def _compressed(ctx: Context, les: SpinalLesion, based: dict[str, object]) -> Iterator[Finding]:
+    rs = ctx.radiosensitivity
+    fit = ctx.case.patient.surgical_candidate
+    based = {**based, "surgical_candidate": fit}
+    if rs.value == "sensitive":
+        yield _mescc_rt(les, f"Radiosensitive histology ({ctx.primary}; {rs.source}): NOMS "
+                             "treats with conventional radiotherapy whatever the ESCC grade.",
+                        based)
+    elif rs.value == "resistant" and fit:
+        yield Recommendation(
+            "rt.post-separation-sbrt", "radiotherapy",
+            f"SBRT after separation surgery at {where(les)}", "recommended", "urgent",
+            f"Radioresistant histology ({ctx.primary}) with high-grade compression in a patient "
+            "fit for surgery: NOMS decompresses the cord (separation surgery) and then treats "
+            "with stereotactic radiotherapy. The post-operative SBRT regimen is set by the "
+            "treating team (no guideline regimen was verified).",
+            based, SPINE_REFS, les.id,
+            {"technique": "sbrt", "regimens": [], "after": "separation-surgery"})
+    elif rs.value == "resistant" and fit is False:
+        yield _mescc_rt(les, f"Radioresistant histology ({ctx.primary}) but not fit for "
+                             "surgery: the best radiation option is conventional radiotherapy.",
+                        based)
+    else:
+        why = ("Radiotherapy is recommended for cord compression whether or not surgery is "
+               "done (ASTRO 2024).")
+        yield _mescc_rt(les, why, based)
+        missing = []
+        if rs.value is None:
+            missing.append("cancer.radiosensitivity")
+        if fit is None:
+            missing.append("patient.surgical_candidate")
+        yield NeedsData(tuple(missing), "radiosensitivity and fitness decide surgery before "
+                                        "radiotherapy and SBRT versus conventional", les.id)
+
+
+def _not_compressed(ctx: Context, les: SpinalLesion,
+                    based: dict[str, object]) -> Iterator[Finding]:
+    rs = ctx.radiosensitivity
+    painful = ctx.painful(les)
+    if painful is None:
+        yield NeedsData((ctx.path(les, "worst_pain"),), "is the lesion painful?", les.id)
+        return
+    if not painful:
+        yield NotApplicable("pain-free, no cord compression", based, les.id)
+        return
+    based = {**based, "worst_pain": les.worst_pain, "pain_character": les.pain_character}
+    if rs.value == "resistant":
+        n = contiguous_levels(les.levels)
+        fit_for_sbrt = ctx.ecog is not None and ctx.ecog <= 2
+        if n is not None and n <= 3 and fit_for_sbrt:
+            strength: Strength = "recommended" if les.escc in ("0", "1a", "1b") else "consider"
+            yield Recommendation(
+                "rt.noms-sbrt", "radiotherapy",
+                f"Stereotactic body radiotherapy (SBRT) to {where(les)}", strength, "routine",
+                f"Radioresistant histology ({ctx.primary}) without high-grade compression "
+                f"(ESCC {les.escc}): NOMS treats with high-dose stereotactic radiotherapy."
+                + (" ESCC 1c is intermediate: SBRT and separation surgery are both discussed."
+                   if les.escc == "1c" else "")
+                + " SC.24 gave 24 Gy in 2 fractions (trial regimen).",
+                {**based, "ecog": ctx.ecog, "contiguous_levels": n},
+                (*SPINE_REFS, "sahgal-2021-sc24"), les.id,
+                {"technique": "sbrt", "regimens": regimens("sbrt-sc24")})
+            return
+        note = (" SBRT is not suitable here (more than 3 contiguous levels or ECOG above 2), so "
+                "conventional radiotherapy is the best radiation option.")
+    else:
+        note = ""
+    text, extra = single_fraction_note(ctx)
+    yield Recommendation(
+        "rt.spine-conventional", "radiotherapy",
+        f"Conventional radiotherapy to {where(les)} for pain", "recommended", "routine",
+        "Painful spinal metastasis without cord compression: 8 Gy x 1, 20 Gy in 5, 24 Gy in 6 "
+        "and 30 Gy in 10 relieve pain equally (ASTRO)." + note + text,
+        based, ("astro-2024", "astro-2017", "laufer-2013"), les.id,
+        {"technique": "conventional", "regimens": regimens("uncomplicated"),
+         "max_fractions": MAX_PALLIATIVE_FRACTIONS, **extra})
+    if rs.value is None:
+        yield NeedsData(("cancer.radiosensitivity",),
+                        "radiosensitivity decides whether SBRT is the NOMS choice", les.id)
+
+
+@rule("rt.uncomplicated", "radiotherapy", "1",
+      ("astro-2024", "astro-2017", "choosing-wisely-astro-2013", "coleman-2020-esmo"))
+def uncomplicated(ctx: Context) -> Iterator[Finding]:
+    """Painful non-spinal bone metastasis, not fractured, not operated, not irradiated:
+    conventional radiotherapy 8 Gy x 1, 20 Gy/5, 24 Gy/6 or 30 Gy/10, with 8 Gy x 1 favoured
+    when the prognosis is short; never more than 10 fractions."""
+    for les in ctx.bones:
+        if les.prior_radiotherapy or post_operative(les):
+            continue
+        painful = ctx.painful(les)
+        if painful is None:
+            yield NeedsData((ctx.path(les, "worst_pain"),), "is the lesion painful?", les.id)
+            continue
+        if not painful:
+            yield NotApplicable("pain-free", {"worst_pain": les.worst_pain}, les.id)
+            continue
+        if les.pathological_fracture:
+            yield NotApplicable("fractured: fixation first, then post-operative radiotherapy",
+                                {"pathological_fracture": True}, les.id)
+            continue
+        mirels = ctx.score("mirels", les.id)
+        text, extra = single_fraction_note(ctx)
+        caveat = ""
+        if mirels is not None and mirels.band == "high":
+            caveat = (" With Mirels >= 9, fixation comes first when the patient is fit; "
+                      "radiotherapy then follows as post-operative treatment.")
+        yield Recommendation(
+            "rt.uncomplicated", "radiotherapy",
+            f"Conventional radiotherapy to the painful {les.site} lesion", "recommended",
+            "routine",
+            "Painful bone metastasis: single and multiple fractions relieve pain equally "
+            "(ASTRO 2017, 2024; ESMO 2020 recommends 8 Gy x 1); courses over 10 fractions are "
+            "not used for uncomplicated palliation (Choosing Wisely)." + caveat + text,
+            {"worst_pain": les.worst_pain, "pain_severity": les.pain_severity,
+             "mirels": mirels.total if mirels else None,
+             "pathological_fracture": les.pathological_fracture},
+            ("astro-2024", "astro-2017", "choosing-wisely-astro-2013", "coleman-2020-esmo"),
+            les.id, {"technique": "conventional", "regimens": regimens("uncomplicated"),
+                     "max_fractions": MAX_PALLIATIVE_FRACTIONS, **extra})
+
+
+@rule("rt.sbrt-selected", "radiotherapy", "1", ("astro-2024", "sahgal-2021-sc24"))
+def sbrt_selected(ctx: Context) -> Iterator[Finding]:
+    """SBRT considered over conventional radiotherapy for a painful spinal metastasis in a
+    selected patient (ASTRO 2024, conditional): no neurological deficit, no surgical indication,
+    good performance status; shown with the SC.24 trial eligibility (ECOG 0-2, at most 3
+    contiguous levels, SINS < 12) and its regimen 24 Gy/2. Radioresistant histology is routed
+    by rt.spine instead."""
+    if ctx.radiosensitivity.value == "resistant":
+        return
+    for les in ctx.spinal:
+        if les.prior_radiotherapy or post_operative(les) or not ctx.painful(les):
+            continue
+        if ctx.mescc(les) is not False:
+            continue
+        sins = ctx.score("sins", les.id)
+        n = contiguous_levels(les.levels)
+        missing = []
+        if ctx.ecog is None:
+            missing.append("patient.ecog")
+        if sins is None or not sins.complete:
+            missing.extend(sins.missing if sins else ())
+        if n is None and not les.levels:
+            missing.append(ctx.path(les, "levels"))
+        if missing:
+            yield NeedsData(tuple(missing), "SC.24 eligibility", les.id)
+            continue
+        assert sins is not None and sins.total is not None and ctx.ecog is not None
+        eligible = ctx.ecog <= 2 and n is not None and n <= 3 and sins.total < 12
+        based = {"ecog": ctx.ecog, "contiguous_levels": n, "sins": sins.total,
+                 "neurological_deficit": les.neurological_deficit, "escc": les.escc}
+        if not eligible:
+            yield NotApplicable("outside SC.24 eligibility", based, les.id)
+            continue
+        yield Recommendation(
+            "rt.sbrt-selected", "radiotherapy", f"Consider SBRT to {where(les)}", "consider",
+            "routine",
+            "A selected patient (no deficit, no surgical indication, good performance status): "
+            "ASTRO 2024 conditionally prefers SBRT; in SC.24, 24 Gy in 2 fractions gave more "
+            "complete pain responses at 3 months than 20 Gy in 5 (35% against 14%).",
+            based, ("astro-2024", "sahgal-2021-sc24"), les.id,
+            {"technique": "sbrt", "regimens": regimens("sbrt-sc24"),
+             "eligibility": "SC.24 trial criteria (ECOG 0-2, <= 3 contiguous levels, SINS < 12)"})
+
+
+@rule("rt.oligometastatic", "radiotherapy", "1", ("palma-2020-sabr-comet",))
+def oligometastatic(ctx: Context) -> Iterator[Finding]:
+    """Oligometastatic disease by the SABR-COMET criteria (controlled primary, 1-5
+    metastases, ECOG 0-1, life expectancy of at least 6 months): stereotactic ablative
+    radiotherapy to every site considered."""
+    c, p = ctx.case.cancer, ctx.case.patient
+    n, controlled, ecog = c.total_metastases, c.primary_controlled, ctx.ecog
+    est = p.estimated_survival_months
+    based = {"total_metastases": n, "primary_controlled": controlled, "ecog": ecog,
+             "estimated_survival_months": est}
+    if (n is not None and n > 5) or controlled is False or (ecog is not None and ecog > 1) \
+            or (est is not None and est < 6):
+        yield NotApplicable("outside the SABR-COMET criteria", based)
+        return
+    missing = [path for path, v in (("cancer.total_metastases", n),
+                                    ("cancer.primary_controlled", controlled),
+                                    ("patient.ecog", ecog),
+                                    ("patient.estimated_survival_months", est)) if v is None]
+    if missing:
+        yield NeedsData(tuple(missing), "oligometastatic SABR eligibility")
+        return
+    yield Recommendation(
+        "rt.oligometastatic-sabr", "radiotherapy",
+        "Consider stereotactic ablative radiotherapy to all metastases", "consider", "routine",
+        f"Controlled primary with {n} metastases, ECOG {ecog} and an expected survival of "
+        f"{est:g} months meet the SABR-COMET criteria (overall survival 42% against 18% at 5 "
+        "years; treatment-related deaths 4.5%).",
+        based, ("palma-2020-sabr-comet",), None,
+        {"technique": "sbrt", "regimens": [], "eligibility": "SABR-COMET"})
+
+
+@rule("rt.reirradiation", "radiotherapy", "1",
+      ("astro-2017", "astro-2024", "chow-2014-sc20", "nieder-2006"))
+def reirradiation(ctx: Context) -> Iterator[Finding]:
+    """Persistent or recurrent pain more than 1 month after radiotherapy to the site:
+    re-irradiation considered (8 Gy x 1, 20 Gy/5, 24 Gy/6; spine also 20 Gy/8), with the
+    cumulative spinal-cord dose checked for each regimen (Nieder 2006)."""
+    for les in ctx.case.lesions:
+        if not les.prior_radiotherapy:
+            continue
+        last = ctx.last_radiotherapy(les)
+        if last is None:
+            yield NeedsData((ctx.path(les, "prior_radiotherapy[].date"),),
+                            "the interval since radiotherapy decides re-irradiation", les.id)
+            continue
+        days = ctx.days_since(last)
+        if days is None:
+            continue
+        painful = ctx.painful(les)
+        based: dict[str, object] = {"days_since_radiotherapy": days,
+                                    "worst_pain": les.worst_pain,
+                                    "prior_courses": [
+                                        {"dose_gy": c.dose_gy, "fractions": c.fractions,
+                                         "date": c.date.isoformat() if c.date else None}
+                                        for c in les.prior_radiotherapy]}
+        if days <= 30:
+            yield NotApplicable("within 1 month of radiotherapy: assess the response first",
+                                based, les.id)
+            continue
+        if painful is None:
+            yield NeedsData((ctx.path(les, "worst_pain"),), "is the site still painful?",
+                            les.id)
+            continue
+        if not painful:
+            yield NotApplicable("no pain at the irradiated site", based, les.id)
+            continue
+        spinal = isinstance(les, SpinalLesion)
+        set_id = "reirradiation-spine" if spinal else "reirradiation-non-spine"
+        details: dict[str, object] = {"technique": "conventional", "regimens": regimens(set_id)}
+        strength: Strength = "consider"
+        text = ""
+        if isinstance(les, SpinalLesion):
+            checks, missing = _cord_checks(ctx, les, set_id)
+            details["cord_checks"] = checks
+            if missing:
+                yield NeedsData(tuple(missing), "prior dose and fractions for the cord check",
+                                les.id)
+                continue
+            safe = [c for c in checks if c["all_within"]]
+            if not safe:
+                strength = "not-recommended"
+                text = (" Every conventional re-irradiation regimen would exceed the Nieder "
+                        "cumulative cord limits with the prescription doses; only a planned "
+                        "technique with a measured cord dose can be considered.")
+            else:
+                text = (" Cord check (Nieder 2006, prescription dose as cord dose until the plan "
+                        "gives it): within limits for "
+                        + ", ".join(f"{c['dose_gy']:g} Gy/{c['fractions']}" for c in safe) + ".")
+        mescc = isinstance(les, SpinalLesion) and ctx.mescc(les)
+        yield Recommendation(
+            "rt.reirradiation", "radiotherapy", f"Consider re-irradiation of {les.id}",
+            strength, "emergency" if mescc else "routine",
+            f"Pain persists or recurs {days} days after radiotherapy (more than 1 month): "
+            "retreatment is considered (ASTRO 2017); in SC.20, 8 Gy x 1 and 20 Gy in multiple "
+            "fractions gave similar relief." + text,
+            based, ("astro-2017", "astro-2024", "chow-2014-sc20", "nieder-2006"), les.id,
+            details)
+
+
+def _cord_checks(ctx: Context, les: SpinalLesion,
+                 set_id: str) -> tuple[list[dict[str, object]], list[str]]:
+    prior, missing = [], []
+    for i, c in enumerate(les.prior_radiotherapy or ()):
+        if c.dose_gy is None or c.fractions is None:
+            missing.append(ctx.path(les, f"prior_radiotherapy[{i}]"))
+            continue
+        prior.append(rb.Course(c.dose_gy, c.fractions, c.date, c.cord_max_eqd2_gy))
+    out = []
+    for reg in REGIMENS[set_id].regimens:
+        checks = rb.nieder_conventional(prior, rb.Course(reg.dose_gy, reg.fractions),
+                                        ctx.case.assessed_on)
+        within = [ch.within for ch in checks]
+        out.append({"dose_gy": reg.dose_gy, "fractions": reg.fractions,
+                    "checks": [ch.to_dict() for ch in checks],
+                    "all_within": None if None in within else all(within)})
+    return out, missing
+
+
+@rule("rt.postoperative", "radiotherapy", "1", ("astro-2024", "coleman-2020-esmo"))
+def postoperative(ctx: Context) -> Iterator[Finding]:
+    """After fixation, decompression, stabilisation or separation surgery without radiotherapy
+    since: post-operative radiotherapy (ASTRO 2024 for non-spinal sites and spine without cord
+    compression; conditional after surgery for cord compression; ESMO 2020)."""
+    for les in ctx.case.lesions:
+        ops = [s for s in les.prior_surgery or () if s.procedure in
+               ("fixation", "decompression", "stabilization", "separation-surgery",
+                "resection", "endoprosthesis")]
+        if not ops:
+            continue
+        last_op = max((s.date for s in ops if s.date), default=None)
+        last_rt = ctx.last_radiotherapy(les)
+        if last_op is not None and last_rt is not None and last_rt >= last_op:
+            yield NotApplicable("irradiated after the operation", lesion=les.id)
+            continue
+        sbrt = (ctx.radiosensitivity.value == "resistant"
+                and any(s.procedure == "separation-surgery" for s in ops))
+        yield Recommendation(
+            "rt.postoperative", "radiotherapy", f"Post-operative radiotherapy to {les.id}",
+            "recommended", "urgent",
+            "Radiotherapy after surgery for a bone metastasis reduces local recurrence and "
+            "hardware failure (ASTRO 2024; ESMO 2020). The guideline fixes no regimen; the "
+            "conventional palliative regimens are shown"
+            + (", and SBRT follows separation surgery for a radioresistant tumour." if sbrt
+               else "."),
+            {"procedures": [s.procedure for s in ops],
+             "surgery_date": last_op.isoformat() if last_op else None},
+            ("astro-2024", "coleman-2020-esmo"), les.id,
+            {"technique": "sbrt" if sbrt else "conventional",
+             "regimens": [] if sbrt else regimens("uncomplicated")})
+
+
+@rule("rt.extended-fractionation", "radiotherapy", "1", ("choosing-wisely-astro-2013",))
+def extended_fractionation(ctx: Context) -> Iterator[Finding]:
+    """A conventional palliative course of more than 10 fractions recorded for a lesion without
+    cord compression or surgery is flagged (Choosing Wisely)."""
+    for les in ctx.case.lesions:
+        if post_operative(les) or (isinstance(les, SpinalLesion) and ctx.mescc(les)):
+            continue
+        for c in les.prior_radiotherapy or ():
+            if c.technique != "sbrt" and c.fractions is not None \
+                    and c.fractions > MAX_PALLIATIVE_FRACTIONS:
+                yield Alert("extended-fractionation", "info",
+                            f"{les.id}: {c.dose_gy:g} Gy in {c.fractions} fractions - more "
+                            "than 10 fractions is not used for uncomplicated palliation of "
+                            "bone metastases.", ("choosing-wisely-astro-2013",), les.id,
+                            {"dose_gy": c.dose_gy, "fractions": c.fractions})
+
+
+__all__ = ["BoneLesion"]

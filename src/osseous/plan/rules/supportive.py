@@ -1,0 +1,155 @@
+"""Supportive care: dexamethasone for cord compression, treatment of hypercalcaemia,
+analgesia by recorded pain and oral morphine equivalents, and pain response at follow-up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from osseous.plan.context import Context
+from osseous.plan.engine import rule
+from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation
+from osseous.plan.rules._common import where
+from osseous.scores import facts
+
+HCM_REFS = ("el-hajj-fuleihan-2023", "zometa-label", "pamidronate-label", "calcitonin-label",
+            "xgeva-label")
+
+
+@rule("supportive.dexamethasone", "supportive-care", "1",
+      ("nice-ng234-2023", "astro-2024", "sorensen-1994"))
+def dexamethasone(ctx: Context) -> Iterator[Finding]:
+    """Cord compression with neurological symptoms or signs: dexamethasone 16 mg by mouth (or
+    the parenteral equivalent) as soon as possible, then 16 mg daily until surgery or
+    radiotherapy, stopped if compression is ruled out (NICE NG234); radiotherapy with
+    dexamethasone is recommended over radiotherapy alone (ASTRO 2024)."""
+    for les in ctx.spinal:
+        if not ctx.mescc(les):
+            continue
+        deficit = les.neurological_deficit not in (None, "none")
+        if not deficit and les.neurological_deficit is None:
+            yield NeedsData((ctx.path(les, "neurological_deficit"),),
+                            "steroids are for compression with neurological symptoms", les.id)
+            continue
+        if not deficit:
+            yield Recommendation(
+                "supportive.dexamethasone", "supportive-care",
+                f"Dexamethasone for cord compression at {where(les)} without deficit",
+                "consider", "urgent",
+                "Compression on imaging without neurological symptoms: steroids are not routine "
+                "(NICE NG234) except for severe pain or a haematological malignancy.",
+                {"escc": les.escc, "neurological_deficit": les.neurological_deficit},
+                ("nice-ng234-2023",), les.id, {"drug": "dexamethasone", "dose_mg": 16})
+            continue
+        yield Recommendation(
+            "supportive.dexamethasone", "supportive-care",
+            "Dexamethasone 16 mg now, then 16 mg daily", "recommended", "emergency",
+            f"Cord compression at {where(les)} with {les.neurological_deficit}: dexamethasone as "
+            "soon as possible and until surgery or radiotherapy (NICE NG234); with radiotherapy "
+            "it preserved walking better than radiotherapy alone (Sorensen 1994). Protect the "
+            "stomach and monitor glucose.",
+            {"escc": les.escc, "neurological_deficit": les.neurological_deficit},
+            ("nice-ng234-2023", "astro-2024", "sorensen-1994"), les.id,
+            {"drug": "dexamethasone", "dose_mg": 16, "route": "oral or parenteral equivalent"})
+
+
+@rule("supportive.hypercalcemia", "supportive-care", "1", HCM_REFS)
+def hypercalcemia(ctx: Context) -> Iterator[Finding]:
+    """Hypercalcaemia of malignancy: intravenous saline; zoledronic acid 4 mg (no adjustment
+    for creatinine < 4.5 mg/dL; retreat after >= 7 days) or pamidronate 60-90 mg when corrected
+    calcium is >= 12 mg/dL; denosumab suggested over a bisphosphonate (Endocrine Society 2023)
+    and for refractory disease; calcitonin added when calcium is > 14 mg/dL; glucocorticoids
+    first for lymphoma."""
+    s = ctx.calcium
+    if s is None or not s.complete or s.total is None:
+        return  # alert.hypercalcemia asks for the missing values
+    grade = s.extra.get("ctcae_grade")
+    if not isinstance(grade, int) or not grade:
+        yield NotApplicable("calcium not raised", {"corrected_calcium_mg_dl": s.total})
+        return
+    value = float(s.total)
+    creat = facts.latest_lab(ctx.case, "creatinine")
+    based = {"corrected_calcium_mg_dl": value, "ctcae_grade": grade,
+             "creatinine_mg_dl": round(creat.canonical_value, 2) if creat else None}
+    if value < 12:
+        yield Recommendation(
+            "supportive.hypercalcemia-mild", "supportive-care",
+            "Mild hypercalcaemia: hydrate, stop calcium-raising medicines, recheck",
+            "recommended", "urgent",
+            f"Corrected calcium {value} mg/dL (below 12 mg/dL, the label threshold for "
+            "bisphosphonate treatment of hypercalcaemia of malignancy).", based,
+            ("el-hajj-fuleihan-2023", "zometa-label"), None, {"agent": None})
+        return
+    steps = ["intravenous 0.9% saline, aiming for about 2 L of urine a day",
+             "zoledronic acid 4 mg over at least 15 minutes (no adjustment for creatinine "
+             "< 4.5 mg/dL; retreat after 7 days) or pamidronate " +
+             ("90" if value > 13.5 else "60-90") + " mg over 2-24 hours",
+             "denosumab is suggested over a bisphosphonate and for disease refractory to one"]
+    if value > 14:
+        steps.append("add calcitonin 4 IU/kg every 12 hours (fast but short-lived)")
+    if ctx.primary == "lymphoma":
+        steps.insert(1, "glucocorticoids first (calcitriol-mediated hypercalcaemia)")
+    if creat is not None and creat.canonical_value >= 4.5:
+        steps.append("creatinine >= 4.5 mg/dL: the zoledronic acid label did not study this; "
+                     "prefer denosumab")
+    yield Recommendation(
+        "supportive.hypercalcemia", "supportive-care",
+        "Treat hypercalcaemia of malignancy today", "recommended",
+        "emergency" if grade >= 3 else "urgent",
+        f"Corrected calcium {value} mg/dL (CTCAE grade {grade}): " + "; ".join(steps) + ".",
+        based, HCM_REFS, None,
+        {"agent": "zoledronic-acid", "dose_mg": 4.0, "steps": steps})
+
+
+@rule("supportive.analgesia", "supportive-care", "1",
+      ("who-2018-cancer-pain", "fallon-2018-esmo-pain", "cdc-2022"))
+def analgesia(ctx: Context) -> Iterator[Finding]:
+    """Worst recorded pain of 4/10 or more: analgesia reviewed (regular opioid for moderate to
+    severe cancer pain, non-opioid and adjuvant as needed, breakthrough doses), with the oral
+    morphine equivalent daily dose recorded for follow-up."""
+    pains = [les.worst_pain for les in ctx.case.lesions if les.worst_pain is not None]
+    omed = ctx.score("omed")
+    if not pains:
+        if ctx.case.lesions:
+            yield NeedsData(tuple(ctx.path(les, "worst_pain") for les in ctx.case.lesions),
+                            "pain scores decide the analgesia advice")
+        return
+    worst = max(pains)
+    based = {"worst_pain": worst, "omed_mg_per_day": omed.total if omed else None}
+    if worst < 4:
+        yield NotApplicable("worst pain below 4/10", based)
+        return
+    on_opioid = omed is not None and omed.total not in (None, 0)
+    yield Recommendation(
+        "supportive.analgesia", "supportive-care", "Review analgesia", "recommended",
+        "urgent" if worst >= 7 else "routine",
+        f"Worst pain {worst:g}/10" + (f" on {omed.total:g} mg/day oral morphine equivalent"
+                                      if on_opioid and omed else "")
+        + ": regular opioid for moderate to severe cancer pain, with non-opioids and "
+        "breakthrough doses (WHO 2018; ESMO 2018). Oral morphine equivalents are recorded to "
+        "follow exposure, not to convert between opioids.",
+        based, ("who-2018-cancer-pain", "fallon-2018-esmo-pain", "cdc-2022"), None,
+        {"omed_mg_per_day": omed.total if omed else None})
+
+
+@rule("supportive.pain-follow-up", "supportive-care", "1", ("chow-2012", "astro-2017"))
+def pain_follow_up(ctx: Context) -> Iterator[Finding]:
+    """Pain response of each treated lesion at its latest follow-up (International Consensus):
+    complete or partial -> continue follow-up; progression or indeterminate -> re-evaluate
+    (re-irradiation after more than 1 month, ablation, analgesia)."""
+    latest: dict[str, dict[str, object]] = {}
+    for s in ctx.scores_of("pain-response"):
+        if s.lesion is None or s.band is None:
+            continue
+        latest[s.lesion] = {"response": s.band, "follow_up": s.extra.get("follow_up"),
+                            "days_after_radiotherapy": s.extra.get("days_after_radiotherapy")}
+    for lesion, info in latest.items():
+        good = info["response"] in ("complete", "partial")
+        yield Recommendation(
+            "supportive.pain-follow-up", "supportive-care",
+            f"Pain response at {lesion}: {info['response']}",
+            "recommended" if good else "consider", "routine",
+            f"At {info['days_after_radiotherapy']} days after radiotherapy the International "
+            f"Consensus response is {info['response']}: "
+            + ("continue follow-up." if good else
+               "re-evaluate - re-irradiation after more than 1 month, ablation, analgesia."),
+            info, ("chow-2012", "astro-2017"), lesion, {"response": info["response"]})

@@ -1,0 +1,125 @@
+"""Systemic therapy: the categories to discuss by primary and biomarkers, as options for the
+oncologist with their sources - never prescriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Final
+
+from osseous.plan.context import Context
+from osseous.plan.engine import rule
+from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation
+
+SOURCES: Final = {
+    "breast": ("gennari-2021-esmo-breast",),
+    "prostate": ("parker-2020-esmo-prostate",),
+    "lung-nsclc": ("hendriks-2023-esmo-nsclc-oncogene", "hendriks-2023-esmo-nsclc"),
+    "kidney": ("escudier-2019-esmo-rcc",),
+    "myeloma": ("dimopoulos-2021-myeloma",),
+}
+DRIVERS: Final = ("EGFR", "ALK", "ROS1", "BRAF-V600E", "MET", "RET", "NTRK", "KRAS-G12C",
+                  "HER2")
+
+
+def _option(category: str, title: str, why: str, based: dict[str, object],
+            refs: tuple[str, ...]) -> Recommendation:
+    return Recommendation(f"systemic.{category}", "systemic-therapy", title, "consider",
+                          "routine", why + " An option for the treating oncologist, not a "
+                          "prescription.", based, refs, None, {"category": category})
+
+
+def _breast(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
+    c, refs = ctx.case.cancer, SOURCES["breast"]
+    if c.hormone_receptor_positive is None or c.her2_positive is None:
+        yield NeedsData(tuple(p for p, v in (
+            ("cancer.hormone_receptor_positive", c.hormone_receptor_positive),
+            ("cancer.her2_positive", c.her2_positive)) if v is None),
+            "receptor status decides the systemic categories")
+    if c.hormone_receptor_positive:
+        yield _option("endocrine", "Endocrine therapy (with a CDK4/6 inhibitor where suitable)",
+                      "Hormone-receptor-positive metastatic breast cancer.", based, refs)
+    if c.her2_positive:
+        yield _option("her2-directed", "HER2-directed therapy",
+                      "HER2-positive metastatic breast cancer.", based, refs)
+    if c.hormone_receptor_positive is False and c.her2_positive is False:
+        yield _option("chemotherapy", "Chemotherapy (immunotherapy if PD-L1 positive)",
+                      "Triple-negative metastatic breast cancer.", based, refs)
+    if {"BRCA1", "BRCA2"} & set(c.biomarkers or ()):
+        yield _option("parp-inhibitor", "PARP inhibitor", "Germline BRCA mutation.", based, refs)
+
+
+def _prostate(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
+    c, refs = ctx.case.cancer, SOURCES["prostate"]
+    if c.castration_resistant is None:
+        yield NeedsData(("cancer.castration_resistant",), "castration status decides the "
+                                                          "systemic categories")
+        return
+    if not c.castration_resistant:
+        yield _option("androgen-deprivation", "Androgen deprivation with an androgen receptor "
+                      "pathway inhibitor (or docetaxel)",
+                      "Metastatic castration-sensitive prostate cancer.", based, refs)
+        return
+    yield _option("androgen-receptor-pathway", "Androgen receptor pathway inhibitor, if not "
+                  "already given", "Castration-resistant prostate cancer.", based, refs)
+    yield _option("chemotherapy", "Taxane chemotherapy (docetaxel, then cabazitaxel)",
+                  "Castration-resistant prostate cancer.", based, refs)
+    if {"BRCA1", "BRCA2", "HRR"} & set(c.biomarkers or ()):
+        yield _option("parp-inhibitor", "PARP inhibitor",
+                      "Homologous-recombination-repair (BRCA) alteration.", based, refs)
+
+
+def _nsclc(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
+    c, refs = ctx.case.cancer, SOURCES["lung-nsclc"]
+    markers = set(c.biomarkers or ())
+    drivers = [d for d in DRIVERS if d in markers]
+    if drivers or c.targeted_therapy:
+        named = ", ".join(drivers) or "recorded as available"
+        yield _option("targeted", f"Targeted therapy for the driver ({named})",
+                      "Oncogene-addicted NSCLC.", based, refs[:1])
+        return
+    if c.biomarkers is None and c.targeted_therapy is None:
+        yield NeedsData(("cancer.biomarkers",), "driver mutations and PD-L1 decide between "
+                                                "targeted therapy and immunotherapy")
+        return
+    high_pdl1 = "PD-L1>=50%" in markers
+    yield _option("immunotherapy", "Immunotherapy" + (" (PD-L1 >= 50%: alone or with "
+                  "chemotherapy)" if high_pdl1 else " with chemotherapy"),
+                  "NSCLC without an actionable driver.", based, refs[1:])
+
+
+def _kidney(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
+    yield _option("targeted", "Immunotherapy-based combination or VEGF-targeted therapy",
+                  "Metastatic renal cell carcinoma.", based, SOURCES["kidney"])
+
+
+def _myeloma(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
+    yield _option("chemotherapy", "Anti-myeloma therapy (by transplant eligibility and line)",
+                  "Multiple myeloma.", based, SOURCES["myeloma"])
+
+
+@rule("systemic.categories", "systemic-therapy", "1",
+      tuple(ref for refs in SOURCES.values() for ref in refs))
+def categories(ctx: Context) -> Iterator[Finding]:
+    """Systemic categories by primary and biomarkers: breast (endocrine, HER2-directed,
+    chemotherapy, PARP inhibitor), prostate (androgen deprivation and receptor-pathway
+    inhibitors, taxanes, PARP inhibitor), NSCLC (targeted therapy for a driver, otherwise
+    immunotherapy), renal cell (immunotherapy combinations, VEGF-targeted), myeloma. Other
+    primaries are left to the oncologist."""
+    c = ctx.case.cancer
+    if c.primary is None:
+        yield NeedsData(("cancer.primary",), "the primary decides the systemic categories")
+        return
+    based: dict[str, object] = {"primary": c.primary,
+                                "hormone_receptor_positive": c.hormone_receptor_positive,
+                                "her2_positive": c.her2_positive,
+                                "castration_resistant": c.castration_resistant,
+                                "targeted_therapy": c.targeted_therapy,
+                                "biomarkers": list(c.biomarkers or ())}
+    handlers = {"breast": _breast, "prostate": _prostate, "lung-nsclc": _nsclc,
+                "kidney": _kidney, "myeloma": _myeloma}
+    handler = handlers.get(c.primary)
+    if handler is None:
+        yield NotApplicable(f"no category table for {c.primary}: the oncologist decides",
+                            based)
+        return
+    yield from handler(ctx, based)
