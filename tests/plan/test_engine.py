@@ -1,0 +1,88 @@
+"""The engine: loud failures, contract checks on findings, ordering and the trace."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from osseous.plan import engine
+from osseous.plan.context import Context
+from osseous.plan.model import FAMILIES, Finding, Recommendation
+from tests.plan.helpers import case, run, spine
+
+
+@pytest.fixture
+def extra_rule() -> Iterator[None]:
+    """Remove any rule a test registers."""
+    engine.rules()  # load the real ones first
+    before = list(engine.RULES)
+    yield
+    engine.RULES[:] = before
+
+
+def test_a_rule_that_raises_fails_the_assessment(extra_rule: None) -> None:
+    @engine.rule("test.broken", "supportive-care", "1", ("chow-2012",))
+    def broken(ctx: Context) -> Iterator[Finding]:
+        raise KeyError("oops")
+        yield  # pragma: no cover
+
+    with pytest.raises(engine.RuleError, match="test.broken"):
+        run(case())
+
+
+def test_a_recommendation_without_basis_is_a_bug(extra_rule: None) -> None:
+    @engine.rule("test.no-basis", "supportive-care", "1", ("chow-2012",))
+    def no_basis(ctx: Context) -> Iterator[Finding]:
+        yield Recommendation("x", "supportive-care", "t", "consider", "routine", "r", {},
+                             ("chow-2012",))
+
+    with pytest.raises(engine.RuleError, match="no based_on"):
+        run(case())
+
+
+def test_a_recommendation_in_the_wrong_family_is_a_bug(extra_rule: None) -> None:
+    @engine.rule("test.family", "surgery", "1", ("chow-2012",))
+    def wrong(ctx: Context) -> Iterator[Finding]:
+        yield Recommendation("x", "supportive-care", "t", "consider", "routine", "r", {"a": 1},
+                             ("chow-2012",))
+
+    with pytest.raises(engine.RuleError, match="rule is surgery"):
+        run(case())
+
+
+def test_unknown_citation_is_refused_at_registration(extra_rule: None) -> None:
+    with pytest.raises(ValueError, match="unknown citation"):
+        engine.rule("test.cite", "surgery", "1", ("no-such-paper",))(lambda ctx: [])
+
+
+def test_rules_have_metadata() -> None:
+    rules = engine.rules()
+    assert len(rules) >= 25
+    assert len({r.id for r in rules}) == len(rules)
+    for r in rules:
+        assert r.references and r.version and r.summary, r.id
+        assert r.family in (*FAMILIES, "alerts")
+
+
+def test_recommendations_are_ordered_by_family() -> None:
+    out = run(case(lesions=[spine(escc="2", neurological_deficit="myelopathy"),
+                            {"id": "A", "site": "acetabulum", "worst_pain": 7}]))
+    order = [FAMILIES.index(r["modality"]) for r in out["recommendations"]]
+    assert order == sorted(order)
+    assert len(set(order)) >= 5
+
+
+def test_trace_records_every_rule_and_its_status() -> None:
+    out = run(case(lesions=[spine()]))
+    assert [t["rule"] for t in out["trace"]] == [r.id for r in engine.rules()]
+    assert {t["status"] for t in out["trace"]} <= {"fired", "needs-data", "not-applicable"}
+    fired = next(t for t in out["trace"] if t["rule"] == "rt.spine")
+    assert fired["status"] == "fired" and fired["findings"][0]["facts"]["escc"] == "1a"
+
+
+def test_trace_is_left_out_unless_asked() -> None:
+    from osseous.plan.engine import assess
+    from tests.conftest import make_case
+
+    assert "trace" not in assess(make_case(case()))

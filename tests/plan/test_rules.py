@@ -1,0 +1,442 @@
+"""Unit tests per rule: it fires, it does not fire, it needs data."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.plan.helpers import alert_ids, case, needs, rec, recs, run, spine, status
+
+# ---- alerts ------------------------------------------------------------------------------
+
+
+def test_mescc_alert_on_high_grade_escc() -> None:
+    out = run(case(lesions=[spine(escc="2")]))
+    alert = next(a for a in out["alerts"] if a["id"] == "mescc")
+    assert alert["severity"] == "critical" and "dexamethasone 16 mg" in alert["message"]
+    assert out["alerts"][0]["id"] == "mescc"  # critical first
+
+
+def test_mescc_alert_on_deficit_without_mri() -> None:
+    out = run(case(lesions=[spine(escc=None, neurological_deficit="myelopathy")]))
+    alert = next(a for a in out["alerts"] if a["id"] == "mescc")
+    assert "Suspected" in alert["message"] and "same day" in alert["message"]
+
+
+def test_mescc_needs_data_when_neither_grade_nor_neurology() -> None:
+    out = run(case(lesions=[spine(escc=None, neurological_deficit=None)]))
+    assert "mescc" not in alert_ids(out)
+    assert set(needs(out, "alert.mescc")) == {"lesions[0].escc",
+                                              "lesions[0].neurological_deficit"}
+
+
+def test_no_mescc_alert_for_low_grade() -> None:
+    out = run(case(lesions=[spine(escc="1b")]))
+    assert "mescc" not in alert_ids(out)
+    assert status(out, "alert.mescc") == "not-applicable"
+
+
+@pytest.mark.parametrize(("calcium", "albumin", "severity"),
+                         [(12.0, 4.0, "warning"), (13.0, 4.0, "critical"),
+                          (11.0, 4.0, "info"), (12.2, 2.0, "critical")])
+def test_hypercalcemia_alert_by_grade(calcium: float, albumin: float, severity: str) -> None:
+    labs = [{"analyte": "calcium", "value": calcium, "unit": "mg/dL"},
+            {"analyte": "albumin", "value": albumin, "unit": "g/dL"},
+            {"analyte": "creatinine", "value": 0.9, "unit": "mg/dL"}]
+    out = run(case(labs=labs))
+    alert = next(a for a in out["alerts"] if a["id"] == "hypercalcemia")
+    assert alert["severity"] == severity
+
+
+def test_hypercalcemia_without_albumin_needs_data_and_warns() -> None:
+    out = run(case(labs=[{"analyte": "calcium", "value": 12.5, "unit": "mg/dL"}]))
+    assert "calcium-uncorrected" in alert_ids(out)
+    assert "labs.albumin" in needs(out, "alert.hypercalcemia")
+
+
+def test_impending_fracture_alert() -> None:
+    femur = {"id": "F", "site": "femur", "region": "shaft", "pain_severity": "moderate",
+             "appearance": "lytic", "size_fraction": "1/3-2/3",
+             "axial_cortical_involvement_mm": 35, "worst_pain": 5}
+    out = run(case(lesions=[femur]))
+    alert = next(a for a in out["alerts"] if a["id"] == "impending-fracture")
+    assert "Mirels 9" in alert["message"] and "35 mm" in alert["message"]
+
+
+def test_mirels_8_is_borderline_not_reassuring() -> None:
+    femur = {"id": "F", "site": "tibia", "pain_severity": "moderate", "appearance": "mixed",
+             "size_fraction": "1/3-2/3", "worst_pain": 5}
+    out = run(case(lesions=[femur]))
+    assert "mirels-borderline" in alert_ids(out)
+    assert rec(out, "surgery.prophylactic-fixation")["strength"] == "consider"
+
+
+def test_pathological_fracture_alert_and_fixation() -> None:
+    femur = {"id": "F", "site": "femur", "region": "shaft", "pathological_fracture": True,
+             "worst_pain": 8}
+    out = run(case(lesions=[femur]))
+    assert "pathological-fracture" in alert_ids(out)
+    fix = rec(out, "surgery.fixation")
+    assert fix["strength"] == "recommended"
+    assert fix["details"]["construct"].startswith("durable")
+
+
+def test_unstable_spine_alert() -> None:
+    out = run(case(lesions=[spine(levels=["T12"], alignment="subluxation",
+                                  collapse="over-50", posterolateral="bilateral")]))
+    assert "spinal-instability" in alert_ids(out)
+    assert rec(out, "surgery.stabilization")["strength"] == "recommended"
+
+
+def test_denosumab_with_low_calcium() -> None:
+    labs = [{"analyte": "calcium", "value": 7.6, "unit": "mg/dL"},
+            {"analyte": "albumin", "value": 4.0, "unit": "g/dL"},
+            {"analyte": "creatinine", "value": 0.9, "unit": "mg/dL"}]
+    out = run(case(labs=labs, medications=[{"drug": "denosumab", "status": "planned"}],
+                   lesions=[spine()]))
+    assert "hypocalcemia-denosumab" in alert_ids(out)
+    assert rec(out, "bma.denosumab")["strength"] == "not-recommended"
+
+
+def test_bisphosphonate_forbidden_below_30() -> None:
+    labs = [{"analyte": "creatinine", "value": 3.0, "unit": "mg/dL"},
+            {"analyte": "albumin", "value": 4.0, "unit": "g/dL"},
+            {"analyte": "calcium", "value": 9.5, "unit": "mg/dL"}]
+    out = run(case(labs=labs, medications=[{"drug": "zoledronic-acid", "status": "active"}],
+                   lesions=[spine()]))
+    assert "bisphosphonate-renal" in alert_ids(out)
+    assert rec(out, "bma.zoledronic-acid")["strength"] == "not-recommended"
+
+
+def test_zoledronic_withhold_on_creatinine_rise() -> None:
+    labs = [{"analyte": "creatinine", "value": 0.9, "unit": "mg/dL", "date": "2026-06-01"},
+            {"analyte": "creatinine", "value": 1.5, "unit": "mg/dL", "date": "2026-11-18"},
+            {"analyte": "albumin", "value": 4.0, "unit": "g/dL", "date": "2026-11-18"},
+            {"analyte": "calcium", "value": 9.5, "unit": "mg/dL", "date": "2026-11-18"}]
+    out = run(case(labs=labs, medications=[{"drug": "zoledronic-acid", "status": "active",
+                                            "started": "2026-06-15"}], lesions=[spine()]))
+    assert "bisphosphonate-withhold" in alert_ids(out)
+
+
+def test_no_dental_exam_before_bma() -> None:
+    out = run(case(patient={"dental": None}, lesions=[spine()],
+                   medications=[{"drug": "denosumab", "status": "planned"}]))
+    assert "no-dental-exam" in alert_ids(out)
+    assert rec(out, "bma.denosumab")["details"]["dental_examination_first"] is True
+
+
+# ---- radiotherapy and NOMS -----------------------------------------------------------------
+
+
+def test_radiosensitive_mescc_gets_conventional_rt_whatever_the_grade() -> None:
+    out = run(case(cancer={"primary": "myeloma"}, lesions=[spine(escc="3")]))
+    r = rec(out, "rt.mescc-conventional")
+    assert r["urgency"] == "emergency"
+    assert r["details"]["regimens"] == [{"dose_gy": 8, "fractions": 1},
+                                        {"dose_gy": 16, "fractions": 2},
+                                        {"dose_gy": 20, "fractions": 5},
+                                        {"dose_gy": 30, "fractions": 10}]
+    assert not recs(out, "surgery.decompression")
+
+
+def test_radioresistant_low_grade_gets_sbrt() -> None:
+    out = run(case(cancer={"primary": "kidney"}, lesions=[spine(escc="1b")]))
+    r = rec(out, "rt.noms-sbrt")
+    assert r["strength"] == "recommended" and r["details"]["technique"] == "sbrt"
+
+
+def test_radioresistant_high_grade_fit_gets_separation_surgery_then_sbrt() -> None:
+    out = run(case(cancer={"primary": "kidney"},
+                   lesions=[spine(escc="3", neurological_deficit="myelopathy")]))
+    assert rec(out, "rt.post-separation-sbrt")["details"]["after"] == "separation-surgery"
+    surgery = rec(out, "surgery.separation-surgery")
+    assert surgery["strength"] == "recommended" and surgery["urgency"] == "emergency"
+
+
+def test_radioresistant_high_grade_unfit_gets_best_radiation() -> None:
+    out = run(case(cancer={"primary": "kidney"}, patient={"surgical_candidate": False},
+                   lesions=[spine(escc="2")]))
+    assert rec(out, "rt.mescc-conventional")["strength"] == "recommended"
+    assert not recs(out, "surgery.separation-surgery")
+
+
+def test_escc_1c_radioresistant_discusses_both() -> None:
+    out = run(case(cancer={"primary": "melanoma"}, lesions=[spine(escc="1c")]))
+    assert rec(out, "rt.noms-sbrt")["strength"] == "consider"
+    assert rec(out, "surgery.separation-1c")["strength"] == "consider"
+
+
+def test_unclassified_histology_needs_radiosensitivity() -> None:
+    out = run(case(cancer={"primary": "bladder"}, lesions=[spine(escc="1a")]))
+    assert rec(out, "rt.spine-conventional")["strength"] == "recommended"
+    assert "cancer.radiosensitivity" in needs(out, "rt.spine")
+
+
+def test_clinician_override_of_radiosensitivity() -> None:
+    out = run(case(cancer={"primary": "breast", "radiosensitivity": "resistant"},
+                   lesions=[spine(escc="1a")]))
+    assert recs(out, "rt.noms-sbrt")
+    assert out["noms"][0]["oncologic"]["source"] == "set by clinician"
+
+
+def test_uncomplicated_single_fraction_favoured_when_prognosis_short() -> None:
+    bone = {"id": "R", "site": "rib", "worst_pain": 6}
+    out = run(case(patient={"estimated_survival_months": 2}, lesions=[bone]))
+    r = rec(out, "rt.uncomplicated")
+    assert r["details"]["preferred"] == {"dose_gy": 8, "fractions": 1}
+    assert r["details"]["max_fractions"] == 10
+
+
+def test_uncomplicated_needs_pain() -> None:
+    out = run(case(lesions=[{"id": "R", "site": "rib"}]))
+    assert "lesions[0].worst_pain" in needs(out, "rt.uncomplicated")
+    assert not recs(out, "rt.uncomplicated")
+
+
+def test_pain_free_lesion_gets_no_radiotherapy() -> None:
+    out = run(case(lesions=[{"id": "R", "site": "rib", "worst_pain": 0}]))
+    assert not recs(out, "rt.uncomplicated")
+
+
+def test_sbrt_selected_by_sc24_criteria() -> None:
+    out = run(case(lesions=[spine()]))
+    r = rec(out, "rt.sbrt-selected")
+    assert r["strength"] == "consider"
+    assert r["details"]["regimens"] == [{"dose_gy": 24, "fractions": 2}]
+
+
+def test_sbrt_not_selected_with_four_levels() -> None:
+    out = run(case(lesions=[spine(levels=["T5", "T6", "T7", "T8"])]))
+    assert not recs(out, "rt.sbrt-selected")
+
+
+def test_oligometastatic_sabr() -> None:
+    out = run(case(patient={"ecog": 0, "estimated_survival_months": 24},
+                   cancer={"primary_controlled": True, "total_metastases": 3}))
+    assert rec(out, "rt.oligometastatic-sabr")["strength"] == "consider"
+    out = run(case(patient={"ecog": 2}, cancer={"primary_controlled": True,
+                                                "total_metastases": 3}))
+    assert not recs(out, "rt.oligometastatic-sabr")
+
+
+def test_reirradiation_with_cord_check() -> None:
+    lesion = spine(escc="0", prior_radiotherapy=[{"dose_gy": 20, "fractions": 5,
+                                                   "date": "2026-03-02",
+                                                   "technique": "conventional"}])
+    out = run(case(lesions=[lesion]))
+    r = rec(out, "rt.reirradiation")
+    checks = {(c["dose_gy"], c["fractions"]): c for c in r["details"]["cord_checks"]}
+    # 20/5 (BED2 60) + 20/8 (BED2 45) = 105 <= 135.5 but 8.6 months >= 6: within
+    assert checks[(20, 8)]["all_within"] is True
+    assert r["strength"] == "consider"
+
+
+def test_reirradiation_refused_when_every_regimen_exceeds_the_cord_limit() -> None:
+    lesion = spine(escc="0", prior_radiotherapy=[
+        {"dose_gy": 30, "fractions": 10, "date": "2024-01-01"},
+        {"dose_gy": 20, "fractions": 5, "date": "2025-01-01"}])
+    out = run(case(lesions=[lesion]))
+    assert rec(out, "rt.reirradiation")["strength"] == "not-recommended"
+
+
+def test_reirradiation_waits_a_month() -> None:
+    lesion = spine(prior_radiotherapy=[{"dose_gy": 8, "fractions": 1, "date": "2026-11-01"}])
+    out = run(case(lesions=[lesion]))
+    assert not recs(out, "rt.reirradiation")
+
+
+def test_postoperative_radiotherapy() -> None:
+    femur = {"id": "F", "site": "femur", "region": "shaft", "worst_pain": 3,
+             "prior_surgery": [{"procedure": "fixation", "date": "2026-11-01"}]}
+    out = run(case(lesions=[femur]))
+    assert rec(out, "rt.postoperative")["strength"] == "recommended"
+
+
+def test_extended_fractionation_flag() -> None:
+    rib = {"id": "R", "site": "rib", "worst_pain": 2,
+           "prior_radiotherapy": [{"dose_gy": 40, "fractions": 20, "date": "2026-01-01",
+                                   "technique": "conventional"}]}
+    out = run(case(lesions=[rib]))
+    assert "extended-fractionation" in alert_ids(out)
+
+
+# ---- surgery ---------------------------------------------------------------------------------
+
+
+def test_patchell_decompression_for_unclassified_histology() -> None:
+    out = run(case(cancer={"primary": "bladder"},
+                   lesions=[spine(escc="3", neurological_deficit="myelopathy",
+                                  paraplegia_hours=None)],
+                   patient={"frankel": "D"}))
+    r = rec(out, "surgery.decompression")
+    assert r["strength"] == "recommended" and r["urgency"] == "emergency"
+
+
+def test_patchell_excludes_paraplegia_over_48_hours() -> None:
+    out = run(case(cancer={"primary": "bladder"}, patient={"frankel": "A"},
+                   lesions=[spine(escc="3", neurological_deficit="myelopathy",
+                                  paraplegia_hours=72)]))
+    assert not recs(out, "surgery.decompression")
+
+
+def test_patchell_needs_expected_survival() -> None:
+    out = run(case(cancer={"primary": "bladder"}, patient={"estimated_survival_months": None},
+                   lesions=[spine(escc="2", neurological_deficit="myelopathy")]))
+    assert "patient.estimated_survival_months" in needs(out, "surgery.spinal-decompression")
+    assert not recs(out, "surgery.decompression")
+
+
+def test_patchell_for_breast_is_considered_not_recommended() -> None:
+    out = run(case(lesions=[spine(escc="3", neurological_deficit="myelopathy")]))
+    assert rec(out, "surgery.decompression")["strength"] == "consider"
+
+
+def test_fixation_not_recommended_with_very_short_survival() -> None:
+    femur = {"id": "F", "site": "femur", "region": "peritrochanteric",
+             "pain_severity": "functional", "appearance": "lytic", "size_fraction": ">2/3"}
+    out = run(case(patient={"estimated_survival_months": 0.5}, lesions=[femur]))
+    assert rec(out, "surgery.prophylactic-fixation")["strength"] == "not-recommended"
+
+
+# ---- interventional ------------------------------------------------------------------------
+
+
+def test_vertebral_augmentation_for_painful_compression_fracture() -> None:
+    out = run(case(lesions=[spine(collapse="under-50", escc="0")]))
+    assert rec(out, "ir.vertebral-augmentation")["strength"] == "consider"
+
+
+def test_vertebral_augmentation_refused_with_retropulsion_and_deficit() -> None:
+    out = run(case(lesions=[spine(collapse="over-50", retropulsion=True,
+                                  neurological_deficit="radiculopathy")]))
+    assert rec(out, "ir.vertebral-augmentation")["strength"] == "not-recommended"
+
+
+def test_cementoplasty_of_the_acetabulum() -> None:
+    out = run(case(lesions=[{"id": "A", "site": "acetabulum", "worst_pain": 6,
+                             "appearance": "lytic"}]))
+    assert rec(out, "ir.cementoplasty")["details"]["procedure"] == "cementoplasty"
+
+
+def test_ablation_and_mrgfus_when_radiotherapy_declined() -> None:
+    out = run(case(patient={"declines": ["radiotherapy"]},
+                   lesions=[{"id": "H", "site": "humerus", "worst_pain": 6}]))
+    assert recs(out, "ir.ablation") and recs(out, "ir.mrgfus")
+
+
+# ---- bone-modifying agents -------------------------------------------------------------------
+
+
+def test_zoledronic_dose_by_clearance() -> None:
+    # CrCl = (140-60)*70/(72*1.4)*0.85 = 47.2 -> 3.3 mg
+    labs = [{"analyte": "creatinine", "value": 1.4, "unit": "mg/dL"},
+            {"analyte": "albumin", "value": 4.0, "unit": "g/dL"},
+            {"analyte": "calcium", "value": 9.5, "unit": "mg/dL"}]
+    out = run(case(labs=labs, lesions=[spine()]))
+    details = rec(out, "bma.zoledronic-acid")["details"]
+    assert details["dose_mg"] == 3.3 and details["crcl_ml_min"] == 47.2
+    assert details["interval_weeks"] == 12
+
+
+def test_bma_not_for_castration_sensitive_prostate() -> None:
+    out = run(case(cancer={"primary": "prostate", "castration_resistant": False},
+                   lesions=[spine()]))
+    assert rec(out, "bma.not-indicated")["strength"] == "not-recommended"
+    assert not recs(out, "bma.zoledronic-acid")
+
+
+def test_bma_in_other_solid_tumour_needs_expected_survival() -> None:
+    out = run(case(cancer={"primary": "colon"}, patient={"estimated_survival_months": None},
+                   lesions=[spine()]))
+    assert "patient.estimated_survival_months" in needs(out, "bma.agents")
+
+
+# ---- radiopharmaceuticals ----------------------------------------------------------------
+
+
+def _crpc(**cancer: object) -> dict[str, object]:
+    labs = [{"analyte": "anc", "value": 2.0, "unit": "10*9/L"},
+            {"analyte": "platelets", "value": 180, "unit": "10*9/L"},
+            {"analyte": "hemoglobin", "value": 11.5, "unit": "g/dL"},
+            {"analyte": "creatinine", "value": 0.9, "unit": "mg/dL"}]
+    return case(patient={"sex": "male", "weight_kg": 80},
+                cancer={"primary": "prostate", "castration_resistant": True, **cancer},
+                labs=labs, lesions=[spine(appearance="blastic")])
+
+
+def test_radium_activity_for_the_patient() -> None:
+    r = rec(run(_crpc()), "rp.radium-223")
+    assert r["strength"] == "consider"
+    assert r["details"]["activity_mbq"] == 4.4  # 80 kg x 55 kBq/kg
+    assert r["details"]["activity_per_kg"] == {"value": 55.0, "unit": "kBq/kg"}
+
+
+def test_radium_refused_with_visceral_metastases() -> None:
+    r = rec(run(_crpc(visceral_metastases="untreatable", visceral_sites=["liver"])),
+            "rp.radium-223")
+    assert r["strength"] == "not-recommended"
+
+
+def test_radium_refused_with_abiraterone() -> None:
+    doc = _crpc()
+    doc["medications"] = [{"drug": "abiraterone", "status": "active"}]
+    out = run(doc)
+    assert rec(out, "rp.radium-223")["strength"] == "not-recommended"
+    assert "radium-abiraterone" in alert_ids(out)
+
+
+def test_radium_refused_with_low_platelets() -> None:
+    doc = _crpc()
+    doc["labs"][1]["value"] = 80
+    assert rec(run(doc), "rp.radium-223")["strength"] == "not-recommended"
+
+
+def test_lutetium_after_arpi() -> None:
+    doc = _crpc(psma_pet_positive=True)
+    doc["medications"] = [{"drug": "enzalutamide", "status": "completed"}]
+    assert rec(run(doc), "rp.lutetium-177-psma")["strength"] == "consider"
+
+
+# ---- systemic and supportive ------------------------------------------------------------------
+
+
+def test_systemic_categories_by_biomarker() -> None:
+    out = run(case(cancer={"primary": "lung-nsclc", "biomarkers": ["EGFR"],
+                           "targeted_therapy": True}))
+    assert rec(out, "systemic.targeted")["details"]["category"] == "targeted"
+    out = run(case(cancer={"primary": "lung-nsclc", "biomarkers": ["PD-L1>=50%"],
+                           "targeted_therapy": False}))
+    assert recs(out, "systemic.immunotherapy")
+
+
+def test_dexamethasone_for_mescc_with_deficit() -> None:
+    out = run(case(lesions=[spine(escc="2", neurological_deficit="myelopathy")]))
+    r = rec(out, "supportive.dexamethasone")
+    assert r["urgency"] == "emergency" and r["details"]["dose_mg"] == 16
+
+
+def test_hypercalcemia_treatment() -> None:
+    labs = [{"analyte": "calcium", "value": 14.5, "unit": "mg/dL"},
+            {"analyte": "albumin", "value": 4.0, "unit": "g/dL"},
+            {"analyte": "creatinine", "value": 0.9, "unit": "mg/dL"}]
+    r = rec(run(case(labs=labs)), "supportive.hypercalcemia")
+    assert r["urgency"] == "emergency"
+    assert any("calcitonin" in step for step in r["details"]["steps"])
+
+
+def test_pain_follow_up_reports_the_latest_response() -> None:
+    lesion = spine(prior_radiotherapy=[{"dose_gy": 8, "fractions": 1, "date": "2026-06-01"}],
+                   worst_pain=1)
+    assessments = [{"date": "2026-05-30", "lesion": "S", "worst_pain": 7,
+                    "omed_mg_per_day": 60},
+                   {"date": "2026-08-01", "lesion": "S", "worst_pain": 1,
+                    "omed_mg_per_day": 30}]
+    out = run(case(lesions=[lesion], pain_assessments=assessments))
+    assert rec(out, "supportive.pain-follow-up", "S")["details"]["response"] == "partial"
+
+
+def test_analgesia_review() -> None:
+    out = run(case(lesions=[spine(worst_pain=8)],
+                   medications=[{"drug": "morphine", "route": "oral", "daily_dose_mg": 60,
+                                 "status": "active"}]))
+    r = rec(out, "supportive.analgesia")
+    assert r["urgency"] == "urgent" and r["based_on"]["omed_mg_per_day"] == 60
