@@ -27,7 +27,7 @@ def test_a_rule_that_raises_fails_the_assessment(extra_rule: None) -> None:
         raise KeyError("oops")
         yield  # pragma: no cover
 
-    with pytest.raises(engine.RuleError, match="test.broken"):
+    with pytest.raises(engine.RuleError, match=r"test\.broken"):
         run(case())
 
 
