@@ -381,7 +381,9 @@ def test_radium_refused_with_abiraterone() -> None:
     doc["medications"] = [{"drug": "abiraterone", "status": "active"}]
     out = run(doc)
     assert rec(out, "rp.radium-223")["strength"] == "not-recommended"
-    assert "radium-abiraterone" in alert_ids(out)
+    assert "radium-abiraterone" not in alert_ids(out)  # radium is not planned: no alarm
+    doc["medications"].append({"drug": "radium-223", "status": "planned"})
+    assert "radium-abiraterone" in alert_ids(run(doc))
 
 
 def test_radium_refused_with_low_platelets() -> None:

@@ -33,6 +33,12 @@ class Format(StrEnum):
     json = "json"
 
 
+class RulesFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
@@ -87,10 +93,15 @@ def assess(
 
 
 @app.command("rules")
-def list_rules(fmt: FormatOption = Format.text) -> None:
+def list_rules(
+    fmt: Annotated[RulesFormat, typer.Option("--format", "-f")] = RulesFormat.text,
+) -> None:
     """List every rule with its id, family, version and references."""
     rows = [r.to_dict() for r in all_rules()]
-    _emit(rows, fmt, render.rules_text(rows))
+    if fmt is RulesFormat.markdown:
+        typer.echo(render.rules_markdown(rows))
+        return
+    _emit(rows, Format(fmt.value), render.rules_text(rows))
 
 
 @app.command()

@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
+#: citation id of the conversion tables (the registry lives in osseous.knowledge)
+SOURCE: Final = "young-1987"
+
 
 @dataclass(frozen=True, slots=True)
 class Analyte:

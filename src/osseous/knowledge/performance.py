@@ -45,3 +45,5 @@ PRASAD_2018: Final = _mapping(
     {0: (100,), 1: (80, 90), 2: (70,), 3: (50, 60), 4: (10, 20, 30, 40)},
 )
 ALTERNATIVES: Final = (MA_2010, PRASAD_2018)
+#: the scales' definitions and the three mappings
+SOURCES: Final = ("oken-1982", "karnofsky-1949", "ma-2010", "prasad-2018")

@@ -76,6 +76,9 @@ TOM = "tomita-2001"  # growth examples reproduced in secondary sources
 TOM_DEFAULT = "project default: Tomita 2001 table not reached; class taken from Katagiri 2014"
 KAT_OTHERS = "katagiri-2014: 'others' (moderate growth); tumour lists provisional"
 NOMS = "laufer-2013; docs/clinical/decisions.md (radiosensitivity defaults)"
+#: sources behind the radiosensitivity defaults (Maranzano: breast, prostate and myeloma respond
+#: to radiotherapy even when compression is diagnosed late)
+NOMS_SOURCES: Final = ("laufer-2013", "maranzano-1995", "patchell-2005")
 NOMS_NONE = "not classified by the sources reached: the clinician sets cancer.radiosensitivity"
 
 

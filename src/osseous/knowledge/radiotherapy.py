@@ -48,8 +48,10 @@ REGIMENS: Final = MappingProxyType({r.id: r for r in (
 #: Choosing Wisely: no more than 10 fractions for uncomplicated palliation
 MAX_PALLIATIVE_FRACTIONS: Final = 10
 
-#: alpha/beta (Gy) for late spinal-cord effects used by the cumulative checks
+#: alpha/beta (Gy) for late spinal-cord effects used by the cumulative checks (Nieder 2006 for
+#: the cervical and thoracic cord; QUANTEC fitted 0.87 Gy)
 CORD_ALPHA_BETA: Final = 2.0
+CORD_SOURCES: Final = ("nieder-2006", "kirkpatrick-2010")
 
 #: Nieder 2006: low-risk conventional re-irradiation of the cord
 NIEDER_CUMULATIVE_BED_GY2: Final = 135.5

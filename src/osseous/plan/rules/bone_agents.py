@@ -81,10 +81,19 @@ def agents(ctx: Context) -> Iterator[Finding]:
                              "not-recommended", "routine", why[0].upper() + why[1:] + ".",
                              base, INDICATION_REFS, None, {"agent": None})
         return
-    yield from _zoledronic(ctx, strength, why, base, "zoledronic-acid" in active, dental_first)
-    yield from _denosumab(ctx, strength, why, base, "denosumab" in active, dental_first)
-    if ctx.primary in ("breast", "myeloma"):
+    # a patient already on an agent is shown that agent (continue, or why not); the others
+    # are not offered as new starts
+    offer = active or {"zoledronic-acid", "denosumab", "pamidronate"}
+    if "zoledronic-acid" in offer:
+        yield from _zoledronic(ctx, strength, why, base, "zoledronic-acid" in active,
+                               dental_first)
+    if "denosumab" in offer:
+        yield from _denosumab(ctx, strength, why, base, "denosumab" in active, dental_first)
+    if "pamidronate" in offer and ctx.primary in ("breast", "myeloma"):
         yield from _pamidronate(ctx, why, base, "pamidronate" in active, dental_first)
+    if active:
+        yield NotApplicable(f"already on {', '.join(sorted(active))}: other agents not offered",
+                            {"active": sorted(active)})
 
 
 def _common_details(agent: str, dental_first: bool) -> dict[str, object]:
@@ -107,6 +116,11 @@ def _zoledronic(ctx: Context, strength: Strength, why: str, base: dict[str, obje
                "infusion": "over at least 15 minutes",
                "supplements": "calcium 500 mg and vitamin D 400 IU daily"}
     verb = "Continue" if active else "Start"
+    calcium = ctx.calcium
+    hcm = (" Hypercalcaemia of malignancy is treated first with 4 mg whatever the creatinine "
+           "below 4.5 mg/dL (see supportive care); the renal dose applies to maintenance."
+           if calcium is not None and calcium.total is not None and float(calcium.total) >= 12
+           else "")
     if dose.dose_mg is None:
         yield Recommendation(
             "bma.zoledronic-acid", "bone-modifying-agent", "Zoledronic acid",
@@ -121,7 +135,7 @@ def _zoledronic(ctx: Context, strength: Strength, why: str, base: dict[str, obje
         "routine",
         f"Indication: {why}. Creatinine clearance {crcl} mL/min: {dose.reason} "
         f"({dose.dose_mg:g} mg). Every 12 weeks was non-inferior to every 4 weeks (CALGB 70604: "
-        "skeletal events 29.5% against 28.6%)."
+        "skeletal events 29.5% against 28.6%)." + hcm
         + (" Dental examination first." if dental_first else ""),
         based, ("zometa-label", "himelstein-2017-calgb70604", *INDICATION_REFS), None, details)
 
@@ -147,8 +161,10 @@ def _denosumab(ctx: Context, strength: Strength, why: str, base: dict[str, objec
             "(label).", based, ("xgeva-label",), None, details)
         return
     caution = ""
+    if ctx.primary == "myeloma" and ctx.crcl is not None and ctx.crcl < 60:
+        caution += " In myeloma with renal impairment denosumab is preferred (ESMO 2020)."
     if ctx.case.patient.dialysis or (ctx.crcl is not None and ctx.crcl < 30):
-        caution = (" Creatinine clearance < 30 mL/min or dialysis: the risk of severe "
+        caution += (" Creatinine clearance < 30 mL/min or dialysis: the risk of severe "
                    "hypocalcaemia is highest; check calcium often.")
     yield Recommendation(
         "bma.denosumab", "bone-modifying-agent", f"{verb} denosumab 120 mg every 4 weeks",

@@ -105,7 +105,7 @@ def radium(ctx: Context) -> Iterator[Finding]:
         details["activity_mbq"] = round(dose.activity_kbq / 1000, 2)
         details["weight_kg"] = weight
     if blockers:
-        if abiraterone:
+        if abiraterone and ctx.medications(("radium-223",), ("active", "planned")):
             yield Alert("radium-abiraterone", "critical",
                         "Radium-223 is not recommended with abiraterone plus prednisone or "
                         "prednisolone (label; ERA 223).", ("xofigo-label", "smith-2019-era223"),
@@ -138,6 +138,10 @@ def bone_seekers(ctx: Context) -> Iterator[Finding]:
     samarium-153 (37 MBq/kg) or strontium-89 (148 MBq, or 1.5-2.2 MBq/kg) considered, with
     blood-count caution (strontium label: platelets < 60 or white cells < 2.4 x 10^9/L)."""
     c = ctx.case.cancer
+    if ctx.primary == "prostate" and c.castration_resistant is not True:
+        yield NotApplicable("prostate cancer not known to be castration-resistant: hormonal "
+                            "treatment first", {"castration_resistant": c.castration_resistant})
+        return
     painful = [les for les in ctx.case.lesions if ctx.painful(les)]
     if len(painful) < 2:
         yield NotApplicable("fewer than two painful sites")
@@ -154,6 +158,7 @@ def bone_seekers(ctx: Context) -> Iterator[Finding]:
         return
     counts = _counts(ctx)
     low = []
+    renal = ctx.case.patient.dialysis or (ctx.crcl is not None and ctx.crcl < 30)
     if counts["platelets"] is not None and counts["platelets"] < rp.STRONTIUM_CAUTION_PLATELETS:
         low.append(f"platelets {counts['platelets']:g}")
     if counts["wbc"] is not None and counts["wbc"] < rp.STRONTIUM_CAUTION_WBC:
@@ -175,10 +180,14 @@ def bone_seekers(ctx: Context) -> Iterator[Finding]:
          "activity_mbq": round(weight * rp.SAMARIUM_MBQ_PER_KG, 1) if weight else None})
     yield Recommendation(
         "rp.strontium-89", "radiopharmaceutical", "Strontium-89 for multifocal pain",
-        strength, "routine",
+        "not-recommended" if renal else strength, "routine",
         ("Low counts (" + ", ".join(low) + "): below the label's caution thresholds. " if low
-         else "") + "Painful osteoblastic metastases; platelet nadir at 12-16 weeks; repeat "
-        "no sooner than 90 days.", based, ("metastron-label",), None,
+         else "") + ("Strontium-89 is excreted by the kidneys: severe renal impairment or "
+                     "dialysis. " if renal else "")
+        + "Painful osteoblastic metastases; platelet nadir at 12-16 weeks; repeat "
+        "no sooner than 90 days.", {**based, "crcl_ml_min": ctx.crcl,
+                                    "dialysis": ctx.case.patient.dialysis},
+        ("metastron-label",), None,
         {"agent": "strontium-89", "activity_per_kg": {"value": 1.5, "unit": "MBq/kg",
                                                       "upper": 2.2},
          "activity_mbq": rp.STRONTIUM_MBQ})

@@ -143,9 +143,14 @@ def _not_compressed(ctx: Context, les: SpinalLesion,
     else:
         note = ""
     text, extra = single_fraction_note(ctx)
+    mild = les.worst_pain is not None and les.worst_pain < 2
+    if mild:
+        note += (" The pain is mild (below 2/10, the usual threshold in trials): analgesia first, "
+                 "radiotherapy if it persists.")
     yield Recommendation(
         "rt.spine-conventional", "radiotherapy",
-        f"Conventional radiotherapy to {where(les)} for pain", "recommended", "routine",
+        f"Conventional radiotherapy to {where(les)} for pain",
+        "consider" if mild else "recommended", "routine",
         "Painful spinal metastasis without cord compression: 8 Gy x 1, 20 Gy in 5, 24 Gy in 6 "
         "and 30 Gy in 10 relieve pain equally (ASTRO)." + note + text,
         based, ("astro-2024", "astro-2017", "laufer-2013"), les.id,
@@ -178,14 +183,21 @@ def uncomplicated(ctx: Context) -> Iterator[Finding]:
             continue
         mirels = ctx.score("mirels", les.id)
         text, extra = single_fraction_note(ctx)
-        caveat = ""
-        if mirels is not None and mirels.band == "high":
-            caveat = (" With Mirels >= 9, fixation comes first when the patient is fit; "
-                      "radiotherapy then follows as post-operative treatment.")
+        caveat, title = "", f"Conventional radiotherapy to the painful {les.site} lesion"
+        impending = (mirels is not None and mirels.band == "high") or (
+            les.site == "femur" and (les.axial_cortical_involvement_mm or 0) > 30)
+        if impending and ctx.case.patient.surgical_candidate is not False:
+            caveat = (" The fracture risk is high: fixation comes first when the patient is "
+                      "fit, and radiotherapy then follows it as post-operative treatment.")
+            title = f"Radiotherapy to the {les.site} after fixation (or alone if not fixed)"
+            extra = {**extra, "after": "prophylactic-fixation"}
+        mild = les.worst_pain is not None and les.worst_pain < 2
+        if mild:
+            caveat += (" The pain is mild (below 2/10, the usual threshold in trials): "
+                       "analgesia first, radiotherapy if it persists.")
         yield Recommendation(
-            "rt.uncomplicated", "radiotherapy",
-            f"Conventional radiotherapy to the painful {les.site} lesion", "recommended",
-            "routine",
+            "rt.uncomplicated", "radiotherapy", title,
+            "consider" if mild else "recommended", "routine",
             "Painful bone metastasis: single and multiple fractions relieve pain equally "
             "(ASTRO 2017, 2024; ESMO 2020 recommends 8 Gy x 1); courses over 10 fractions are "
             "not used for uncomplicated palliation (Choosing Wisely)." + caveat + text,
@@ -197,7 +209,8 @@ def uncomplicated(ctx: Context) -> Iterator[Finding]:
                      "max_fractions": MAX_PALLIATIVE_FRACTIONS, **extra})
 
 
-@rule("rt.sbrt-selected", "radiotherapy", "1", ("astro-2024", "sahgal-2021-sc24"))
+@rule("rt.sbrt-selected", "radiotherapy", "1",
+      ("astro-2024", "sahgal-2021-sc24", "ryu-2023-rtog0631"))
 def sbrt_selected(ctx: Context) -> Iterator[Finding]:
     """SBRT considered over conventional radiotherapy for a painful spinal metastasis in a
     selected patient (ASTRO 2024, conditional): no neurological deficit, no surgical indication,
@@ -235,8 +248,9 @@ def sbrt_selected(ctx: Context) -> Iterator[Finding]:
             "routine",
             "A selected patient (no deficit, no surgical indication, good performance status): "
             "ASTRO 2024 conditionally prefers SBRT; in SC.24, 24 Gy in 2 fractions gave more "
-            "complete pain responses at 3 months than 20 Gy in 5 (35% against 14%).",
-            based, ("astro-2024", "sahgal-2021-sc24"), les.id,
+            "complete pain responses at 3 months than 20 Gy in 5 (35% against 14%); in RTOG "
+            "0631, 16-18 Gy in one fraction was not better than 8 Gy for pain.",
+            based, ("astro-2024", "sahgal-2021-sc24", "ryu-2023-rtog0631"), les.id,
             {"technique": "sbrt", "regimens": regimens("sbrt-sc24"),
              "eligibility": "SC.24 trial criteria (ECOG 0-2, <= 3 contiguous levels, SINS < 12)"})
 

@@ -174,7 +174,8 @@ def _construct(est: float | None) -> str | None:
 
 
 @rule("surgery.long-bone-fixation", "surgery", "1",
-      ("mirels-1989", "van-der-linden-2004", "aaos-2023", "coleman-2020-esmo"))
+      ("mirels-1989", "van-der-linden-2004", "harrington-1986", "aaos-2023",
+       "coleman-2020-esmo"))
 def long_bone_fixation(ctx: Context) -> Iterator[Finding]:
     """Fixation of a pathological fracture, and prophylactic fixation of an impending one
     (Mirels >= 9, or axial cortical involvement > 30 mm of the femur; Mirels 8 considered),
@@ -234,8 +235,11 @@ def long_bone_fixation(ctx: Context) -> Iterator[Finding]:
             "urgent" if strength != "not-recommended" else "routine",
             f"{reasons.capitalize() if reasons else 'Fracture risk'} at the {les.site}. {why} "
             "Radiotherapy follows fixation (ESMO 2020 prefers prophylactic surgery to fixation "
-            "after fracture).", based,
-            ("mirels-1989", "van-der-linden-2004", "aaos-2023", "coleman-2020-esmo"), les.id,
+            "after fracture). Harrington's criteria (cortical destruction over 50%, a proximal "
+            "femoral lesion over 2.5 cm, avulsion of the lesser trochanter, pain on weight-bearing "
+            "despite radiotherapy) point the same way when present.", based,
+            ("mirels-1989", "van-der-linden-2004", "harrington-1986", "aaos-2023",
+             "coleman-2020-esmo"), les.id,
             {"procedure": procedure, "construct": _construct(est)})
 
 

@@ -59,10 +59,20 @@ def _prostate(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
                       "pathway inhibitor (or docetaxel)",
                       "Metastatic castration-sensitive prostate cancer.", based, refs)
         return
-    yield _option("androgen-receptor-pathway", "Androgen receptor pathway inhibitor, if not "
-                  "already given", "Castration-resistant prostate cancer.", based, refs)
-    yield _option("chemotherapy", "Taxane chemotherapy (docetaxel, then cabazitaxel)",
-                  "Castration-resistant prostate cancer.", based, refs)
+    given = {m.drug for m in ctx.case.medications or ()
+             if m.status in ("active", "completed", "stopped")}
+    arpi = sorted(given & {"abiraterone", "enzalutamide", "apalutamide", "darolutamide"})
+    taxanes = sorted(given & {"docetaxel", "cabazitaxel"})
+    based = {**based, "prior_arpi": arpi, "prior_taxane": taxanes}
+    if not arpi:
+        yield _option("androgen-receptor-pathway", "Androgen receptor pathway inhibitor",
+                      "Castration-resistant prostate cancer without a prior receptor-pathway "
+                      "inhibitor.", based, refs)
+    if "cabazitaxel" not in taxanes:
+        title = ("Cabazitaxel after docetaxel" if "docetaxel" in taxanes else
+                 "Taxane chemotherapy (docetaxel)")
+        yield _option("chemotherapy", title, "Castration-resistant prostate cancer"
+                      + (f" after {', '.join(arpi)}." if arpi else "."), based, refs)
     if {"BRCA1", "BRCA2", "HRR"} & set(c.biomarkers or ()):
         yield _option("parp-inhibitor", "PARP inhibitor",
                       "Homologous-recombination-repair (BRCA) alteration.", based, refs)
