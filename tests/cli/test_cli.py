@@ -158,3 +158,23 @@ def test_score_component_outside_its_table(lesion: dict[str, object], path: str)
 def test_score_lesion_filter_that_matches_nothing() -> None:
     code, _, err = run("score", "sins", "--input", str(EXAMPLE), "--lesion", "nope")
     assert code == 2 and "no lesion 'nope'" in err
+
+
+def test_omed_with_the_2016_table() -> None:
+    doc = {"medications": [{"drug": "hydromorphone", "route": "oral", "daily_dose_mg": 8,
+                            "status": "active"}]}
+    code, out, _ = run("score", "omed", "--input", "-", "-f", "json", stdin=json.dumps(doc))
+    assert code == 0 and json.loads(out)["total"] == 40
+    code, out, _ = run("score", "omed", "--input", "-", "--opioid-table", "cdc-2016", "-f",
+                       "json", stdin=json.dumps(doc))
+    assert code == 0 and json.loads(out)["total"] == 32
+
+
+def test_assess_with_trace_and_rules_listing() -> None:
+    code, out, _ = run("assess", str(EXAMPLE), "-f", "json", "--trace")
+    doc = json.loads(out)
+    assert code == 0 and doc["trace"] and doc["recommendations"]
+    code, out, _ = run("rules")
+    assert code == 0 and "rt.spine" in out and "references:" in out
+    code, out, _ = run("assess", str(EXAMPLE))
+    assert "PLAN" in out and "RADIOTHERAPY" in out and "NOMS" in out

@@ -23,6 +23,7 @@ from osseous.plan.engine import assess as assess_case
 from osseous.plan.engine import rules as all_rules
 from osseous.scores import formulas as calculators
 from osseous.scores.catalog import SCORES
+from osseous.scores.omed import omed_of
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Osseous: scores, alerts and a plan for patients with bone metastases.")
@@ -31,6 +32,11 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 class Format(StrEnum):
     text = "text"
     json = "json"
+
+
+class OpioidTable(StrEnum):
+    cdc_2022 = "cdc-2022"
+    cdc_2016 = "cdc-2016"
 
 
 class RulesFormat(StrEnum):
@@ -109,6 +115,8 @@ def score(
     name: Annotated[str, typer.Argument(help="Score or formula id (see `osseous scores`).")],
     input_file: Annotated[str, typer.Option("--input", "-i", help="JSON file, or - for stdin.")],
     lesion: Annotated[str | None, typer.Option(help="Only this lesion (lesion scores).")] = None,
+    opioid_table: Annotated[OpioidTable, typer.Option(
+        help="Conversion table for omed (CDC 2022 by default).")] = OpioidTable.cdc_2022,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Compute one score from a case (or a formula from its parameters)."""
@@ -127,7 +135,8 @@ def score(
     parsed = _load_case(input_file) if input_file else None
     assert parsed is not None
     try:
-        computed = info.compute(parsed.case)
+        computed = (info.compute(parsed.case) if name != "omed" else
+                    [omed_of(parsed.case.medications, "medications", opioid_table.value)])
     except InvalidInput as exc:
         _fail(exc.problems)
     results = [r for r in computed if lesion is None or r.lesion == lesion]

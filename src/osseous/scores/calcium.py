@@ -10,8 +10,9 @@ When calcium is reported in mmol/L the SI formula and the SI grade limits are us
 gives both; they are rounded conversions of each other, so grading SI results against mg/dL
 limits would move values near a boundary); ``total`` is always reported in mg/dL.
 
-The limits of normal are the laboratory's; without them Osseous uses 8.5-10.5 mg/dL
-(2.12-2.62 mmol/L), a common adult reference interval (StatPearls), and says so.
+The limits of normal are the laboratory's; the case format does not carry them yet, so Osseous
+uses 8.5-10.5 mg/dL (2.12-2.62 mmol/L), a common adult reference interval chosen by the project
+(docs/clinical/decisions.md), and says so in the notes.
 
 References: Zometa label (the corrected-calcium formula; zometa-label); StatPearls,
 malignancy-related hypercalcaemia (statpearls-hcm); CTCAE v5.0 (ctcae-5).

@@ -44,10 +44,11 @@ class CourseParams(_Params):
 
 
 class CordParams(_Params):
+    """The published cord limits are in Gy2 (alpha/beta 2 Gy), so alpha/beta is fixed."""
+
     technique: Literal["conventional", "sbrt"]
     prior: list[CourseParams] = []
     planned: CourseParams
-    alpha_beta: Annotated[float, Field(gt=0, le=10)] = 2.0
 
 
 class ZoledronicParams(_Params):
@@ -90,7 +91,7 @@ def _cord(p: CordParams) -> dict[str, Any]:
                                          planned_on)
         notes.append("SBRT re-irradiation: the planned dose is read as the thecal-sac Pmax")
     else:
-        checks = rb.nieder_conventional(prior, _course(p.planned), planned_on, p.alpha_beta)
+        checks = rb.nieder_conventional(prior, _course(p.planned), planned_on)
     within = [c.within for c in checks]
     return {"checks": [c.to_dict() for c in checks],
             "all_within": None if None in within else all(within),

@@ -67,6 +67,9 @@ def teachh(case: Case) -> ScoreResult:
         extra["converted"] = True
     points = [p.points for p in parts]
     total = sum(p for p in points if p is not None) if None not in points else None
+    if chemo == CHEMOTHERAPY_THRESHOLD and total is None:
+        notes.append("chemotherapy: exactly 2 prior courses - the paper's Table 2 (> 2, used "
+                     "here) and abstract (>= 2) disagree; both groups are shown once complete")
     if chemo == CHEMOTHERAPY_THRESHOLD and total is not None:
         band = band_of(total, BANDS)
         alternative = band_of(total + 1, BANDS)
