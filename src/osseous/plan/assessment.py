@@ -7,7 +7,6 @@ from typing import Any, Final
 from osseous import KNOWLEDGE_VERSION, __version__
 from osseous.core.case import Case
 from osseous.core.results import ScoreResult
-from osseous.scores.catalog import score_case
 
 ASSESSMENT_FORMAT: Final = "osseous.assessment/1"
 
@@ -28,19 +27,11 @@ def engine_info() -> dict[str, str]:
     return {"version": __version__, "knowledge": KNOWLEDGE_VERSION}
 
 
-def scores_document(case: Case, ignored_fields: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The assessment document with its ``scores`` section (no plan)."""
-    scores = score_case(case)
-    doc: dict[str, Any] = {
+def document_head(case: Case) -> dict[str, Any]:
+    """The fields every assessment document starts with."""
+    return {
         "format": ASSESSMENT_FORMAT,
         "case": case.id,
         "assessed_on": case.assessed_on.isoformat() if case.assessed_on else None,
         "engine": engine_info(),
-        "scores": [s.to_dict() for s in scores],
-        "alerts": [],
-        "recommendations": [],
-        "needs_data": needs_data_from_scores(scores),
     }
-    if ignored_fields:
-        doc["ignored_fields"] = list(ignored_fields)
-    return doc

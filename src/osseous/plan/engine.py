@@ -20,7 +20,7 @@ from typing import Any, Final
 
 from osseous.core.case import Case
 from osseous.knowledge.citations import CITATIONS
-from osseous.plan.assessment import ASSESSMENT_FORMAT, engine_info, needs_data_from_scores
+from osseous.plan.assessment import document_head, needs_data_from_scores
 from osseous.plan.context import Context
 from osseous.plan.model import (
     FAMILIES,
@@ -158,10 +158,7 @@ def assess(case: Case, ignored_fields: tuple[str, ...] = (), *,
     ctx = Context(case, scores)
     recs, alerts, needs, rule_trace = run_rules(ctx)
     doc: dict[str, Any] = {
-        "format": ASSESSMENT_FORMAT,
-        "case": case.id,
-        "assessed_on": case.assessed_on.isoformat() if case.assessed_on else None,
-        "engine": engine_info(),
+        **document_head(case),
         "scores": [s.to_dict() for s in scores],
         "noms": [n.to_dict() for n in ctx.noms_all()],
         "alerts": [a.to_dict() for a in alerts],
