@@ -14,7 +14,7 @@ from typing import Annotated, Any, NoReturn
 import orjson
 import typer
 
-from osseous.cli import render
+from osseous.cli import registry_cmds, render
 from osseous.core.case import Case
 from osseous.core.errors import InvalidInput, Problem
 from osseous.core.validation import ParsedCase, parse_case
@@ -177,6 +177,9 @@ def schema(
     out["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     out["title"] = "osseous.case/1"
     sys.stdout.buffer.write(orjson.dumps(out, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+registry_cmds.register(app)
 
 
 def main() -> None:

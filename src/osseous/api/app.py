@@ -1,0 +1,28 @@
+"""The FastAPI application."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from osseous import __version__
+from osseous.api import problems
+from osseous.api.middleware import Hardening
+from osseous.api.routes import audit, auth, cases, patients, system
+from osseous.registry.db import Database
+
+
+def create_app(db: Database | None = None, *, https: bool = False) -> FastAPI:
+    """The API over ``db`` (by default the database ``OSSEOUS_DATABASE_URL`` names)."""
+    app = FastAPI(
+        title="Osseous",
+        version=__version__,
+        summary="Decision support for bone metastases: scores, alerts, a plan, and a registry.",
+        description="Errors are RFC 9457 problem details. Patient data needs a bearer token "
+                    "(POST /auth/token); changes need If-Match with the resource's ETag.",
+    )
+    app.state.db = db or Database()
+    problems.install(app)
+    for module in (system, auth, patients, cases, audit):
+        app.include_router(module.router, responses=problems.COMMON)
+    app.add_middleware(Hardening, https=https)
+    return app

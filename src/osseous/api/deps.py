@@ -1,0 +1,100 @@
+"""Request dependencies: the database session, the authenticated user and role checks,
+and the If-Match precondition."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated, Final
+
+from fastapi import Depends, Header, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from osseous.registry import audit
+from osseous.registry.audit import Actor
+from osseous.registry.db import Database
+from osseous.registry.errors import PreconditionRequired
+from osseous.registry.models import User
+from osseous.registry.security import resolve_token
+
+#: who may do what (the registry's roles)
+READ_PATIENT_DATA: Final = frozenset({"clinician", "coordinator"})
+WRITE_PATIENT_DATA: Final = frozenset({"clinician"})
+MANAGE_AGENDA: Final = frozenset({"clinician", "coordinator"})
+ADMIN: Final = frozenset({"admin"})
+ANY_ROLE: Final = frozenset({"clinician", "coordinator", "researcher", "admin"})
+
+
+def database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def session(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when the handler returns, rolled back on error."""
+    with database(request).session() as s:
+        yield s
+
+
+SessionDep = Annotated[Session, Depends(session)]
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    user: User
+    actor: Actor
+
+
+def _client(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _authenticate(request: Request) -> User:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise HTTPException(401, "a bearer token is required",
+                            headers={"WWW-Authenticate": "Bearer"})
+    with database(request).session() as s:
+        user = resolve_token(s, token.strip())
+        if user is None:
+            audit.record(s, Actor("anonymous", "none", _client(request)), "authenticate",
+                         "token", None, outcome="denied")
+            raise HTTPException(401, "the token is unknown, revoked or expired",
+                                headers={"WWW-Authenticate": "Bearer"})
+        s.expunge(user)
+        return user
+
+
+def require(roles: frozenset[str]) -> Callable[[Request], Caller]:
+    """A dependency allowing only ``roles``; a refusal is audited."""
+
+    def check(request: Request) -> Caller:
+        user = _authenticate(request)
+        actor = Actor(user.username, user.role, _client(request))
+        if user.role not in roles:
+            with database(request).session() as s:
+                audit.record(s, actor, request.method.lower(), "endpoint", request.url.path,
+                             outcome="denied")
+            raise HTTPException(403, f"the {user.role} role may not do this")
+        return Caller(user, actor)
+
+    return check
+
+
+_ETAG: Final = re.compile(r'^(?:W/)?"?(\d+)"?$')
+
+
+def if_match(if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> int:
+    """The resource version the caller's change is based on (RFC 9110 If-Match)."""
+    if if_match is None:
+        raise PreconditionRequired("send If-Match with the version you are changing (its ETag)")
+    m = _ETAG.match(if_match.strip())
+    if m is None:
+        raise HTTPException(412, "If-Match must be the resource's ETag, e.g. \"3\"")
+    return int(m.group(1))
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'

@@ -1,0 +1,296 @@
+"""Cases and everything in them: versions, the document, the agenda, lesions, pain
+assessments, events, treatments, stored assessments and board decisions.
+
+Every change to the case document is a new version; sub-resources are views and edits of the
+current document. Changes need ``If-Match`` with the case's ETag (412 when stale, 428 when
+missing)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Response
+
+from osseous.api.deps import (
+    MANAGE_AGENDA,
+    READ_PATIENT_DATA,
+    WRITE_PATIENT_DATA,
+    Caller,
+    SessionDep,
+    etag,
+    if_match,
+    require,
+)
+from osseous.api.schemas import (
+    AgendaPatch,
+    AssessmentOut,
+    CaseIn,
+    CaseOut,
+    DecisionIn,
+    DecisionOut,
+    Page,
+    TreatmentIn,
+    VersionOut,
+)
+from osseous.core.errors import invalid
+from osseous.registry import repository as repo
+from osseous.registry.errors import Conflict, NotFound
+from osseous.registry.models import Case
+
+router = APIRouter(tags=["cases"])
+Reader = Annotated[Caller, Depends(require(READ_PATIENT_DATA))]
+Writer = Annotated[Caller, Depends(require(WRITE_PATIENT_DATA))]
+Agenda = Annotated[Caller, Depends(require(MANAGE_AGENDA))]
+Version = Annotated[int, Depends(if_match)]
+Item = Annotated[dict[str, Any], Body()]
+
+
+def _out(case: Case, document: dict[str, Any] | None = None) -> CaseOut:
+    out = CaseOut.model_validate(case, from_attributes=True)
+    out.document = document
+    return out
+
+
+def _tagged(response: Response, case: Case) -> None:
+    response.headers["ETag"] = etag(case.version)
+
+
+@router.post("/cases", status_code=201)
+def create(body: CaseIn, s: SessionDep, caller: Writer, response: Response) -> CaseOut:
+    case = repo.create_case(s, caller.actor, body.patient_id, body.document)
+    response.headers["Location"] = f"/cases/{case.id}"
+    _tagged(response, case)
+    return _out(case, body.document)
+
+
+@router.get("/cases")
+def list_(s: SessionDep, caller: Reader,
+          status: Annotated[str | None, Query(
+              pattern="^(backlog|scheduled|discussed|follow-up)$")] = None,
+          patient_id: str | None = None, board_date: date | None = None,
+          limit: Annotated[int, Query(ge=1, le=200)] = 50,
+          offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+    rows, total = repo.list_cases(s, caller.actor, status=status, patient_id=patient_id,
+                                  board_date=board_date, limit=limit, offset=offset)
+    return Page(items=[_out(c) for c in rows], total=total, limit=limit, offset=offset)
+
+
+@router.get("/cases/{case_id}")
+def get(case_id: str, s: SessionDep, caller: Reader, response: Response) -> CaseOut:
+    case, doc = repo.get_case(s, caller.actor, case_id)
+    _tagged(response, case)
+    return _out(case, doc)
+
+
+@router.get("/cases/{case_id}/document")
+def export(case_id: str, s: SessionDep, caller: Reader) -> dict[str, Any]:
+    """The current version as an ``osseous.case/1`` document."""
+    return repo.export_case(s, caller.actor, case_id)
+
+
+@router.put("/cases/{case_id}/document")
+def replace(case_id: str, document: Item, s: SessionDep, caller: Writer, version: Version,
+            response: Response) -> CaseOut:
+    """Store a new version of the whole document."""
+    case = repo.update_document(s, caller.actor, case_id, version, document)
+    _tagged(response, case)
+    return _out(case, repo.current_document(s, case))
+
+
+@router.patch("/cases/{case_id}/agenda")
+def agenda(case_id: str, body: AgendaPatch, s: SessionDep, caller: Agenda, version: Version,
+           response: Response) -> CaseOut:
+    """Board agenda: status (backlog, scheduled, discussed, follow-up) and board date."""
+    case = repo.set_agenda(s, caller.actor, case_id, version, status=body.status,
+                           board_date=body.board_date)
+    _tagged(response, case)
+    return _out(case)
+
+
+@router.get("/cases/{case_id}/versions")
+def versions(case_id: str, s: SessionDep, caller: Reader) -> list[VersionOut]:
+    return [VersionOut.model_validate(v, from_attributes=True)
+            for v in repo.versions(s, caller.actor, case_id)]
+
+
+@router.get("/cases/{case_id}/versions/{number}")
+def version(case_id: str, number: int, s: SessionDep, caller: Reader) -> VersionOut:
+    for v in repo.versions(s, caller.actor, case_id):
+        if v.number == number:
+            return VersionOut.model_validate(v, from_attributes=True)
+    raise NotFound(f"case {case_id} has no version {number}")
+
+
+# ---- sub-resources of the document ---------------------------------------------------------
+
+def _section(case_id: str, s: SessionDep, caller: Caller, key: str) -> list[Any]:
+    _, doc = repo.get_case(s, caller.actor, case_id)
+    items = doc.get(key) or []
+    assert isinstance(items, list)
+    return items
+
+
+def _append(case_id: str, item: dict[str, Any], key: str, s: SessionDep, caller: Caller,
+            version: int, response: Response) -> CaseOut:
+    def edit(doc: dict[str, Any]) -> dict[str, Any]:
+        doc[key] = [*(doc.get(key) or []), item]
+        return doc
+
+    case = repo.edit_document(s, caller.actor, case_id, version, edit)
+    _tagged(response, case)
+    response.status_code = 201
+    return _out(case, repo.current_document(s, case))
+
+
+@router.get("/cases/{case_id}/lesions")
+def lesions(case_id: str, s: SessionDep, caller: Reader) -> list[Any]:
+    return _section(case_id, s, caller, "lesions")
+
+
+@router.post("/cases/{case_id}/lesions", status_code=201)
+def add_lesion(case_id: str, lesion: Item, s: SessionDep, caller: Writer, version: Version,
+               response: Response) -> CaseOut:
+    """Add a lesion (a new version of the case)."""
+    return _append(case_id, lesion, "lesions", s, caller, version, response)
+
+
+@router.get("/cases/{case_id}/lesions/{lesion_id}")
+def lesion(case_id: str, lesion_id: str, s: SessionDep, caller: Reader) -> dict[str, Any]:
+    for item in _section(case_id, s, caller, "lesions"):
+        if isinstance(item, dict) and item.get("id") == lesion_id:
+            return item
+    raise NotFound(f"case {case_id} has no lesion {lesion_id}")
+
+
+@router.put("/cases/{case_id}/lesions/{lesion_id}")
+def replace_lesion(case_id: str, lesion_id: str, lesion: Item, s: SessionDep,
+                   caller: Writer, version: Version, response: Response) -> CaseOut:
+    if lesion.get("id") != lesion_id:
+        raise invalid("id", f"must be {lesion_id!r}", lesion.get("id"))
+
+    def edit(doc: dict[str, Any]) -> dict[str, Any]:
+        items = doc.get("lesions") or []
+        if not any(i.get("id") == lesion_id for i in items):
+            raise NotFound(f"case {case_id} has no lesion {lesion_id}")
+        doc["lesions"] = [lesion if i.get("id") == lesion_id else i for i in items]
+        return doc
+
+    case = repo.edit_document(s, caller.actor, case_id, version, edit)
+    _tagged(response, case)
+    return _out(case, repo.current_document(s, case))
+
+
+@router.delete("/cases/{case_id}/lesions/{lesion_id}")
+def remove_lesion(case_id: str, lesion_id: str, s: SessionDep, caller: Writer,
+                  version: Version, response: Response) -> CaseOut:
+    """Remove a lesion (the earlier versions keep it)."""
+
+    def edit(doc: dict[str, Any]) -> dict[str, Any]:
+        items = doc.get("lesions") or []
+        if not any(i.get("id") == lesion_id for i in items):
+            raise NotFound(f"case {case_id} has no lesion {lesion_id}")
+        referenced = [e for e in (doc.get("pain_assessments") or []) + (doc.get("events") or [])
+                      if e.get("lesion") == lesion_id]
+        if referenced:
+            raise Conflict(f"lesion {lesion_id} is referred to by pain assessments or events")
+        doc["lesions"] = [i for i in items if i.get("id") != lesion_id]
+        return doc
+
+    case = repo.edit_document(s, caller.actor, case_id, version, edit)
+    _tagged(response, case)
+    return _out(case, repo.current_document(s, case))
+
+
+@router.get("/cases/{case_id}/pain-assessments")
+def pain_assessments(case_id: str, s: SessionDep, caller: Reader) -> list[Any]:
+    return _section(case_id, s, caller, "pain_assessments")
+
+
+@router.post("/cases/{case_id}/pain-assessments", status_code=201)
+def add_pain_assessment(case_id: str, item: Item, s: SessionDep, caller: Writer,
+                        version: Version, response: Response) -> CaseOut:
+    return _append(case_id, item, "pain_assessments", s, caller, version, response)
+
+
+@router.get("/cases/{case_id}/events")
+def events(case_id: str, s: SessionDep, caller: Reader) -> list[Any]:
+    return _section(case_id, s, caller, "events")
+
+
+@router.post("/cases/{case_id}/events", status_code=201)
+def add_event(case_id: str, item: Item, s: SessionDep, caller: Writer, version: Version,
+              response: Response) -> CaseOut:
+    """Record a skeletal-related event or death."""
+    return _append(case_id, item, "events", s, caller, version, response)
+
+
+@router.get("/cases/{case_id}/treatments")
+def treatments(case_id: str, s: SessionDep, caller: Reader) -> dict[str, list[Any]]:
+    """Radiotherapy courses and procedures per lesion, and drugs."""
+    _, doc = repo.get_case(s, caller.actor, case_id)
+    lesions_ = [le for le in doc.get("lesions") or [] if isinstance(le, dict)]
+    return {
+        "radiotherapy": [{"lesion": le["id"], **c} for le in lesions_
+                         for c in le.get("prior_radiotherapy") or []],
+        "procedures": [{"lesion": le["id"], **p} for le in lesions_
+                       for p in le.get("prior_surgery") or []],
+        "drugs": list(doc.get("medications") or []),
+    }
+
+
+@router.post("/cases/{case_id}/treatments", status_code=201)
+def add_treatment(case_id: str, body: TreatmentIn, s: SessionDep, caller: Writer,
+                  version: Version, response: Response) -> CaseOut:
+    """Record a treatment given: a radiotherapy course or a procedure on a lesion, or a drug."""
+    payload = {"radiotherapy": body.course, "procedure": body.procedure,
+               "drug": body.drug}[body.kind]
+    if payload is None:
+        field = {"radiotherapy": "course", "procedure": "procedure", "drug": "drug"}[body.kind]
+        raise invalid(field, f"required for kind {body.kind!r}")
+    if body.kind == "drug":
+        return _append(case_id, payload, "medications", s, caller, version, response)
+    if body.lesion is None:
+        raise invalid("lesion", f"required for kind {body.kind!r}")
+    key = "prior_radiotherapy" if body.kind == "radiotherapy" else "prior_surgery"
+
+    def edit(doc: dict[str, Any]) -> dict[str, Any]:
+        for le in doc.get("lesions") or []:
+            if le.get("id") == body.lesion:
+                le[key] = [*(le.get(key) or []), payload]
+                return doc
+        raise NotFound(f"case {case_id} has no lesion {body.lesion}")
+
+    case = repo.edit_document(s, caller.actor, case_id, version, edit)
+    _tagged(response, case)
+    return _out(case, repo.current_document(s, case))
+
+
+# ---- assessments and decisions -------------------------------------------------------------
+
+@router.post("/cases/{case_id}/assessment", status_code=201)
+def store_assessment(case_id: str, s: SessionDep, caller: Writer,
+                     response: Response) -> AssessmentOut:
+    """Assess the current version and store it, with the engine and knowledge versions."""
+    row = repo.store_assessment(s, caller.actor, case_id, date.today())
+    response.headers["Location"] = f"/cases/{case_id}/assessments/{row.id}"
+    return AssessmentOut.model_validate(row, from_attributes=True)
+
+
+@router.get("/cases/{case_id}/assessments")
+def assessments(case_id: str, s: SessionDep, caller: Reader) -> list[AssessmentOut]:
+    return [AssessmentOut.model_validate(a, from_attributes=True)
+            for a in repo.assessments(s, caller.actor, case_id)]
+
+
+@router.post("/cases/{case_id}/decisions", status_code=201)
+def decide(case_id: str, body: DecisionIn, s: SessionDep, caller: Writer) -> DecisionOut:
+    """What the board decided about one recommendation, with the reason when it deviated."""
+    row = repo.record_decision(s, caller.actor, case_id, body.model_dump())
+    return DecisionOut.model_validate(row, from_attributes=True)
+
+
+@router.get("/cases/{case_id}/decisions")
+def decisions(case_id: str, s: SessionDep, caller: Reader) -> list[DecisionOut]:
+    return [DecisionOut.model_validate(d, from_attributes=True)
+            for d in repo.decisions(s, caller.actor, case_id)]

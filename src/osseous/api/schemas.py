@@ -1,0 +1,161 @@
+"""Request and response bodies of the API (strict: unknown fields are refused)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Text64 = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w.@+-]+$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class LooseDates(BaseModel):
+    """For bodies with dates: JSON strings are parsed (strict mode would refuse them)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Page(BaseModel):
+    items: list[Any]
+    total: int
+    limit: int
+    offset: int
+
+
+class TokenRequest(Strict):
+    username: Text64
+    password: Annotated[str, Field(min_length=1, max_length=256)]
+    name: Annotated[str, Field(max_length=64)] = "api"
+    days: Annotated[int, Field(ge=1, le=365)] = 30
+
+
+class TokenOut(BaseModel):
+    id: int
+    token: str
+    expires_at: datetime | None
+    role: str
+
+
+class UserIn(Strict):
+    username: Text64
+    password: Annotated[str, Field(min_length=10, max_length=256)]
+    role: Literal["clinician", "coordinator", "researcher", "admin"]
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    role: str
+    active: bool
+
+
+class PatientIn(Strict):
+    pseudonym: Text64
+    mrn: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+
+
+class PatientPatch(Strict):
+    pseudonym: Text64 | None = None
+    mrn: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+
+
+class PatientOut(BaseModel):
+    id: str
+    pseudonym: str
+    mrn: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class CaseIn(Strict):
+    patient_id: Annotated[str, Field(min_length=1, max_length=36)]
+    document: dict[str, Any]
+
+
+class AgendaPatch(LooseDates):
+    status: Literal["backlog", "scheduled", "discussed", "follow-up"] | None = None
+    board_date: date | None = None
+
+
+class CaseOut(BaseModel):
+    id: str
+    patient_id: str
+    status: str
+    board_date: date | None
+    version: int
+    current_version: int
+    created_at: datetime
+    updated_at: datetime
+    document: dict[str, Any] | None = None
+
+
+class VersionOut(BaseModel):
+    number: int
+    created_at: datetime
+    created_by: str
+    document: dict[str, Any]
+
+
+class AssessmentOut(BaseModel):
+    id: int
+    case_id: str
+    case_version: int
+    engine_version: str
+    knowledge_version: str
+    created_at: datetime
+    created_by: str
+    document: dict[str, Any]
+
+
+class DecisionIn(LooseDates):
+    recommendation_id: Annotated[str, Field(min_length=1, max_length=128)]
+    lesion: Annotated[str, Field(min_length=1, max_length=128)] | None = None
+    decision: Literal["accepted", "modified", "declined"]
+    reason: Annotated[str, Field(max_length=2000)] | None = None
+    specialty: Annotated[str, Field(max_length=64)] | None = None
+    due_date: date | None = None
+
+
+class DecisionOut(BaseModel):
+    id: int
+    case_id: str
+    case_version: int
+    recommendation_id: str
+    lesion: str | None
+    decision: str
+    reason: str | None
+    specialty: str | None
+    due_date: date | None
+    decided_by: str
+    decided_at: datetime
+    version: int
+
+
+class TreatmentIn(LooseDates):
+    """A treatment given: a radiotherapy course or procedure on a lesion, or a drug."""
+
+    kind: Literal["radiotherapy", "procedure", "drug"]
+    lesion: Annotated[str, Field(min_length=1, max_length=128)] | None = None
+    course: dict[str, Any] | None = None
+    procedure: dict[str, Any] | None = None
+    drug: dict[str, Any] | None = None
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: datetime
+    username: str | None
+    role: str | None
+    action: str
+    resource: str
+    resource_id: str | None
+    patient_id: str | None
+    client: str | None
+    outcome: str
+    detail: str | None

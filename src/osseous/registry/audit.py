@@ -1,0 +1,50 @@
+"""The audit trail: who read or changed which patient data, when, from where, with what outcome.
+
+Rows are only ever inserted; the database refuses updates and deletes (migration 0001)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from osseous.registry.models import AuditEvent
+from osseous.registry.security import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is acting: the user (or a system process), their role, and the client address."""
+
+    username: str
+    role: str
+    client: str | None = None
+
+
+SYSTEM = Actor("system", "admin", "local")
+
+
+def record(session: Session, actor: Actor, action: str, resource: str,
+           resource_id: str | None = None, patient_id: str | None = None,
+           outcome: str = "ok", detail: str | None = None) -> None:
+    session.add(AuditEvent(at=utcnow(), username=actor.username, role=actor.role,
+                           action=action, resource=resource, resource_id=resource_id,
+                           patient_id=patient_id, client=actor.client, outcome=outcome,
+                           detail=detail))
+
+
+def query(session: Session, *, username: str | None = None, patient_id: str | None = None,
+          resource: str | None = None, since: datetime | None = None, limit: int = 100,
+          offset: int = 0) -> list[AuditEvent]:
+    stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
+    if username:
+        stmt = stmt.where(AuditEvent.username == username)
+    if patient_id:
+        stmt = stmt.where(AuditEvent.patient_id == patient_id)
+    if resource:
+        stmt = stmt.where(AuditEvent.resource == resource)
+    if since:
+        stmt = stmt.where(AuditEvent.at >= since)
+    return list(session.scalars(stmt.limit(limit).offset(offset)))
