@@ -18,7 +18,13 @@ from osseous.registry.models import ApiToken, User
 
 ROLES: Final = ("clinician", "coordinator", "researcher", "admin")
 TOKEN_PREFIX: Final = "oss_"
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+
+
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Replace the password hasher (the test suite uses argon2's cheapest profile)."""
+    global _hasher  # noqa: PLW0603
+    _hasher = hasher
 
 
 def utcnow() -> datetime:

@@ -15,7 +15,7 @@ router = APIRouter(tags=["audit"])
 
 
 @router.get("/audit")
-def audit_events(s: SessionDep, caller: Annotated[Caller, Depends(require(ADMIN))],
+def audit_events(caller: Annotated[Caller, Depends(require(ADMIN))], s: SessionDep,
                  username: str | None = None, patient_id: str | None = None,
                  resource: str | None = None, since: datetime | None = None,
                  limit: Annotated[int, Query(ge=1, le=1000)] = 100,

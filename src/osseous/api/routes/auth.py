@@ -17,19 +17,22 @@ router = APIRouter(tags=["auth"])
 
 
 @router.post("/auth/token", status_code=201)
-def token(body: TokenRequest, request: Request, s: SessionDep) -> TokenOut:
+def token(body: TokenRequest, request: Request) -> TokenOut:
     """Exchange a username and password for an API token (shown once)."""
     client = request.client.host if request.client else None
-    user = security.authenticate(s, body.username, body.password)
-    if user is None:
-        with database(request).session() as denied:  # survives this request's rollback
-            audit.record(denied, Actor(body.username, "none", client), "login", "token",
-                         outcome="denied")
-        raise HTTPException(401, "wrong username or password",
-                            headers={"WWW-Authenticate": "Bearer"})
-    plain, row = security.create_token(s, user, body.name, body.days)
-    audit.record(s, Actor(user.username, user.role, client), "login", "token", str(row.id))
-    return TokenOut(id=row.id, token=plain, expires_at=row.expires_at, role=user.role)
+    db = database(request)
+    with db.session() as s:
+        user = security.authenticate(s, body.username, body.password)
+        if user is not None:
+            plain, row = security.create_token(s, user, body.name, body.days)
+            audit.record(s, Actor(user.username, user.role, client), "login", "token",
+                         str(row.id))
+            return TokenOut(id=row.id, token=plain, expires_at=row.expires_at, role=user.role)
+    with db.session() as s:
+        audit.record(s, Actor(body.username, "none", client), "login", "token",
+                     outcome="denied")
+    raise HTTPException(401, "wrong username or password",
+                        headers={"WWW-Authenticate": "Bearer"})
 
 
 @router.get("/auth/me")
@@ -39,8 +42,8 @@ def me(caller: Annotated[Caller, Depends(require(ANY_ROLE))]) -> UserOut:
 
 
 @router.delete("/auth/tokens/{token_id}", status_code=204)
-def revoke(token_id: int, s: SessionDep,
-           caller: Annotated[Caller, Depends(require(ANY_ROLE))]) -> None:
+def revoke(token_id: int, caller: Annotated[Caller, Depends(require(ANY_ROLE))],
+           s: SessionDep) -> None:
     """Revoke a token (one's own; an admin may revoke any)."""
     user = s.get(User, caller.user.id)
     assert user is not None
@@ -49,8 +52,8 @@ def revoke(token_id: int, s: SessionDep,
 
 
 @router.post("/users", status_code=201)
-def create_user(body: UserIn, s: SessionDep,
-                caller: Annotated[Caller, Depends(require(ADMIN))]) -> UserOut:
+def create_user(body: UserIn, caller: Annotated[Caller, Depends(require(ADMIN))],
+                s: SessionDep) -> UserOut:
     try:
         u = security.create_user(s, body.username, body.password, body.role)
     except ValueError as exc:
@@ -61,7 +64,7 @@ def create_user(body: UserIn, s: SessionDep,
 
 
 @router.get("/users")
-def list_users(s: SessionDep, caller: Annotated[Caller, Depends(require(ADMIN))]
+def list_users(caller: Annotated[Caller, Depends(require(ADMIN))], s: SessionDep
                ) -> list[UserOut]:
     from sqlalchemy import select
 

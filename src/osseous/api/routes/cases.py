@@ -57,7 +57,7 @@ def _tagged(response: Response, case: Case) -> None:
 
 
 @router.post("/cases", status_code=201)
-def create(body: CaseIn, s: SessionDep, caller: Writer, response: Response) -> CaseOut:
+def create(body: CaseIn, caller: Writer, s: SessionDep, response: Response) -> CaseOut:
     case = repo.create_case(s, caller.actor, body.patient_id, body.document)
     response.headers["Location"] = f"/cases/{case.id}"
     _tagged(response, case)
@@ -65,7 +65,7 @@ def create(body: CaseIn, s: SessionDep, caller: Writer, response: Response) -> C
 
 
 @router.get("/cases")
-def list_(s: SessionDep, caller: Reader,
+def list_(caller: Reader, s: SessionDep,
           status: Annotated[str | None, Query(
               pattern="^(backlog|scheduled|discussed|follow-up)$")] = None,
           patient_id: str | None = None, board_date: date | None = None,
@@ -77,20 +77,20 @@ def list_(s: SessionDep, caller: Reader,
 
 
 @router.get("/cases/{case_id}")
-def get(case_id: str, s: SessionDep, caller: Reader, response: Response) -> CaseOut:
+def get(case_id: str, caller: Reader, s: SessionDep, response: Response) -> CaseOut:
     case, doc = repo.get_case(s, caller.actor, case_id)
     _tagged(response, case)
     return _out(case, doc)
 
 
 @router.get("/cases/{case_id}/document")
-def export(case_id: str, s: SessionDep, caller: Reader) -> dict[str, Any]:
+def export(case_id: str, caller: Reader, s: SessionDep) -> dict[str, Any]:
     """The current version as an ``osseous.case/1`` document."""
     return repo.export_case(s, caller.actor, case_id)
 
 
 @router.put("/cases/{case_id}/document")
-def replace(case_id: str, document: Item, s: SessionDep, caller: Writer, version: Version,
+def replace(case_id: str, document: Item, caller: Writer, s: SessionDep, version: Version,
             response: Response) -> CaseOut:
     """Store a new version of the whole document."""
     case = repo.update_document(s, caller.actor, case_id, version, document)
@@ -99,7 +99,7 @@ def replace(case_id: str, document: Item, s: SessionDep, caller: Writer, version
 
 
 @router.patch("/cases/{case_id}/agenda")
-def agenda(case_id: str, body: AgendaPatch, s: SessionDep, caller: Agenda, version: Version,
+def agenda(case_id: str, body: AgendaPatch, caller: Agenda, s: SessionDep, version: Version,
            response: Response) -> CaseOut:
     """Board agenda: status (backlog, scheduled, discussed, follow-up) and board date."""
     case = repo.set_agenda(s, caller.actor, case_id, version, status=body.status,
@@ -109,13 +109,13 @@ def agenda(case_id: str, body: AgendaPatch, s: SessionDep, caller: Agenda, versi
 
 
 @router.get("/cases/{case_id}/versions")
-def versions(case_id: str, s: SessionDep, caller: Reader) -> list[VersionOut]:
+def versions(case_id: str, caller: Reader, s: SessionDep) -> list[VersionOut]:
     return [VersionOut.model_validate(v, from_attributes=True)
             for v in repo.versions(s, caller.actor, case_id)]
 
 
 @router.get("/cases/{case_id}/versions/{number}")
-def version(case_id: str, number: int, s: SessionDep, caller: Reader) -> VersionOut:
+def version(case_id: str, number: int, caller: Reader, s: SessionDep) -> VersionOut:
     for v in repo.versions(s, caller.actor, case_id):
         if v.number == number:
             return VersionOut.model_validate(v, from_attributes=True)
@@ -144,19 +144,19 @@ def _append(case_id: str, item: dict[str, Any], key: str, s: SessionDep, caller:
 
 
 @router.get("/cases/{case_id}/lesions")
-def lesions(case_id: str, s: SessionDep, caller: Reader) -> list[Any]:
+def lesions(case_id: str, caller: Reader, s: SessionDep) -> list[Any]:
     return _section(case_id, s, caller, "lesions")
 
 
 @router.post("/cases/{case_id}/lesions", status_code=201)
-def add_lesion(case_id: str, lesion: Item, s: SessionDep, caller: Writer, version: Version,
+def add_lesion(case_id: str, lesion: Item, caller: Writer, s: SessionDep, version: Version,
                response: Response) -> CaseOut:
     """Add a lesion (a new version of the case)."""
     return _append(case_id, lesion, "lesions", s, caller, version, response)
 
 
 @router.get("/cases/{case_id}/lesions/{lesion_id}")
-def lesion(case_id: str, lesion_id: str, s: SessionDep, caller: Reader) -> dict[str, Any]:
+def lesion(case_id: str, lesion_id: str, caller: Reader, s: SessionDep) -> dict[str, Any]:
     for item in _section(case_id, s, caller, "lesions"):
         if isinstance(item, dict) and item.get("id") == lesion_id:
             return item
@@ -164,8 +164,8 @@ def lesion(case_id: str, lesion_id: str, s: SessionDep, caller: Reader) -> dict[
 
 
 @router.put("/cases/{case_id}/lesions/{lesion_id}")
-def replace_lesion(case_id: str, lesion_id: str, lesion: Item, s: SessionDep,
-                   caller: Writer, version: Version, response: Response) -> CaseOut:
+def replace_lesion(case_id: str, lesion_id: str, lesion: Item, caller: Writer,
+                   s: SessionDep, version: Version, response: Response) -> CaseOut:
     if lesion.get("id") != lesion_id:
         raise invalid("id", f"must be {lesion_id!r}", lesion.get("id"))
 
@@ -182,7 +182,7 @@ def replace_lesion(case_id: str, lesion_id: str, lesion: Item, s: SessionDep,
 
 
 @router.delete("/cases/{case_id}/lesions/{lesion_id}")
-def remove_lesion(case_id: str, lesion_id: str, s: SessionDep, caller: Writer,
+def remove_lesion(case_id: str, lesion_id: str, caller: Writer, s: SessionDep,
                   version: Version, response: Response) -> CaseOut:
     """Remove a lesion (the earlier versions keep it)."""
 
@@ -203,30 +203,30 @@ def remove_lesion(case_id: str, lesion_id: str, s: SessionDep, caller: Writer,
 
 
 @router.get("/cases/{case_id}/pain-assessments")
-def pain_assessments(case_id: str, s: SessionDep, caller: Reader) -> list[Any]:
+def pain_assessments(case_id: str, caller: Reader, s: SessionDep) -> list[Any]:
     return _section(case_id, s, caller, "pain_assessments")
 
 
 @router.post("/cases/{case_id}/pain-assessments", status_code=201)
-def add_pain_assessment(case_id: str, item: Item, s: SessionDep, caller: Writer,
+def add_pain_assessment(case_id: str, item: Item, caller: Writer, s: SessionDep,
                         version: Version, response: Response) -> CaseOut:
     return _append(case_id, item, "pain_assessments", s, caller, version, response)
 
 
 @router.get("/cases/{case_id}/events")
-def events(case_id: str, s: SessionDep, caller: Reader) -> list[Any]:
+def events(case_id: str, caller: Reader, s: SessionDep) -> list[Any]:
     return _section(case_id, s, caller, "events")
 
 
 @router.post("/cases/{case_id}/events", status_code=201)
-def add_event(case_id: str, item: Item, s: SessionDep, caller: Writer, version: Version,
+def add_event(case_id: str, item: Item, caller: Writer, s: SessionDep, version: Version,
               response: Response) -> CaseOut:
     """Record a skeletal-related event or death."""
     return _append(case_id, item, "events", s, caller, version, response)
 
 
 @router.get("/cases/{case_id}/treatments")
-def treatments(case_id: str, s: SessionDep, caller: Reader) -> dict[str, list[Any]]:
+def treatments(case_id: str, caller: Reader, s: SessionDep) -> dict[str, list[Any]]:
     """Radiotherapy courses and procedures per lesion, and drugs."""
     _, doc = repo.get_case(s, caller.actor, case_id)
     lesions_ = [le for le in doc.get("lesions") or [] if isinstance(le, dict)]
@@ -240,7 +240,7 @@ def treatments(case_id: str, s: SessionDep, caller: Reader) -> dict[str, list[An
 
 
 @router.post("/cases/{case_id}/treatments", status_code=201)
-def add_treatment(case_id: str, body: TreatmentIn, s: SessionDep, caller: Writer,
+def add_treatment(case_id: str, body: TreatmentIn, caller: Writer, s: SessionDep,
                   version: Version, response: Response) -> CaseOut:
     """Record a treatment given: a radiotherapy course or a procedure on a lesion, or a drug."""
     payload = {"radiotherapy": body.course, "procedure": body.procedure,
@@ -269,7 +269,7 @@ def add_treatment(case_id: str, body: TreatmentIn, s: SessionDep, caller: Writer
 # ---- assessments and decisions -------------------------------------------------------------
 
 @router.post("/cases/{case_id}/assessment", status_code=201)
-def store_assessment(case_id: str, s: SessionDep, caller: Writer,
+def store_assessment(case_id: str, caller: Writer, s: SessionDep,
                      response: Response) -> AssessmentOut:
     """Assess the current version and store it, with the engine and knowledge versions."""
     row = repo.store_assessment(s, caller.actor, case_id, date.today())
@@ -278,19 +278,19 @@ def store_assessment(case_id: str, s: SessionDep, caller: Writer,
 
 
 @router.get("/cases/{case_id}/assessments")
-def assessments(case_id: str, s: SessionDep, caller: Reader) -> list[AssessmentOut]:
+def assessments(case_id: str, caller: Reader, s: SessionDep) -> list[AssessmentOut]:
     return [AssessmentOut.model_validate(a, from_attributes=True)
             for a in repo.assessments(s, caller.actor, case_id)]
 
 
 @router.post("/cases/{case_id}/decisions", status_code=201)
-def decide(case_id: str, body: DecisionIn, s: SessionDep, caller: Writer) -> DecisionOut:
+def decide(case_id: str, body: DecisionIn, caller: Writer, s: SessionDep) -> DecisionOut:
     """What the board decided about one recommendation, with the reason when it deviated."""
     row = repo.record_decision(s, caller.actor, case_id, body.model_dump())
     return DecisionOut.model_validate(row, from_attributes=True)
 
 
 @router.get("/cases/{case_id}/decisions")
-def decisions(case_id: str, s: SessionDep, caller: Reader) -> list[DecisionOut]:
+def decisions(case_id: str, caller: Reader, s: SessionDep) -> list[DecisionOut]:
     return [DecisionOut.model_validate(d, from_attributes=True)
             for d in repo.decisions(s, caller.actor, case_id)]

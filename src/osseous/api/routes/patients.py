@@ -28,7 +28,7 @@ def _out(p: object) -> PatientOut:
 
 
 @router.post("/patients", status_code=201)
-def create(body: PatientIn, s: SessionDep, caller: Writer, response: Response) -> PatientOut:
+def create(body: PatientIn, caller: Writer, s: SessionDep, response: Response) -> PatientOut:
     p = repo.create_patient(s, caller.actor, body.pseudonym, body.mrn)
     response.headers["Location"] = f"/patients/{p.id}"
     response.headers["ETag"] = etag(p.version)
@@ -36,7 +36,7 @@ def create(body: PatientIn, s: SessionDep, caller: Writer, response: Response) -
 
 
 @router.get("/patients")
-def list_(s: SessionDep, caller: Reader, q: str | None = None,
+def list_(caller: Reader, s: SessionDep, q: str | None = None,
           limit: Annotated[int, Query(ge=1, le=200)] = 50,
           offset: Annotated[int, Query(ge=0)] = 0) -> Page:
     rows, total = repo.list_patients(s, caller.actor, q=q, limit=limit, offset=offset)
@@ -44,14 +44,14 @@ def list_(s: SessionDep, caller: Reader, q: str | None = None,
 
 
 @router.get("/patients/{patient_id}")
-def get(patient_id: str, s: SessionDep, caller: Reader, response: Response) -> PatientOut:
+def get(patient_id: str, caller: Reader, s: SessionDep, response: Response) -> PatientOut:
     p = repo.get_patient(s, caller.actor, patient_id)
     response.headers["ETag"] = etag(p.version)
     return _out(p)
 
 
 @router.patch("/patients/{patient_id}")
-def patch(patient_id: str, body: PatientPatch, s: SessionDep, caller: Writer,
+def patch(patient_id: str, body: PatientPatch, caller: Writer, s: SessionDep,
           version: Annotated[int, Depends(if_match)], response: Response) -> PatientOut:
     changes = body.model_dump(exclude_unset=True)
     p = repo.update_patient(s, caller.actor, patient_id, version, changes)
