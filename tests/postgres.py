@@ -61,7 +61,7 @@ def postgres_server() -> Iterator[str | None]:
         yield f"postgresql://osseous@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                                     "stop"]), capture_output=True)
+                                     "stop"]), check=False, capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
 
 

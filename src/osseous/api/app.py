@@ -14,6 +14,8 @@ from osseous.registry.db import Database
 def create_app(db: Database | None = None, *, https: bool = False) -> FastAPI:
     """The API over ``db`` (by default the database ``OSSEOUS_DATABASE_URL`` names)."""
     app = FastAPI(
+        docs_url=None,  # the interactive pages load scripts from a CDN; /openapi.json is served
+        redoc_url=None,
         title="Osseous",
         version=__version__,
         summary="Decision support for bone metastases: scores, alerts, a plan, and a registry.",

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+#: stored times are UTC; SQLite hands them back without a zone, PostgreSQL with one
+Utc = Annotated[datetime, AfterValidator(_utc)]
 
 Text64 = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w.@+-]+$")]
 
@@ -37,7 +45,7 @@ class TokenRequest(Strict):
 class TokenOut(BaseModel):
     id: int
     token: str
-    expires_at: datetime | None
+    expires_at: Utc | None
     role: str
 
 
@@ -69,8 +77,8 @@ class PatientOut(BaseModel):
     pseudonym: str
     mrn: str | None
     version: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: Utc
+    updated_at: Utc
 
 
 class CaseIn(Strict):
@@ -90,14 +98,14 @@ class CaseOut(BaseModel):
     board_date: date | None
     version: int
     current_version: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: Utc
+    updated_at: Utc
     document: dict[str, Any] | None = None
 
 
 class VersionOut(BaseModel):
     number: int
-    created_at: datetime
+    created_at: Utc
     created_by: str
     document: dict[str, Any]
 
@@ -108,7 +116,7 @@ class AssessmentOut(BaseModel):
     case_version: int
     engine_version: str
     knowledge_version: str
-    created_at: datetime
+    created_at: Utc
     created_by: str
     document: dict[str, Any]
 
@@ -133,7 +141,7 @@ class DecisionOut(BaseModel):
     specialty: str | None
     due_date: date | None
     decided_by: str
-    decided_at: datetime
+    decided_at: Utc
     version: int
 
 
@@ -149,7 +157,7 @@ class TreatmentIn(LooseDates):
 
 class AuditOut(BaseModel):
     id: int
-    at: datetime
+    at: Utc
     username: str | None
     role: str | None
     action: str

@@ -75,7 +75,7 @@ def serve(
 
     db = _open(database)
     seeded = demo and seed_demo(db)
-    typer.echo(f"Osseous on http://{host}:{port}  (API documentation: /docs)")
+    typer.echo(f"Osseous on http://{host}:{port}  (OpenAPI document: /openapi.json)")
     typer.echo(f"database: {db.url}")
     if demo:
         typer.echo(f"demo login: {DEMO_USER} / {DEMO_PASSWORD}"

@@ -226,8 +226,11 @@ _NOT_BONE: TypeAlias = Annotated[
 ]
 
 
+LesionId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")]
+
+
 class SpinalLesion(_Model):
-    id: Annotated[str, Field(min_length=1)]
+    id: LesionId
     site: Literal["spine"]
     levels: Annotated[list[SpinalLevel], Field(min_length=1)] | None = None
     pain_character: Literal["mechanical", "non-mechanical", "none"] | None = None
@@ -263,7 +266,7 @@ class SpinalLesion(_Model):
 
 
 class BoneLesion(_Model):
-    id: Annotated[str, Field(min_length=1)]
+    id: LesionId
     site: BoneSite
     region: str | None = None
     pain_severity: Literal["mild", "moderate", "functional"] | None = None
@@ -353,7 +356,7 @@ class Case(_Model):
     """A patient with bone metastases, as one ``osseous.case/1`` document."""
 
     format: Literal["osseous.case/1"] = CASE_FORMAT
-    id: str | None = None
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")] | None = None
     assessed_on: IsoDate | None = None
     patient: Patient = Patient()
     cancer: Cancer = Cancer()
