@@ -56,15 +56,17 @@ def _authenticate(request: Request) -> User:
     if scheme.lower() != "bearer" or not token:
         raise HTTPException(401, "a bearer token is required",
                             headers={"WWW-Authenticate": "Bearer"})
-    with database(request).session() as s:
+    db = database(request)
+    with db.read_session() as s:
         user = resolve_token(s, token.strip())
-        if user is None:
-            audit.record(s, Actor("anonymous", "none", _client(request)), "authenticate",
-                         "token", None, outcome="denied")
-            raise HTTPException(401, "the token is unknown, revoked or expired",
-                                headers={"WWW-Authenticate": "Bearer"})
-        s.expunge(user)
-        return user
+        if user is not None:
+            s.expunge(user)
+            return user
+    with db.session() as s:
+        audit.record(s, Actor("anonymous", "none", _client(request)), "authenticate",
+                     "token", None, outcome="denied")
+    raise HTTPException(401, "the token is unknown, revoked or expired",
+                        headers={"WWW-Authenticate": "Bearer"})
 
 
 def require(roles: frozenset[str]) -> Callable[[Request], Caller]:

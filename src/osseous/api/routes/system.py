@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Request
+import orjson
+from fastapi import APIRouter, Body, Depends, HTTPException, Request, Response
 from sqlalchemy import text
 
 from osseous import KNOWLEDGE_VERSION, __version__
@@ -57,14 +58,19 @@ def _with_date(case: Case) -> Case:
     return case if case.assessed_on else case.model_copy(update={"assessed_on": date.today()})
 
 
-@router.post("/assess", tags=["assessment"])
+@router.post("/assess", tags=["assessment"],
+             responses={200: {"description": "An osseous.assessment/1 document",
+                              "content": {"application/json": {"schema": {"type": "object"}}}}},
+             response_class=Response)
 def assess(document: CaseBody, request: Request,
-           caller: Annotated[Caller, Depends(require(ANY_ROLE))]) -> dict[str, Any]:
+           caller: Annotated[Caller, Depends(require(ANY_ROLE))]) -> Response:
     """Assess a case without storing anything."""
     parsed = parse_case(document)
+    result = assess_case(_with_date(parsed.case), parsed.ignored_fields)
     with database(request).session() as s:
         audit.record(s, caller.actor, "assess", "stateless", parsed.case.id)
-    return assess_case(_with_date(parsed.case), parsed.ignored_fields)
+    # the assessment is already JSON-ready: serialise it directly rather than re-validate it
+    return Response(orjson.dumps(result), media_type="application/json")
 
 
 @router.get("/scores", tags=["calculators"])
