@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from contextlib import contextmanager
 from typing import Any, Final
 
@@ -15,11 +16,15 @@ DEFAULT_URL: Final = "sqlite:///./osseous.db"
 
 
 def database_url(url: str | None = None) -> str:
-    """The URL to use: the argument, else ``OSSEOUS_DATABASE_URL``, else the SQLite default.
+    """The URL to use: the argument, else ``OSSEOUS_DATABASE_URL``, else the contents of the
+    file ``OSSEOUS_DATABASE_URL_FILE`` names (for a URL with a password: a secrets file, never
+    the repository), else the SQLite default.
 
     A plain ``postgresql://`` URL is given the psycopg 3 driver.
     """
-    url = url or os.environ.get("OSSEOUS_DATABASE_URL") or DEFAULT_URL
+    secret_file = os.environ.get("OSSEOUS_DATABASE_URL_FILE")
+    from_file = Path(secret_file).read_text().strip() if secret_file else None
+    url = url or os.environ.get("OSSEOUS_DATABASE_URL") or from_file or DEFAULT_URL
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
