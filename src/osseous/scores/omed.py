@@ -5,9 +5,11 @@
 
 The factors are versioned (:mod:`osseous.knowledge.opioids`, CDC 2022 by default, CDC 2016
 selectable). The result records exposure; it must never be used to convert one opioid into
-another. A medication whose dose, route or status is unknown leaves the total incomplete; an
-opioid a table does not cover (for example buprenorphine, or a parenteral route) is reported,
-not guessed.
+another. A medication whose dose or status is unknown leaves the total incomplete; an opioid a
+table does not cover (for example buprenorphine, or a parenteral route) is reported, not
+converted. Without a recorded route, a daily dose in mg is read as oral and a fentanyl rate in
+mcg/h as a patch - the only routes the factors exist for - and the note says so
+(docs/clinical/decisions.md).
 
 References: Dowell 2022 (cdc-2022); Dowell 2016 (cdc-2016).
 """
@@ -26,6 +28,8 @@ from osseous.knowledge.opioids import DEFAULT_TABLE, OPIOIDS, TABLES, OpioidTabl
 
 @dataclass(frozen=True, slots=True)
 class Conversion:
+    """Oral morphine mg/day, or None with the missing paths; ``note`` records any reading."""
+
     mg_per_day: float | None
     missing: tuple[str, ...] = ()
     note: str | None = None
@@ -43,19 +47,25 @@ def _factor(table: OpioidTable, drug: str, daily_mg: float) -> float | None:
 def convert(med: Medication, path: str, table: OpioidTable) -> Conversion:
     """Oral morphine mg/day for one opioid medication (``path`` locates it for messages)."""
     if med.drug == "fentanyl":
-        if med.route is None:
-            return Conversion(None, (f"{path}.route",))
-        if med.route != "transdermal":
+        if med.route is None and med.rate_mcg_per_h is None:
+            return Conversion(None, (f"{path}.route", f"{path}.rate_mcg_per_h"))
+        if med.route not in (None, "transdermal"):
             return Conversion(None, note=f"{path}: fentanyl by {med.route} route is not in the "
                                          f"{table.id} table (transdermal only)")
         if med.rate_mcg_per_h is None:
             return Conversion(None, (f"{path}.rate_mcg_per_h",))
-        return Conversion(med.rate_mcg_per_h * table.factors["fentanyl"])
-    missing = tuple(f"{path}.{f}" for f in ("route", "daily_dose_mg")
-                    if getattr(med, f) is None)
-    if missing:
-        return Conversion(None, missing)
-    assert med.daily_dose_mg is not None
+        note = (f"{path}: route not recorded - a rate in mcg/h is read as a transdermal patch"
+                if med.route is None else None)
+        return Conversion(med.rate_mcg_per_h * table.factors["fentanyl"], note=note)
+    if med.daily_dose_mg is None:
+        return Conversion(None, (f"{path}.daily_dose_mg",))
+    if med.route is None:
+        factor = _factor(table, med.drug, med.daily_dose_mg)
+        if factor is None:
+            return Conversion(None, (f"{path}.route",))
+        return Conversion(med.daily_dose_mg * factor,
+                          note=f"{path}: route not recorded - a daily dose in mg is read as "
+                               f"oral, the route the {table.id} factors are for")
     if med.route != "oral":
         return Conversion(None, note=f"{path}: {med.drug} by {med.route} route - the {table.id} "
                                      "factors are for oral doses; record the OMED directly")
@@ -93,8 +103,9 @@ def omed_of(medications: Sequence[Medication] | None, path: str,
         components[f"{med.drug}[{i}]"] = (round(conv.mg_per_day, 2)
                                           if conv.mg_per_day is not None else None)
         missing.extend(conv.missing)
-        if conv.note:  # not convertible: the record needs a recorded OMED instead
+        if conv.note:
             notes.append(conv.note)
+        if conv.note and conv.mg_per_day is None:  # not convertible: record the OMED instead
             missing.append(at)
         if conv.mg_per_day is not None:
             total += conv.mg_per_day
