@@ -9,6 +9,7 @@ from osseous.api import problems
 from osseous.api.middleware import Hardening
 from osseous.api.routes import audit, auth, cases, patients, system
 from osseous.registry.db import Database
+from osseous.web import pages
 
 
 def create_app(db: Database | None = None, *, https: bool = False) -> FastAPI:
@@ -26,5 +27,6 @@ def create_app(db: Database | None = None, *, https: bool = False) -> FastAPI:
     problems.install(app)
     for module in (system, auth, patients, cases, audit):
         app.include_router(module.router, responses=problems.COMMON)
+    pages.install(app)
     app.add_middleware(Hardening, https=https)
     return app

@@ -11,10 +11,14 @@ SECURITY_HEADERS: Final = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
-    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
-    (b"cache-control", b"no-store"),
     (b"cross-origin-resource-policy", b"same-origin"),
 )
+API_CSP: Final = b"default-src 'none'; frame-ancestors 'none'"
+#: pages: this server's own styles, scripts and images only; forms post back to it
+PAGE_CSP: Final = (b"default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                   b"script-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                   b"base-uri 'none'")
+PAGE_PREFIXES: Final = ("/app", "/static")
 
 
 async def _problem(send: Send, status: int, detail: str) -> None:
@@ -25,7 +29,8 @@ async def _problem(send: Send, status: int, detail: str) -> None:
                                  415: "Unsupported media type"}[status]}).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/problem+json"),
-                            (b"content-length", str(len(body)).encode()), *SECURITY_HEADERS]})
+                            (b"content-length", str(len(body)).encode()), *SECURITY_HEADERS,
+                            (b"content-security-policy", API_CSP)]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -49,12 +54,19 @@ class Hardening:
         if length is not None and length.isdigit() and int(length) > self.max_body:
             await _problem(send, 413, f"bodies are limited to {self.max_body} bytes")
             return
+        path = str(scope.get("path", ""))
+        page = path.startswith(PAGE_PREFIXES)
         if method in ("POST", "PUT", "PATCH") and (length not in (None, b"0")
                                                   or b"transfer-encoding" in headers):
             ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-            if ctype != b"application/json" and not ctype.endswith(b"+json"):
+            form = ctype in (b"application/x-www-form-urlencoded", b"multipart/form-data")
+            if not (ctype == b"application/json" or ctype.endswith(b"+json")
+                    or (page and form)):
                 await _problem(send, 415, "request bodies must be application/json")
                 return
+        per_path = ((b"content-security-policy", PAGE_CSP if page else API_CSP),
+                    (b"cache-control", b"max-age=3600" if path.startswith("/static")
+                     else b"no-store"))
         received = 0
 
         async def limited_receive() -> Message:
@@ -69,7 +81,7 @@ class Hardening:
         async def secure_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS,
-                                      *self.extra]
+                                      *per_path, *self.extra]
             await send(message)
 
         try:

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from osseous.core.errors import InvalidInput
@@ -51,7 +51,13 @@ COMMON = responses(401, 403, 404, 409, 412, 413, 415, 422, 428, 500)
 
 def problem(status: int, detail: str, request: Request | None = None,
             errors: list[dict[str, Any]] | None = None,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+            headers: dict[str, str] | None = None) -> Response:
+    """A problem-details response; pages under /app get their HTML error page instead."""
+    if request is not None and request.url.path.startswith("/app"):
+        html_error = getattr(request.app.state, "html_error", None)
+        if html_error is not None:
+            response: Response = html_error(request, status, detail)
+            return response
     body: dict[str, Any] = {"type": "about:blank", "title": TITLES.get(status, "Error"),
                             "status": status, "detail": detail}
     if request is not None:
@@ -69,17 +75,17 @@ def _safe(value: object) -> object:
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(InvalidInput)
-    async def invalid(request: Request, exc: InvalidInput) -> JSONResponse:
+    async def invalid(request: Request, exc: InvalidInput) -> Response:
         errors = [{"path": p.path, "message": p.message, "value": _safe(p.value)}
                   for p in exc.problems]
         return problem(422, f"{len(errors)} problem(s) in the input", request, errors)
 
     @app.exception_handler(RegistryError)
-    async def registry(request: Request, exc: RegistryError) -> JSONResponse:
+    async def registry(request: Request, exc: RegistryError) -> Response:
         return problem(exc.status, str(exc), request)
 
     @app.exception_handler(RequestValidationError)
-    async def validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation(request: Request, exc: RequestValidationError) -> Response:
         errors = []
         for err in exc.errors():
             loc = tuple(err.get("loc", ()))
@@ -90,11 +96,11 @@ def install(app: FastAPI) -> None:
         return problem(422, f"{len(errors)} problem(s) in the request", request, errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http(request: Request, exc: StarletteHTTPException) -> Response:
         headers = dict(exc.headers) if exc.headers else None
         return problem(exc.status_code, str(exc.detail), request, headers=headers)
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem(500, "an internal error occurred; it has been logged", request)

@@ -1,0 +1,1 @@
+"""Reports: the tumour-board summary (PDF) and the plain-language patient summary."""

@@ -1,0 +1,573 @@
+"""The pages of the tumour-board application, under ``/app``."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import quote
+
+from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+from starlette.datastructures import FormData
+
+from osseous.core.errors import InvalidInput, Problem
+from osseous.core.validation import parse_case
+from osseous.plan.model import FAMILIES
+from osseous.registry import audit, security
+from osseous.registry import repository as repo
+from osseous.registry.audit import Actor
+from osseous.registry.errors import NotFound, PreconditionFailed, RegistryError
+from osseous.registry.models import Assessment, Case, Patient
+from osseous.report.patient_summary import summarise
+from osseous.report.pdf import html_to_pdf
+from osseous.scores.catalog import BY_ID, SCORES
+from osseous.scores.pain import radiotherapy_start
+from osseous.web import charts, forms
+from osseous.web.session import (
+    LoginRequired,
+    WebUser,
+    check_csrf,
+    clear_cookies,
+    csrf_token,
+    current,
+    database,
+    set_cookies,
+)
+
+HERE: Final = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+router = APIRouter(prefix="/app", include_in_schema=False)
+SEVERITY_RANK: Final = {"critical": 0, "warning": 1, "info": 2}
+FAMILY_NAMES: Final = {
+    "radiotherapy": "Radiotherapy", "bone-modifying-agent": "Bone-modifying agents",
+    "interventional": "Interventional radiology", "surgery": "Surgery",
+    "radiopharmaceutical": "Radiopharmaceuticals", "systemic-therapy": "Systemic therapy",
+    "supportive-care": "Supportive care"}
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200,
+           user: WebUser | None = None) -> HTMLResponse:
+    csrf = user.csrf if user else csrf_token(request)
+    response = templates.TemplateResponse(request, name, {
+        "user": user, "csrf": csrf, "fields": forms, "family_names": FAMILY_NAMES,
+        **context}, status_code=status)
+    set_cookies(response, request, csrf=csrf)
+    return response
+
+
+async def _form(request: Request) -> FormData:
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf") or ""))
+    return form
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+# ---- sign in ------------------------------------------------------------------------------
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/app/cases") -> HTMLResponse:
+    return render(request, "login.html", {"next": next if next.startswith("/app") else
+                                          "/app/cases", "error": None})
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await _form(request)
+    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    target = str(form.get("next", "/app/cases"))
+    client = request.client.host if request.client else None
+    db = database(request)
+    with db.session() as s:
+        user = security.authenticate(s, username, password)
+        plain = None
+        if user is not None and user.role in ("clinician", "coordinator"):
+            plain, _ = security.create_token(s, user, "web session", 1)
+            audit.record(s, Actor(user.username, user.role, client), "login", "web")
+    if plain is None:
+        with db.session() as s:
+            audit.record(s, Actor(username[:64], "none", client), "login", "web",
+                              outcome="denied")
+        return render(request, "login.html", {"next": target, "error":
+                                              "Wrong username or password, or this account "
+                                              "has no access to patient pages."}, status=401)
+    response = _redirect(target if target.startswith("/app") else "/app/cases")
+    set_cookies(response, request, session=plain)
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    await _form(request)
+    token = request.cookies.get("osseous_session")
+    if token:
+        with database(request).session() as s:
+            from osseous.registry.models import ApiToken
+
+            row = s.scalar(select(ApiToken).where(
+                ApiToken.token_hash == security.hash_token(token)))
+            if row is not None and row.revoked_at is None:
+                row.revoked_at = security.utcnow()
+    response = _redirect("/app/login")
+    clear_cookies(response)
+    return response
+
+
+# ---- case list ----------------------------------------------------------------------------
+
+def _latest_assessment(s: Any, case: Case) -> dict[str, Any] | None:
+    row = s.scalar(select(Assessment).where(Assessment.case_id == case.id)
+                   .order_by(Assessment.id.desc()).limit(1))
+    return row.document if row is not None else None
+
+
+@router.get("/cases")
+def cases(request: Request, q: str = "", primary: str = "", severity: str = "",
+          status: str = "", board_date: str = "") -> HTMLResponse:
+    user = current(request)
+    rows = []
+    with database(request).session() as s:
+        found, _ = repo.list_cases(s, user.actor, status=status or None,
+                                   board_date=date.fromisoformat(board_date) if board_date
+                                   else None, limit=200)
+        for case in found:
+            doc = repo.current_document(s, case)
+            patient = s.get(Patient, case.patient_id)
+            pseudonym = patient.pseudonym if patient else ""
+            if q and q.lower() not in f"{case.id} {pseudonym}".lower():
+                continue
+            if primary and (doc.get("cancer") or {}).get("primary") != primary:
+                continue
+            assessment = _latest_assessment(s, case)
+            alerts = sorted(assessment.get("alerts", []) if assessment else [],
+                            key=lambda a: SEVERITY_RANK[a["severity"]])
+            if severity and not any(a["severity"] == severity for a in alerts):
+                continue
+            rows.append({"case": case, "pseudonym": pseudonym,
+                         "primary": (doc.get("cancer") or {}).get("primary"),
+                         "alerts": alerts, "assessed": assessment is not None})
+    return render(request, "cases.html", {"rows": rows, "filters": {
+        "q": q, "primary": primary, "severity": severity, "status": status,
+        "board_date": board_date}}, user=user)
+
+
+# ---- case editor --------------------------------------------------------------------------
+
+def _editor(request: Request, user: WebUser, values: dict[str, Any],
+            errors: dict[str, str], case: Case | None, pseudonym: str = "",
+            status: int = 200, message: str | None = None) -> HTMLResponse:
+    lesion_rows = []
+    indices = sorted({int(k.split("[")[1].split("]")[0]) for k in values
+                      if k.startswith("lesions[")})
+    for i in indices:
+        lesion_rows.append((i, values.get(f"lesions[{i}]._kind", "spine")))
+    nxt = (max(indices) + 1) if indices else 0
+    lesion_rows += [(nxt, "spine"), (nxt + 1, "bone")]
+    counts = {key: max([int(k.split("[")[1].split("]")[0]) for k in values
+                        if k.startswith(f"{key}[")] + [-1]) + 2 for key in ("labs",
+                                                                           "medications")}
+    return render(request, "case_edit.html", {
+        "values": values, "errors": errors, "case": case, "pseudonym": pseudonym,
+        "lesion_rows": lesion_rows, "row_counts": counts, "message": message}, status=status,
+        user=user)
+
+
+def _errors(problems: list[Problem]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for p in problems:
+        out.setdefault(p.path or "document", p.message)
+    return out
+
+
+@router.get("/cases/new")
+def new_case(request: Request) -> HTMLResponse:
+    user = current(request)
+    return _editor(request, user, {"assessed_on": date.today().isoformat()}, {}, None)
+
+
+@router.get("/cases/{case_id}/edit")
+def edit_case(request: Request, case_id: str) -> HTMLResponse:
+    user = current(request)
+    with database(request).session() as s:
+        case, doc = repo.get_case(s, user.actor, case_id)
+        patient = s.get(Patient, case.patient_id)
+    return _editor(request, user, forms.form_values(doc), {}, case,
+                   patient.pseudonym if patient else "")
+
+
+@router.post("/cases/new")
+async def create_case(request: Request) -> Response:
+    return await _save(request, None)
+
+
+@router.post("/cases/{case_id}/edit")
+async def save_case(request: Request, case_id: str) -> Response:
+    return await _save(request, case_id)
+
+
+async def _save(request: Request, case_id: str | None) -> Response:
+    user = current(request)
+    if not user.can_write:
+        raise HTTPException(403, "only clinicians edit cases")
+    form = await _form(request)
+    pseudonym = str(form.get("pseudonym", "")).strip()
+    db = database(request)
+    with db.session() as s:
+        base: dict[str, Any] = {}
+        case = None
+        if case_id is not None:
+            case, base = repo.get_case(s, user.actor, case_id)
+    doc, problems = forms.document_from_form(form, base)
+    if case_id is None and not pseudonym:
+        problems.append(Problem("pseudonym", "required: the patient's pseudonymous id"))
+    try:
+        parse_case(doc)
+    except InvalidInput as exc:
+        problems.extend(exc.problems)
+    if not doc.get("id"):
+        problems.append(Problem("id", "required: a short name for the case"))
+    if problems:
+        return _editor(request, user, forms.raw_values(form), _errors(problems), case,
+                       pseudonym, status=422,
+                       message="Nothing was saved: please correct the fields marked below.")
+    try:
+        with db.session() as s:
+            if case_id is None:
+                patient = s.scalar(select(Patient).where(Patient.pseudonym == pseudonym))
+                if patient is None:
+                    patient = repo.create_patient(s, user.actor, pseudonym)
+                saved = repo.create_case(s, user.actor, patient.id, doc)
+            else:
+                version = int(str(form.get("_version", "0")) or 0)
+                saved = repo.update_document(s, user.actor, case_id, version, doc)
+    except PreconditionFailed:
+        return _editor(request, user, forms.raw_values(form), {}, case, pseudonym, status=409,
+                       message="Someone else changed this case while you were editing. Your "
+                               "entries are below; reload the case to see their changes.")
+    except RegistryError as exc:
+        return _editor(request, user, forms.raw_values(form), {"id": str(exc)}, case,
+                       pseudonym, status=409, message=str(exc))
+    return _redirect(f"/app/cases/{quote(saved.id)}")
+
+
+@router.post("/import")
+async def import_case(request: Request) -> Response:
+    user = current(request)
+    if not user.can_write:
+        raise HTTPException(403, "only clinicians import cases")
+    form = await _form(request)
+    upload = form.get("file")
+    text = str(form.get("json", "") or "")
+    if upload is not None and hasattr(upload, "read"):
+        text = (await upload.read()).decode("utf-8", "replace") or text
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        return _editor(request, user, {}, {"document": f"not valid JSON: {exc}"}, None,
+                       status=422, message="The file is not valid JSON.")
+    try:
+        with database(request).session() as s:
+            case, _ = repo.import_case(s, user.actor, document,
+                                       str(form.get("pseudonym", "")).strip() or None)
+    except InvalidInput as exc:
+        return _editor(request, user, {}, _errors(exc.problems), None, status=422,
+                       message="The document was not imported: "
+                               + "; ".join(str(p) for p in exc.problems[:10]))
+    return _redirect(f"/app/cases/{quote(case.id)}")
+
+
+# ---- the assessment -----------------------------------------------------------------------
+
+def _shown_assessment(s: Any, user: WebUser, case: Case) -> dict[str, Any]:
+    """The assessment of the current version, stored the first time it is shown."""
+    row = s.scalar(select(Assessment).where(Assessment.case_id == case.id)
+                   .order_by(Assessment.id.desc()).limit(1))
+    if row is None or row.case_version != case.current_version:
+        row = repo.store_assessment(s, user.actor, case.id, date.today())
+    document: dict[str, Any] = row.document
+    return document
+
+
+def _view_model(doc: dict[str, Any], assessment: dict[str, Any]) -> dict[str, Any]:
+    by_family: dict[str, list[dict[str, Any]]] = {f: [] for f in FAMILIES}
+    for r in assessment["recommendations"]:
+        by_family[r["modality"]].append(r)
+    survival = [s for s in assessment["scores"] if s["score"] in (
+        "tokuhashi-revised", "tomita", "bauer", "bauer-modified", "katagiri-new", "nesms",
+        "chow-nrf", "teachh")]
+    lesion_scores = [s for s in assessment["scores"] if s.get("lesion") and s["score"] in (
+        "sins", "escc", "mirels")]
+    other = [s for s in assessment["scores"] if s not in survival and s not in lesion_scores]
+    return {"by_family": by_family, "survival": survival, "lesion_scores": lesion_scores,
+            "other_scores": other, "estimate": (doc.get("patient") or {}).get(
+                "estimated_survival_months")}
+
+
+@router.get("/cases/{case_id}")
+def case_view(request: Request, case_id: str) -> HTMLResponse:
+    user = current(request)
+    with database(request).session() as s:
+        case, doc = repo.get_case(s, user.actor, case_id)
+        assessment = _shown_assessment(s, user, case)
+        decisions = repo.decisions(s, user.actor, case_id)
+        patient = s.get(Patient, case.patient_id)
+    return render(request, "case.html", {
+        "case": case, "doc": doc, "a": assessment, "decisions": decisions,
+        "pseudonym": patient.pseudonym if patient else "", **_view_model(doc, assessment)},
+        user=user)
+
+
+@router.post("/cases/{case_id}/decisions")
+async def decide(request: Request, case_id: str) -> Response:
+    user = current(request)
+    if not user.can_write:
+        raise HTTPException(403, "only clinicians record decisions")
+    form = await _form(request)
+    payload = {"recommendation_id": str(form.get("recommendation_id", "")),
+               "lesion": str(form.get("lesion", "")) or None,
+               "decision": str(form.get("decision", "")),
+               "reason": str(form.get("reason", "")).strip() or None,
+               "specialty": str(form.get("specialty", "")).strip() or None,
+               "due_date": date.fromisoformat(str(form["due_date"])) if form.get("due_date")
+               else None}
+    if payload["decision"] not in repo.DECISIONS:
+        raise HTTPException(422, "decision must be accepted, modified or declined")
+    try:
+        with database(request).session() as s:
+            repo.record_decision(s, user.actor, case_id, payload)
+            case = s.get(Case, case_id)
+            if case is not None and case.status != "follow-up":
+                repo.set_agenda(s, user.actor, case_id, case.version, status="follow-up")
+    except InvalidInput as exc:
+        raise HTTPException(422, "; ".join(p.message for p in exc.problems)) from None
+    return _redirect(f"/app/cases/{quote(case_id)}#decisions")
+
+
+@router.post("/cases/{case_id}/agenda")
+async def agenda(request: Request, case_id: str) -> Response:
+    user = current(request)
+    form = await _form(request)
+    board = str(form.get("board_date", "")) or None
+    with database(request).session() as s:
+        case = s.get(Case, case_id)
+        if case is None:
+            raise NotFound(f"case {case_id} not found")
+        repo.set_agenda(s, user.actor, case_id, case.version,
+                        status=str(form.get("status", "")) or None,
+                        board_date=date.fromisoformat(board) if board else None)
+    return _redirect(f"/app/cases/{quote(case_id)}")
+
+
+# ---- follow-up ----------------------------------------------------------------------------
+
+@router.get("/cases/{case_id}/follow-up")
+def follow_up(request: Request, case_id: str, error: str = "") -> HTMLResponse:
+    user = current(request)
+    with database(request).session() as s:
+        case, doc = repo.get_case(s, user.actor, case_id)
+        assessment = _shown_assessment(s, user, case)
+    parsed = parse_case(doc).case
+    responses = {(r["lesion"], r.get("follow_up")): r["band"] for r in assessment["scores"]
+                 if r["score"] == "pain-response"}
+    chart_svgs = []
+    for lesion in parsed.lesions:
+        points = [{"date": p.date.isoformat(), "worst_pain": p.worst_pain,
+                   "omed": p.omed_mg_per_day,
+                   "response": responses.get((lesion.id, p.date.isoformat()))}
+                  for p in parsed.pain_assessments or () if p.lesion == lesion.id]
+        if points:
+            chart_svgs.append((lesion.id, charts.pain_chart(
+                lesion.id, points, radiotherapy_start(parsed, lesion.id))))
+    timeline = []
+    for lesion in doc.get("lesions") or []:
+        for c in lesion.get("prior_radiotherapy") or []:
+            timeline.append((c.get("date") or "", f"Radiotherapy {c.get('dose_gy')} Gy in "
+                             f"{c.get('fractions')} to {lesion['id']}"))
+        for p in lesion.get("prior_surgery") or []:
+            timeline.append((p.get("date") or "", f"{p.get('procedure')} of {lesion['id']}"))
+    for e in doc.get("events") or []:
+        timeline.append((e.get("date") or "", f"{e['type']}" + (f" ({e['lesion']})"
+                                                                if e.get("lesion") else "")))
+    return render(request, "follow_up.html", {
+        "case": case, "doc": doc, "charts": chart_svgs, "timeline": sorted(timeline),
+        "responses": [r for r in assessment["scores"] if r["score"] == "pain-response"],
+        "error": error}, user=user)
+
+
+@router.post("/cases/{case_id}/follow-up")
+async def add_follow_up(request: Request, case_id: str) -> Response:
+    user = current(request)
+    if not user.can_write:
+        raise HTTPException(403, "only clinicians record follow-up")
+    form = await _form(request)
+    kind = str(form.get("kind", "pain"))
+    item: dict[str, Any] = {}
+    try:
+        if kind == "pain":
+            item = {"date": str(form.get("date", "")), "lesion": str(form.get("lesion", ""))}
+            for key in ("worst_pain", "omed_mg_per_day"):
+                if str(form.get(key, "")).strip():
+                    item[key] = float(str(form[key]))
+        else:
+            course: dict[str, Any] = {"date": str(form.get("date", "")), "technique": str(
+                form.get("technique", "conventional"))}
+            course["dose_gy"] = float(str(form.get("dose_gy", "")))
+            course["fractions"] = int(str(form.get("fractions", "")))
+    except ValueError:
+        return _redirect(f"/app/cases/{quote(case_id)}/follow-up?error="
+                         + quote("numbers are needed for pain, OMED, dose and fractions"))
+
+    def edit(doc: dict[str, Any]) -> dict[str, Any]:
+        if kind == "pain":
+            doc["pain_assessments"] = [*(doc.get("pain_assessments") or []), item]
+        else:
+            for lesion in doc.get("lesions") or []:
+                if lesion.get("id") == str(form.get("lesion", "")):
+                    lesion["prior_radiotherapy"] = [*(lesion.get("prior_radiotherapy") or []),
+                                                    course]
+        return doc
+
+    try:
+        with database(request).session() as s:
+            case = s.get(Case, case_id)
+            if case is None:
+                raise NotFound(f"case {case_id} not found")
+            repo.edit_document(s, user.actor, case_id, case.version, edit)
+    except InvalidInput as exc:
+        return _redirect(f"/app/cases/{quote(case_id)}/follow-up?error="
+                         + quote("; ".join(str(p) for p in exc.problems)))
+    return _redirect(f"/app/cases/{quote(case_id)}/follow-up")
+
+
+# ---- reports ------------------------------------------------------------------------------
+
+@router.get("/cases/{case_id}/board.pdf")
+def board_pdf(request: Request, case_id: str) -> Response:
+    user = current(request)
+    with database(request).session() as s:
+        case, doc = repo.get_case(s, user.actor, case_id)
+        assessment = _shown_assessment(s, user, case)
+        decisions = repo.decisions(s, user.actor, case_id)
+        patient = s.get(Patient, case.patient_id)
+    html = templates.get_template("board_summary.html").render(
+        case=case, doc=doc, a=assessment, decisions=decisions, family_names=FAMILY_NAMES,
+        pseudonym=patient.pseudonym if patient else "", css=(HERE / "static" / "print.css")
+        .read_text(), **_view_model(doc, assessment))
+    pdf = html_to_pdf(html)
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="osseous-{case.id}.pdf"'})
+
+
+@router.get("/cases/{case_id}/patient-summary")
+def patient_summary(request: Request, case_id: str) -> HTMLResponse:
+    user = current(request)
+    with database(request).session() as s:
+        case, _ = repo.get_case(s, user.actor, case_id)
+        assessment = _shown_assessment(s, user, case)
+    return render(request, "patient_summary.html", {"case": case,
+                                                    "summary": summarise(assessment)},
+                  user=user)
+
+
+# ---- calculators --------------------------------------------------------------------------
+
+CALCULATOR_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    "sins": ("lesion:spine",), "escc": ("lesion:spine",), "mirels": ("lesion:bone",),
+    "tokuhashi-revised": ("patient.karnofsky", "patient.ecog", "patient.frankel",
+                          "cancer.primary", "cancer.visceral_metastases",
+                          "cancer.bone_metastases.spinal", "cancer.bone_metastases.extraspinal"),
+    "tomita": ("cancer.primary", "cancer.visceral_metastases", "cancer.bone_metastases.spinal",
+               "cancer.bone_metastases.extraspinal"),
+    "bauer": ("cancer.primary", "cancer.visceral_metastases", "cancer.brain_metastases",
+              "cancer.bone_metastases.spinal", "cancer.bone_metastases.extraspinal",
+              "lesion:bone"),
+    "bauer-modified": ("cancer.primary", "cancer.visceral_metastases",
+                       "cancer.brain_metastases", "cancer.bone_metastases.spinal",
+                       "cancer.bone_metastases.extraspinal"),
+    "katagiri-new": ("cancer.primary", "cancer.hormone_receptor_positive",
+                     "cancer.castration_resistant", "cancer.targeted_therapy",
+                     "cancer.visceral_metastases", "cancer.brain_metastases",
+                     "cancer.disseminated", "patient.ecog", "patient.karnofsky",
+                     "cancer.prior_chemotherapy_lines", "cancer.bone_metastases.spinal",
+                     "cancer.bone_metastases.extraspinal", "labs"),
+    "nesms": ("cancer.primary", "cancer.visceral_metastases", "cancer.brain_metastases",
+              "cancer.bone_metastases.spinal", "cancer.bone_metastases.extraspinal",
+              "patient.ambulatory", "labs"),
+    "chow-nrf": ("cancer.primary", "cancer.visceral_metastases", "cancer.brain_metastases",
+                 "patient.karnofsky", "patient.ecog"),
+    "teachh": ("cancer.primary", "patient.ecog", "patient.karnofsky", "patient.age_years",
+               "cancer.prior_chemotherapy_lines", "patient.hospitalizations_past_3_months",
+               "cancer.visceral_sites"),
+    "crcl": ("patient.age_years", "patient.sex", "patient.weight_kg", "labs"),
+    "corrected-calcium": ("labs",),
+    "omed": ("medications",),
+}
+
+
+@router.get("/calculators")
+def calculators(request: Request) -> HTMLResponse:
+    user = current(request)
+    return render(request, "calculators.html", {
+        "scores": [s for s in SCORES if s.id in CALCULATOR_FIELDS]}, user=user)
+
+
+@router.api_route("/calculators/{score}", methods=["GET", "POST"])
+async def calculator(request: Request, score: str, case: str = "") -> HTMLResponse:
+    user = current(request)
+    if score not in CALCULATOR_FIELDS:
+        raise HTTPException(404, f"no calculator {score!r}")
+    values: dict[str, Any] = {}
+    results: list[dict[str, Any]] = []
+    errors: dict[str, str] = {}
+    base: dict[str, Any] = {}
+    if case:
+        with database(request).session() as s:
+            _, base = repo.get_case(s, user.actor, case)
+        values = forms.form_values(base)
+    if request.method == "POST":
+        form = await _form(request)
+        doc, problems = forms.document_from_form(form, {})
+        values = forms.raw_values(form)
+        try:
+            parsed = parse_case(doc)
+            results = [r.to_dict() for r in BY_ID[score].compute(parsed.case)]
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+        errors = _errors(problems)
+    elif base:
+        results = [r.to_dict() for r in BY_ID[score].compute(parse_case(base).case)]
+    info = BY_ID[score]
+    values.setdefault("lesions[0].id", "spinal lesion")
+    values.setdefault("lesions[1].id", "bone lesion")
+    return render(request, "calculator.html", {
+        "info": info, "wanted": CALCULATOR_FIELDS[score], "values": values, "errors": errors,
+        "results": results, "from_case": case}, user=user)
+
+
+# ---- wiring -------------------------------------------------------------------------------
+
+def html_error(request: Request, status: int, detail: str) -> Response:
+    if status == 401:
+        return _redirect(f"/app/login?next={quote(request.url.path)}")
+    return render(request, "error.html", {"status": status, "detail": detail}, status=status)
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.state.html_error = html_error
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
+        return _redirect(f"/app/login?next={quote(request.url.path)}")
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/app/cases", status_code=307)
