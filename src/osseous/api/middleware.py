@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -78,10 +79,13 @@ class Hardening:
                     raise _TooLarge
             return message
 
+        started = time.perf_counter()
+
         async def secure_send(message: Message) -> None:
             if message["type"] == "http.response.start":
+                took = f"app;dur={(time.perf_counter() - started) * 1000:.1f}".encode()
                 message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS,
-                                      *per_path, *self.extra]
+                                      *per_path, *self.extra, (b"server-timing", took)]
             await send(message)
 
         try:

@@ -267,6 +267,8 @@ async def import_case(request: Request) -> Response:
     text = str(form.get("json", "") or "")
     if upload is not None and hasattr(upload, "read"):
         text = (await upload.read()).decode("utf-8", "replace") or text
+    pseudonym = str(form.get("pseudonym", "")).strip() or None
+    await form.close()  # release the uploaded file
     try:
         document = json.loads(text)
     except ValueError as exc:
@@ -274,8 +276,7 @@ async def import_case(request: Request) -> Response:
                        status=422, message="The file is not valid JSON.")
     try:
         with database(request).session() as s:
-            case, _ = repo.import_case(s, user.actor, document,
-                                       str(form.get("pseudonym", "")).strip() or None)
+            case, _ = repo.import_case(s, user.actor, document, pseudonym)
     except InvalidInput as exc:
         return _editor(request, user, {}, _errors(exc.problems), None, status=422,
                        message="The document was not imported: "

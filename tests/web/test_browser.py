@@ -1,0 +1,185 @@
+"""The tumour-board pages in a real browser: Playwright driving Debian's Chromium against a
+real `osseous serve` process. Screenshots are kept in test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage"]
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and os.environ.get("OSSEOUS_REQUIRE_BROWSER") != "1",
+    reason="Debian's chromium is not installed (scripts/ensure-browser installs it)")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = tmp_path_factory.mktemp("web") / "web.db"
+    env = {**os.environ, "OSSEOUS_DATABASE_URL": f"sqlite:///{db}"}
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("osseous")), "serve",
+                             "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            if httpx.get(base + "/ready").status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _sign_in(page: object, base: str) -> None:
+    page.goto(base + "/app/cases")  # type: ignore[attr-defined]
+    page.get_by_label("Username").fill("demo")  # type: ignore[attr-defined]
+    page.get_by_label("Password").fill("demo-osseous")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/app/cases")  # type: ignore[attr-defined]
+
+
+def test_a_board_session_end_to_end(server: str, browser: object) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 800},  # type: ignore[attr-defined]
+                                  accept_downloads=True)
+    page = context.new_page()
+    _sign_in(page, server)
+    assert page.get_by_role("link", name="demo-breast-01").is_visible()
+
+    # a new case with one spinal and one femoral lesion
+    page.get_by_role("link", name="New case").click()
+    page.fill("#f-id", "e2e-case")
+    page.fill("#f-pseudonym", "P-E2E")
+    page.fill("#f-patient-age-years", "abc")  # bad input first
+    page.select_option("#f-cancer-primary", "breast")
+    page.get_by_role("button", name="Save and assess").click()
+    error = page.locator("#f-patient-age-years-err")
+    assert "whole number" in error.inner_text()
+    assert page.input_value("#f-patient-age-years") == "abc"  # nothing the user typed is lost
+    assert page.input_value("#f-id") == "e2e-case"
+    page.fill("#f-patient-age-years", "61")
+    page.fill("#f-patient-weight-kg", "70")
+    page.select_option("#f-patient-sex", "female")
+    page.select_option("#f-patient-ecog", "1")
+    page.select_option("#f-patient-surgical-candidate", "yes")
+    page.fill("#f-patient-estimated-survival-months", "18")
+    spine = "#f-lesions-0-"
+    page.fill(spine + "id", "L1")
+    page.select_option(spine + "levels", ["L1"])
+    page.select_option(spine + "pain-character", "mechanical")
+    page.fill(spine + "worst-pain", "7")
+    page.select_option(spine + "appearance", "lytic")
+    page.select_option(spine + "alignment", "normal")
+    page.select_option(spine + "collapse", "under-50")
+    page.select_option(spine + "posterolateral", "unilateral")
+    page.select_option(spine + "escc", "1b")
+    page.select_option(spine + "neurological-deficit", "none")
+    femur = "#f-lesions-1-"
+    page.fill(femur + "id", "left-femur")
+    page.select_option(femur + "site", "femur")
+    page.fill(femur + "region", "peritrochanteric")
+    page.select_option(femur + "pain-severity", "functional")
+    page.fill(femur + "worst-pain", "6")
+    page.select_option(femur + "appearance", "lytic")
+    page.select_option(femur + "size-fraction", ">2/3")
+    page.get_by_role("button", name="Save and assess").click()
+    page.wait_for_url("**/app/cases/e2e-case")
+
+    # the scores and the plan
+    body = page.locator("main").inner_text()
+    assert "sins · L1" in body and "potentially-unstable" in body
+    assert "mirels · left-femur" in body and "12 — high" in body
+    assert "Impending pathological fracture" in body
+    assert "Radiotherapy" in body and "Surgery" in body and "Missing information" in body
+    page.screenshot(path=str(ARTIFACTS / "assessment-1280x800.png"), full_page=True)
+
+    # a decision
+    first = page.locator("form.decision").first
+    first.locator("select[name=decision]").select_option("accepted")
+    first.locator("input[name=specialty]").fill("radiation oncology")
+    first.get_by_role("button", name="Record decision").click()
+    page.wait_for_url("**/app/cases/e2e-case#decisions")
+    assert "accepted" in page.locator("#decisions-section").inner_text()
+
+    # follow-up: a radiotherapy course and two pain assessments
+    page.get_by_role("link", name="Follow-up").click()
+    page.fill("#rt-date", "2026-10-01")
+    page.select_option("#rt-lesion", "L1")
+    page.fill("#rt-dose", "8")
+    page.fill("#rt-fx", "1")
+    page.get_by_role("button", name="Add course").click()
+    for when, pain in (("2026-09-30", "7"), ("2026-11-01", "2")):
+        page.fill("#p-date", when)
+        page.select_option("#p-lesion", "L1")
+        page.fill("#p-pain", pain)
+        page.fill("#p-omed", "60")
+        page.get_by_role("button", name="Add pain assessment").click()
+    assert page.locator("svg.chart").count() == 1
+    assert "partial" in page.locator("main").inner_text()
+
+    # the board summary PDF
+    page.get_by_role("link", name="Back to the assessment").click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Board summary (PDF)").click()
+    pdf_path = ARTIFACTS / "board-summary.pdf"
+    info.value.save_as(str(pdf_path))
+    from pypdf import PdfReader
+
+    text = "\n".join(p.extract_text() for p in PdfReader(str(pdf_path)).pages)
+    assert "Tumour board summary: e2e-case" in text and "accepted" in text
+
+    # the patient summary, and a tablet-width view
+    page.get_by_role("link", name="Patient summary").click()
+    assert "Your care plan" in page.locator("h1").inner_text()
+    page.set_viewport_size({"width": 768, "height": 1024})
+    page.goto(server + "/app/cases/e2e-case")
+    page.screenshot(path=str(ARTIFACTS / "assessment-768x1024.png"), full_page=True)
+    assert (ARTIFACTS / "assessment-1280x800.png").stat().st_size > 10_000
+    context.close()
+
+
+def test_keyboard_sign_in_and_no_access_without_it(server: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server + "/app/cases/demo-breast-01")
+    assert "/app/login" in page.url
+    page.keyboard.press("Tab")  # the skip link, then the form by keyboard alone
+    page.focus("#username")
+    page.keyboard.type("demo")
+    page.keyboard.press("Tab")
+    page.keyboard.type("demo-osseous")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/login" not in url and url.endswith("/demo-breast-01"))
+    page.wait_for_load_state("load")
+    labels_missing = page.evaluate(
+        "() => [...document.querySelectorAll('input:not([type=hidden]), select')]"
+        ".filter(e => !e.labels || e.labels.length === 0).map(e => e.name)")
+    assert labels_missing == []
+    page.close()
