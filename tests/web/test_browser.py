@@ -183,3 +183,14 @@ def test_keyboard_sign_in_and_no_access_without_it(server: str, browser: object)
         ".filter(e => !e.labels || e.labels.length === 0).map(e => e.name)")
     assert labels_missing == []
     page.close()
+
+
+def test_filters_update_the_list_in_place(server: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    _sign_in(page, server)
+    page.select_option("#primary", "myeloma")  # HTMX swaps the table without a reload
+    page.wait_for_function("() => document.querySelector('#case-table caption')"
+                           ".textContent.startsWith('1 case')")
+    assert "myeloma-hypercalcemia" in page.locator("#case-table").inner_text()
+    assert "primary=myeloma" in page.url
+    page.close()
