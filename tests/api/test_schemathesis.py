@@ -4,6 +4,7 @@ causes a server error, and every response matches the schema it declares."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,8 @@ def test_api_never_fails_and_keeps_its_schema(api: FastAPI) -> None:
         operation = result.ok()
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=15, deadline=None, database=None,
+        @settings(max_examples=int(os.environ.get("OSSEOUS_FUZZ_EXAMPLES", "15")),
+                  deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         def run(case: schemathesis.Case) -> None:
             response = case.call_and_validate(headers=headers, checks=checks)

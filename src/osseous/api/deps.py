@@ -18,6 +18,8 @@ from osseous.registry.errors import PreconditionRequired
 from osseous.registry.models import User
 from osseous.registry.security import resolve_token
 
+#: the largest integer a path or query parameter may carry (fits every database's integer)
+MAX_INT: Final = 2**31 - 1
 #: who may do what (the registry's roles)
 READ_PATIENT_DATA: Final = frozenset({"clinician", "coordinator"})
 WRITE_PATIENT_DATA: Final = frozenset({"clinician"})

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
 
-from osseous.api.deps import ADMIN, ANY_ROLE, Caller, SessionDep, database, require
+from osseous.api.deps import ADMIN, ANY_ROLE, MAX_INT, Caller, SessionDep, database, require
 from osseous.api.schemas import TokenOut, TokenRequest, UserIn, UserOut
 from osseous.core.errors import invalid
 from osseous.registry import audit, security
@@ -42,8 +42,8 @@ def me(caller: Annotated[Caller, Depends(require(ANY_ROLE))]) -> UserOut:
 
 
 @router.delete("/auth/tokens/{token_id}", status_code=204)
-def revoke(token_id: int, caller: Annotated[Caller, Depends(require(ANY_ROLE))],
-           s: SessionDep) -> None:
+def revoke(token_id: Annotated[int, Path(ge=1, le=MAX_INT)],
+           caller: Annotated[Caller, Depends(require(ANY_ROLE))], s: SessionDep) -> None:
     """Revoke a token (one's own; an admin may revoke any)."""
     user = s.get(User, caller.user.id)
     assert user is not None

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Response
+from fastapi import APIRouter, Body, Depends, Path, Query, Response
 
 from osseous.api.deps import (
     MANAGE_AGENDA,
+    MAX_INT,
     READ_PATIENT_DATA,
     WRITE_PATIENT_DATA,
     Caller,
@@ -70,7 +71,7 @@ def list_(caller: Reader, s: SessionDep,
               pattern="^(backlog|scheduled|discussed|follow-up)$")] = None,
           patient_id: str | None = None, board_date: date | None = None,
           limit: Annotated[int, Query(ge=1, le=200)] = 50,
-          offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+          offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0) -> Page:
     rows, total = repo.list_cases(s, caller.actor, status=status, patient_id=patient_id,
                                   board_date=board_date, limit=limit, offset=offset)
     return Page(items=[_out(c) for c in rows], total=total, limit=limit, offset=offset)
@@ -115,7 +116,8 @@ def versions(case_id: str, caller: Reader, s: SessionDep) -> list[VersionOut]:
 
 
 @router.get("/cases/{case_id}/versions/{number}")
-def version(case_id: str, number: int, caller: Reader, s: SessionDep) -> VersionOut:
+def version(case_id: str, number: Annotated[int, Path(ge=1, le=MAX_INT)], caller: Reader,
+            s: SessionDep) -> VersionOut:
     for v in repo.versions(s, caller.actor, case_id):
         if v.number == number:
             return VersionOut.model_validate(v, from_attributes=True)

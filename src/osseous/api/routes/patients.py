@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from osseous.api.deps import (
+    MAX_INT,
     READ_PATIENT_DATA,
     WRITE_PATIENT_DATA,
     Caller,
@@ -38,7 +39,7 @@ def create(body: PatientIn, caller: Writer, s: SessionDep, response: Response) -
 @router.get("/patients")
 def list_(caller: Reader, s: SessionDep, q: str | None = None,
           limit: Annotated[int, Query(ge=1, le=200)] = 50,
-          offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+          offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0) -> Page:
     rows, total = repo.list_patients(s, caller.actor, q=q, limit=limit, offset=offset)
     return Page(items=[_out(p) for p in rows], total=total, limit=limit, offset=offset)
 
