@@ -142,8 +142,13 @@ def test_follow_up_rejects_bad_numbers(web: TestClient) -> None:
     sign_in(web)
     r = web.post("/app/cases/demo-breast-01/follow-up", data={
         "csrf": csrf(web, "/app/cases/demo-breast-01/follow-up"), "kind": "pain",
-        "date": "2026-11-20", "lesion": "L1", "worst_pain": "lots"})
-    assert r.status_code == 200 and "numbers are needed" in r.text
+        "date": "2026-11-20", "lesion": "L1", "worst_pain": "lots", "omed_mg_per_day": "60"})
+    assert r.status_code == 422 and "must be a number" in r.text
+    assert 'value="lots"' in r.text and 'value="60"' in r.text  # nothing typed is lost
+    r = web.post("/app/cases/demo-breast-01/follow-up", data={
+        "csrf": csrf(web, "/app/cases/demo-breast-01/follow-up"), "kind": "pain",
+        "date": "2026-11-20", "lesion": "L1", "worst_pain": "12"})
+    assert r.status_code == 422 and "less than or equal to 10" in r.text
 
 
 def test_page_security_headers(web: TestClient) -> None:
@@ -151,3 +156,18 @@ def test_page_security_headers(web: TestClient) -> None:
     assert "default-src 'self'" in r.headers["content-security-policy"]
     assert r.headers["x-frame-options"] == "DENY"
     assert web.get("/static/osseous.css").status_code == 200
+
+
+def test_refused_decision_keeps_what_was_typed(web: TestClient) -> None:
+    sign_in(web)
+    page = web.get("/app/cases/demo-breast-01").text
+    rec = re.search(r'name="recommendation_id" value="([^"]+)">\s*<input type="hidden" '
+                    r'name="lesion" value="([^"]*)"', page)
+    assert rec
+    r = web.post("/app/cases/demo-breast-01/decisions", data={
+        "csrf": csrf(web, "/app/cases/demo-breast-01"), "recommendation_id": rec.group(1),
+        "lesion": rec.group(2), "decision": "declined", "reason": "",
+        "specialty": "radiation oncology"})
+    assert r.status_code == 422
+    assert "required when the board declined" in r.text
+    assert 'value="radiation oncology"' in r.text

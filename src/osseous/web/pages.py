@@ -313,7 +313,13 @@ def _view_model(doc: dict[str, Any], assessment: dict[str, Any]) -> dict[str, An
 
 @router.get("/cases/{case_id}")
 def case_view(request: Request, case_id: str) -> HTMLResponse:
-    user = current(request)
+    return _case_page(request, current(request), case_id)
+
+
+def _case_page(request: Request, user: WebUser, case_id: str,
+               form_error: dict[str, Any] | None = None) -> HTMLResponse:
+    """The assessment view; ``form_error`` re-shows a refused decision form with its message
+    and what the user typed."""
     with database(request).session() as s:
         case, doc = repo.get_case(s, user.actor, case_id)
         assessment = _shown_assessment(s, user, case)
@@ -321,8 +327,8 @@ def case_view(request: Request, case_id: str) -> HTMLResponse:
         patient = s.get(Patient, case.patient_id)
     return render(request, "case.html", {
         "case": case, "doc": doc, "a": assessment, "decisions": decisions,
-        "pseudonym": patient.pseudonym if patient else "", **_view_model(doc, assessment)},
-        user=user)
+        "pseudonym": patient.pseudonym if patient else "", "form_error": form_error or {},
+        **_view_model(doc, assessment)}, status=422 if form_error else 200, user=user)
 
 
 @router.post("/cases/{case_id}/decisions")
@@ -331,23 +337,34 @@ async def decide(request: Request, case_id: str) -> Response:
     if not user.can_write:
         raise HTTPException(403, "only clinicians record decisions")
     form = await _form(request)
-    payload = {"recommendation_id": str(form.get("recommendation_id", "")),
-               "lesion": str(form.get("lesion", "")) or None,
-               "decision": str(form.get("decision", "")),
-               "reason": str(form.get("reason", "")).strip() or None,
-               "specialty": str(form.get("specialty", "")).strip() or None,
-               "due_date": date.fromisoformat(str(form["due_date"])) if form.get("due_date")
-               else None}
-    if payload["decision"] not in repo.DECISIONS:
-        raise HTTPException(422, "decision must be accepted, modified or declined")
-    try:
-        with database(request).session() as s:
-            repo.record_decision(s, user.actor, case_id, payload)
-            case = s.get(Case, case_id)
-            if case is not None and case.status != "follow-up":
-                repo.set_agenda(s, user.actor, case_id, case.version, status="follow-up")
-    except InvalidInput as exc:
-        raise HTTPException(422, "; ".join(p.message for p in exc.problems)) from None
+    typed = {k: str(form.get(k, "")) for k in ("recommendation_id", "lesion", "decision",
+                                                "reason", "specialty", "due_date")}
+    problems: list[Problem] = []
+    if typed["decision"] not in repo.DECISIONS:
+        problems.append(Problem("decision", "choose accepted, modified or declined"))
+    due = None
+    if typed["due_date"]:
+        try:
+            due = date.fromisoformat(typed["due_date"])
+        except ValueError:
+            problems.append(Problem("due_date", "must be a date written YYYY-MM-DD"))
+    payload = {"recommendation_id": typed["recommendation_id"],
+               "lesion": typed["lesion"] or None, "decision": typed["decision"],
+               "reason": typed["reason"].strip() or None,
+               "specialty": typed["specialty"].strip() or None, "due_date": due}
+    if not problems:
+        try:
+            with database(request).session() as s:
+                repo.record_decision(s, user.actor, case_id, payload)
+                case = s.get(Case, case_id)
+                if case is not None and case.status != "follow-up":
+                    repo.set_agenda(s, user.actor, case_id, case.version, status="follow-up")
+        except InvalidInput as exc:
+            problems = exc.problems
+    if problems:
+        return _case_page(request, user, case_id, {
+            "key": f"{typed['recommendation_id']}-{typed['lesion'] or 'patient'}",
+            "values": typed, "errors": {p.path: p.message for p in problems}})
     return _redirect(f"/app/cases/{quote(case_id)}#decisions")
 
 
@@ -369,8 +386,13 @@ async def agenda(request: Request, case_id: str) -> Response:
 # ---- follow-up ----------------------------------------------------------------------------
 
 @router.get("/cases/{case_id}/follow-up")
-def follow_up(request: Request, case_id: str, error: str = "") -> HTMLResponse:
-    user = current(request)
+def follow_up(request: Request, case_id: str) -> HTMLResponse:
+    return _follow_up_page(request, current(request), case_id)
+
+
+def _follow_up_page(request: Request, user: WebUser, case_id: str,
+                    refused: dict[str, Any] | None = None) -> HTMLResponse:
+    """The follow-up page; ``refused`` re-shows a refused form with messages and values."""
     with database(request).session() as s:
         case, doc = repo.get_case(s, user.actor, case_id)
         assessment = _shown_assessment(s, user, case)
@@ -399,7 +421,29 @@ def follow_up(request: Request, case_id: str, error: str = "") -> HTMLResponse:
     return render(request, "follow_up.html", {
         "case": case, "doc": doc, "charts": chart_svgs, "timeline": sorted(timeline),
         "responses": [r for r in assessment["scores"] if r["score"] == "pain-response"],
-        "error": error}, user=user)
+        "refused": refused or {"kind": None, "values": {}, "errors": {}}},
+        status=422 if refused else 200, user=user)
+
+
+def _follow_up_entry(kind: str, typed: dict[str, str]) -> tuple[dict[str, Any],
+                                                                dict[str, str]]:
+    """The typed values of a follow-up form as case fields, and a message per refused field."""
+    errors: dict[str, str] = {}
+    numbers: tuple[tuple[str, type], ...] = (
+        (("worst_pain", float), ("omed_mg_per_day", float)) if kind == "pain" else
+        (("dose_gy", float), ("fractions", int)))
+    item: dict[str, Any] = {"date": typed["date"], "lesion": typed["lesion"]}
+    for key, kind_of in numbers:
+        if typed[key]:
+            try:
+                item[key] = kind_of(typed[key])
+            except ValueError:
+                errors[key] = "must be a whole number" if kind_of is int else "must be a number"
+        elif kind == "radiotherapy":
+            errors[key] = "required"
+    if not typed["date"]:
+        errors["date"] = "required"
+    return item, errors
 
 
 @router.post("/cases/{case_id}/follow-up")
@@ -408,42 +452,36 @@ async def add_follow_up(request: Request, case_id: str) -> Response:
     if not user.can_write:
         raise HTTPException(403, "only clinicians record follow-up")
     form = await _form(request)
-    kind = str(form.get("kind", "pain"))
-    item: dict[str, Any] = {}
-    try:
-        if kind == "pain":
-            item = {"date": str(form.get("date", "")), "lesion": str(form.get("lesion", ""))}
-            for key in ("worst_pain", "omed_mg_per_day"):
-                if str(form.get(key, "")).strip():
-                    item[key] = float(str(form[key]))
-        else:
-            course: dict[str, Any] = {"date": str(form.get("date", "")), "technique": str(
-                form.get("technique", "conventional"))}
-            course["dose_gy"] = float(str(form.get("dose_gy", "")))
-            course["fractions"] = int(str(form.get("fractions", "")))
-    except ValueError:
-        return _redirect(f"/app/cases/{quote(case_id)}/follow-up?error="
-                         + quote("numbers are needed for pain, OMED, dose and fractions"))
+    kind = "radiotherapy" if str(form.get("kind")) == "radiotherapy" else "pain"
+    typed = {k: str(form.get(k, "")).strip() for k in (
+        "date", "lesion", "worst_pain", "omed_mg_per_day", "dose_gy", "fractions", "technique")}
+    item, errors = _follow_up_entry(kind, typed)
 
     def edit(doc: dict[str, Any]) -> dict[str, Any]:
         if kind == "pain":
             doc["pain_assessments"] = [*(doc.get("pain_assessments") or []), item]
-        else:
-            for lesion in doc.get("lesions") or []:
-                if lesion.get("id") == str(form.get("lesion", "")):
-                    lesion["prior_radiotherapy"] = [*(lesion.get("prior_radiotherapy") or []),
-                                                    course]
+            return doc
+        course = {"date": item["date"], "dose_gy": item["dose_gy"],
+                  "fractions": item["fractions"], "technique": typed["technique"] or None}
+        for lesion in doc.get("lesions") or []:
+            if lesion.get("id") == typed["lesion"]:
+                lesion["prior_radiotherapy"] = [*(lesion.get("prior_radiotherapy") or []),
+                                                {k: v for k, v in course.items() if v}]
         return doc
 
-    try:
-        with database(request).session() as s:
-            case = s.get(Case, case_id)
-            if case is None:
-                raise NotFound(f"case {case_id} not found")
-            repo.edit_document(s, user.actor, case_id, case.version, edit)
-    except InvalidInput as exc:
-        return _redirect(f"/app/cases/{quote(case_id)}/follow-up?error="
-                         + quote("; ".join(str(p) for p in exc.problems)))
+    if not errors:
+        try:
+            with database(request).session() as s:
+                case = s.get(Case, case_id)
+                if case is None:
+                    raise NotFound(f"case {case_id} not found")
+                repo.edit_document(s, user.actor, case_id, case.version, edit)
+        except InvalidInput as exc:
+            for p in exc.problems:
+                errors[p.path.rsplit(".", 1)[-1]] = p.message
+    if errors:
+        return _follow_up_page(request, user, case_id,
+                               {"kind": kind, "values": typed, "errors": errors})
     return _redirect(f"/app/cases/{quote(case_id)}/follow-up")
 
 
