@@ -171,3 +171,31 @@ def test_refused_decision_keeps_what_was_typed(web: TestClient) -> None:
     assert r.status_code == 422
     assert "required when the board declined" in r.text
     assert 'value="radiation oncology"' in r.text
+
+
+def test_editor_adds_a_radiotherapy_course_and_keeps_the_stored_ones(web: TestClient) -> None:
+    sign_in(web)
+    page = web.get("/app/cases/reirradiation-spine/edit").text
+    assert "Recorded: 20" in page  # the stored course is listed
+    version = re.search(r'name="_version" value="(\d+)"', page)
+    assert version
+    from osseous.web import forms
+
+    values = {k: v for k, v in re.findall(r'name="([^"]+)" value="([^"]*)"', page)}
+    values.update({"csrf": csrf(web, "/app/cases/reirradiation-spine/edit"),
+                   "_version": version.group(1)})
+    lesion = next(k.split(".")[0] for k, v in values.items() if k.endswith(".id") and v == "L3")
+    values.update({f"{lesion}.new_course.dose_gy": "8", f"{lesion}.new_course.fractions": "1",
+                   f"{lesion}.new_course.date": "2026-11-10",
+                   f"{lesion}.new_course.technique": "conventional"})
+    for select in re.findall(r'<select id="[^"]+" name="([^"]+)"[^>]*>(.*?)</select>', page,
+                             flags=re.S):
+        name, options = select
+        chosen = re.findall(r'<option value="([^"]*)" selected>', options)
+        if chosen:
+            values[name] = chosen if name.endswith((".levels", ".visceral_sites")) else chosen[0]
+    r = web.post("/app/cases/reirradiation-spine/edit", data=values)
+    assert r.status_code == 200, r.text[:500]
+    assert forms.COURSE  # the course fields exist
+    edited = web.get("/app/cases/reirradiation-spine/edit").text
+    assert "20 Gy in 5" in edited.replace(".0", "") and "8 Gy in 1" in edited.replace(".0", "")

@@ -129,6 +129,13 @@ BONE: Final = (
     Field("axial_cortical_involvement_mm", "Axial cortical involvement (mm)", "float"),
     Field("pathological_fracture", "Pathological fracture", "bool"),
 )
+#: a radiotherapy course to add to a lesion (the stored courses are kept and listed)
+COURSE: Final = (
+    Field("dose_gy", "Dose (Gy)", "float"),
+    Field("fractions", "Fractions", "int"),
+    Field("date", "Start date", "date"),
+    Field("technique", "Technique", "choice", _choices("conventional", "sbrt")),
+)
 SECTIONS: Final = {"patient": PATIENT, "cancer": CANCER}
 ROWS: Final = {"labs": LAB, "medications": MEDICATION}
 _INDEX = re.compile(r"^(labs|medications|lesions)\[(\d+)\]\.(.+)$")
@@ -246,6 +253,10 @@ def document_from_form(form: FormData, base: dict[str, Any]) -> tuple[dict[str, 
         if kind == "spine":
             row["site"] = "spine"
         _section(form, f"lesions[{i}]", fields, row, problems)
+        course: dict[str, Any] = {}
+        _section(form, f"lesions[{i}].new_course", COURSE, course, problems)
+        if course:
+            row["prior_radiotherapy"] = [*(row.get("prior_radiotherapy") or []), course]
         lesions.append(row)
     doc["lesions"] = lesions
     return doc, problems

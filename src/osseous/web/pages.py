@@ -173,8 +173,15 @@ def _editor(request: Request, user: WebUser, values: dict[str, Any],
     counts = {key: max([int(k.split("[")[1].split("]")[0]) for k in values
                         if k.startswith(f"{key}[")] + [-1]) + 2 for key in ("labs",
                                                                            "medications")}
+    courses = {}
+    if case is not None:
+        with database(request).read_session() as s:
+            stored = repo.current_document(s, case)
+        courses = {les.get("id"): les.get("prior_radiotherapy") or []
+                   for les in stored.get("lesions") or []}
     return render(request, "case_edit.html", {
         "values": values, "errors": errors, "case": case, "pseudonym": pseudonym,
+        "courses": courses,
         "lesion_rows": lesion_rows, "row_counts": counts, "message": message}, status=status,
         user=user)
 
