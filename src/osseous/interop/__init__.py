@@ -1,0 +1,1 @@
+"""Integration with electronic health records: FHIR R4 / mCODE in and out, CDS Hooks."""
