@@ -7,12 +7,14 @@ from fastapi import FastAPI
 from osseous import __version__
 from osseous.api import problems
 from osseous.api.middleware import Hardening
-from osseous.api.routes import audit, auth, cases, patients, system
+from osseous.api.routes import audit, auth, cases, cds, patients, system
+from osseous.interop.cds_jwt import JwtVerifier
 from osseous.registry.db import Database
 from osseous.web import pages
 
 
-def create_app(db: Database | None = None, *, https: bool = False) -> FastAPI:
+def create_app(db: Database | None = None, *, https: bool = False,
+               cds_verifier: JwtVerifier | None = None) -> FastAPI:
     """The API over ``db`` (by default the database ``OSSEOUS_DATABASE_URL`` names)."""
     app = FastAPI(
         docs_url=None,  # the interactive pages load scripts from a CDN; /openapi.json is served
@@ -24,8 +26,9 @@ def create_app(db: Database | None = None, *, https: bool = False) -> FastAPI:
                     "(POST /auth/token); changes need If-Match with the resource's ETag.",
     )
     app.state.db = db or Database()
+    app.state.cds_verifier = cds_verifier or cds.verifier_from_environment()
     problems.install(app)
-    for module in (system, auth, patients, cases, audit):
+    for module in (system, auth, patients, cases, audit, cds):
         app.include_router(module.router, responses=problems.COMMON)
     pages.install(app)
     app.add_middleware(Hardening, https=https)

@@ -142,3 +142,20 @@ class AuditEvent(Base):
     client: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class CdsFeedback(Base):
+    """What a clinician did with a CDS Hooks card (accepted, or overridden with a reason)."""
+
+    __tablename__ = "cds_feedback"
+    __table_args__ = (UniqueConstraint("service", "card", "outcome", "outcome_timestamp"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service: Mapped[str] = mapped_column(String(64))
+    card: Mapped[str] = mapped_column(String(64), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    outcome_timestamp: Mapped[str] = mapped_column(String(40))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    accepted_suggestions: Mapped[str | None] = mapped_column(Text)
+    client: Mapped[str | None] = mapped_column(String(256))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

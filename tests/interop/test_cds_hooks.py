@@ -1,0 +1,248 @@
+"""The CDS Hooks service over HTTP: JWT on every call, the spec's own example requests,
+card invariants, order checks with suggestions, 412 on missing data, idempotent feedback."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from osseous.api.app import create_app
+from osseous.interop.cds_jwt import JwtVerifier, TrustedIssuer
+from osseous.registry.db import Database
+from osseous.registry.models import CdsFeedback
+from tests.interop.test_cds_jwt import FIXTURES as JWT_FIXTURES
+from tests.interop.test_cds_jwt import ISS, JKU, sandbox_token
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+HOOKS = SHARED / "cds-hooks"
+BASE = "http://testserver"
+
+pytestmark = pytest.mark.skipif(not SHARED.exists(), reason="shared fixtures not available")
+
+
+def load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data
+
+
+@pytest.fixture
+def client(db: Database) -> Iterator[TestClient]:
+    issuer = TrustedIssuer.from_file(ISS, JWT_FIXTURES / "sandbox" / "jwks.json", (JKU,))
+    with TestClient(create_app(db, cds_verifier=JwtVerifier({ISS: issuer}))) as c:
+        yield c
+
+
+def auth(path: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {sandbox_token(aud=BASE + path)}"}
+
+
+def no_nulls_or_empty_arrays(value: Any, where: str = "") -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            assert v is not None, f"null at {where}.{k}"
+            no_nulls_or_empty_arrays(v, f"{where}.{k}")
+    elif isinstance(value, list):
+        assert value, f"empty array at {where}"
+        for i, v in enumerate(value):
+            no_nulls_or_empty_arrays(v, f"{where}[{i}]")
+
+
+def check_cards(response: dict[str, Any]) -> list[dict[str, Any]]:
+    cards: list[dict[str, Any]] = response["cards"]
+    for c in cards:
+        assert len(c["summary"]) < 140
+        assert c["indicator"] in ("info", "warning", "critical")
+        assert c["source"]["label"]
+        if c.get("suggestions"):
+            assert c["selectionBehavior"] in ("at-most-one", "any")
+            for s in c["suggestions"]:
+                assert s["label"] and s["uuid"]
+        no_nulls_or_empty_arrays(c)
+    return cards
+
+
+def test_discovery_needs_a_valid_jwt(client: TestClient) -> None:
+    assert client.get("/cds-services").status_code == 401
+    wrong_aud = {"Authorization": f"Bearer {sandbox_token(aud=BASE + '/elsewhere')}"}
+    assert client.get("/cds-services", headers=wrong_aud).status_code == 401
+    r = client.get("/cds-services", headers=auth("/cds-services"))
+    assert r.status_code == 200
+    services = {s["id"]: s for s in r.json()["services"]}
+    assert services["osseous-patient-view"]["hook"] == "patient-view"
+    assert "{{context.patientId}}" in services["osseous-order-sign"]["prefetch"]["patient"]
+    no_nulls_or_empty_arrays(r.json())
+
+
+def test_a_replayed_token_is_refused(client: TestClient) -> None:
+    headers = auth("/cds-services")
+    assert client.get("/cds-services", headers=headers).status_code == 200
+    assert client.get("/cds-services", headers=headers).status_code == 401
+
+
+def test_spec_patient_view_without_our_prefetch_is_412(client: TestClient) -> None:
+    """The spec's example prefetches only the Patient, and its FHIR server cannot be reached
+    from here: the service must say it lacks data, not answer with no cards."""
+    body = load(HOOKS / "hl7-spec" / "patient-view.request.json")
+    path = "/cds-services/osseous-patient-view"
+    r = client.post(path, json=body, headers=auth(path))
+    assert r.status_code == 412
+    assert "some-opaque-fhir-access-token" not in r.text
+
+
+def test_spec_extension_example_without_patient_id_is_400(client: TestClient) -> None:
+    body = load(HOOKS / "hl7-spec" / "patient-view.request.extension-example.json")
+    path = "/cds-services/osseous-patient-view"
+    r = client.post(path, json=body, headers=auth(path))
+    assert r.status_code == 400 and "patientId" in r.text
+
+
+def test_spec_paginated_order_sign_is_412_without_data(client: TestClient) -> None:
+    body = load(HOOKS / "hl7-spec" / "order-sign.request.paginated-prefetch.json")
+    path = "/cds-services/osseous-order-sign"
+    r = client.post(path, json=body, headers=auth(path))
+    assert r.status_code in (400, 412)
+
+
+def _prefetch(resources: list[dict[str, Any]]) -> dict[str, Any]:
+    def bundle(kind: str) -> dict[str, Any]:
+        return {"resourceType": "Bundle", "type": "searchset",
+                "entry": [{"resource": r} for r in resources if r["resourceType"] == kind]}
+
+    patient = next(r for r in resources if r["resourceType"] == "Patient")
+    return {"patient": patient, "conditions": bundle("Condition"),
+            "observations": bundle("Observation"),
+            "medications": bundle("MedicationRequest"), "procedures": bundle("Procedure")}
+
+
+def synthetic_patient(creatinine: float = 2.0) -> list[dict[str, Any]]:
+    """A synthetic patient: breast cancer with a femoral and a T8 bone metastasis."""
+    def obs(oid: str, loinc: str, value: float, unit: str) -> dict[str, Any]:
+        return {"resourceType": "Observation", "id": oid, "status": "final",
+                "code": {"coding": [{"system": "http://loinc.org", "code": loinc}]},
+                "subject": {"reference": "Patient/p1"}, "effectiveDateTime": "2026-11-18",
+                "valueQuantity": {"value": value, "unit": unit,
+                                  "system": "http://unitsofmeasure.org", "code": unit}}
+    return [
+        {"resourceType": "Patient", "id": "p1", "gender": "female", "birthDate": "1950-03-02"},
+        {"resourceType": "Condition", "id": "c1", "subject": {"reference": "Patient/p1"},
+         "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C50.911",
+                              "display": "Malignant neoplasm of right female breast"}]},
+         "onsetDateTime": "2020-01-10"},
+        {"resourceType": "Condition", "id": "c2", "subject": {"reference": "Patient/p1"},
+         "code": {"coding": [{"system": "http://snomed.info/sct", "code": "94222008",
+                              "display": "Secondary malignant neoplasm of bone"}]},
+         "bodySite": [{"text": "T8 vertebra"}]},
+        obs("o1", "29463-7", 70, "kg"), obs("o2", "2160-0", creatinine, "mg/dL"),
+        obs("o3", "1751-7", 4.0, "g/dL"), obs("o4", "17861-6", 9.6, "mg/dL"),
+        {"resourceType": "Observation", "id": "o5", "status": "final",
+         "code": {"coding": [{"system": "http://loinc.org", "code": "89247-1"}]},
+         "subject": {"reference": "Patient/p1"}, "effectiveDateTime": "2026-11-18",
+         "valueInteger": 1},
+    ]
+
+
+def test_patient_view_cards(client: TestClient) -> None:
+    body = {"hook": "patient-view", "hookInstance": "a0b6c7d8-0000-4000-8000-000000000001",
+            "context": {"userId": "Practitioner/1", "patientId": "p1"},
+            "prefetch": _prefetch(synthetic_patient())}
+    path = "/cds-services/osseous-patient-view"
+    r = client.post(path, json=body, headers=auth(path))
+    assert r.status_code == 200, r.text
+    cards = check_cards(r.json())
+    assert any("options across the treatment families" in c["summary"] for c in cards)
+    again = client.post(path, json=body, headers=auth(path)).json()
+    assert [c["uuid"] for c in again["cards"]] == [c["uuid"] for c in cards]  # stable uuids
+
+
+def test_patient_view_on_the_mcode_fixtures(client: TestClient) -> None:
+    for path_ in sorted((SHARED / "fhir").rglob("*.json")):
+        bundle = load(path_)
+        resources = [e["resource"] for e in bundle.get("entry", [])
+                     if isinstance(e, dict) and isinstance(e.get("resource"), dict)]
+        patients = [r for r in resources if r.get("resourceType") == "Patient"]
+        if not patients:
+            continue
+        body = {"hook": "patient-view", "hookInstance": "b0b6c7d8-0000-4000-8000-000000000002",
+                "context": {"userId": "Practitioner/1", "patientId": patients[0].get("id", "x")},
+                "prefetch": _prefetch(resources)}
+        path = "/cds-services/osseous-patient-view"
+        r = client.post(path, json=body, headers=auth(path))
+        assert r.status_code == 200, (path_.name, r.text[:300])
+        check_cards(r.json())
+
+
+def _order_sign(client: TestClient, orders: list[dict[str, Any]], creatinine: float = 2.0
+                ) -> list[dict[str, Any]]:
+    body = {"hook": "order-sign", "hookInstance": "c0b6c7d8-0000-4000-8000-000000000003",
+            "context": {"userId": "Practitioner/1", "patientId": "p1",
+                        "draftOrders": {"resourceType": "Bundle", "type": "collection",
+                                        "entry": [{"resource": o} for o in orders]}},
+            "prefetch": _prefetch(synthetic_patient(creatinine))}
+    path = "/cds-services/osseous-order-sign"
+    r = client.post(path, json=body, headers=auth(path))
+    assert r.status_code == 200, r.text
+    return check_cards(r.json())
+
+
+def test_order_sign_zoledronic_dose_against_clearance(client: TestClient) -> None:
+    order = {"resourceType": "MedicationRequest", "id": "draft-zol", "status": "draft",
+             "intent": "order", "subject": {"reference": "Patient/p1"},
+             "medicationCodeableConcept": {"text": "zoledronic acid 4 mg IV"},
+             "dosageInstruction": [{"doseAndRate": [{"doseQuantity": {"value": 4,
+                                                                      "unit": "mg"}}]}]}
+    # CrCl = (140-76)*70/(72*2.0)*0.85 = 26.4 -> not recommended
+    cards = _order_sign(client, [order])
+    assert any(c["indicator"] == "critical" and "not recommended" in c["summary"]
+               for c in cards)
+    # CrCl = (140-76)*70/(72*1.5)*0.85 = 35.3 -> 3.0 mg, with a suggestion to change the dose
+    cards = _order_sign(client, [order], creatinine=1.5)
+    dose = next(c for c in cards if "exceeds the label dose" in c["summary"])
+    action = dose["suggestions"][0]["actions"][0]
+    assert action["type"] == "update"
+    assert action["resource"]["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"][
+        "value"] == 3.0
+    assert any("dental" in c["summary"] for c in cards)
+
+
+def test_order_sign_radiotherapy_fractions(client: TestClient) -> None:
+    order = {"resourceType": "ServiceRequest", "id": "draft-rt", "status": "draft",
+             "intent": "order", "subject": {"reference": "Patient/p1"},
+             "code": {"text": "Palliative radiotherapy to T8: 30 Gy in 15 fractions"}}
+    cards = _order_sign(client, [order])
+    rt = next(c for c in cards if "more than 10 fractions" in c["summary"])
+    assert rt["selectionBehavior"] == "at-most-one"
+    assert "8 Gy in 1" in rt["suggestions"][0]["actions"][0]["resource"]["code"]["text"]
+    five = copy.deepcopy(order)
+    five["code"]["text"] = "Palliative radiotherapy 20 Gy in 5 fractions"
+    assert not any("fractions" in c["summary"] for c in _order_sign(client, [five]))
+
+
+def test_order_sign_radium_without_counts(client: TestClient) -> None:
+    order = {"resourceType": "MedicationRequest", "id": "draft-ra", "status": "draft",
+             "intent": "order", "subject": {"reference": "Patient/p1"},
+             "medicationCodeableConcept": {"text": "Radium Ra 223 dichloride (Xofigo)"}}
+    cards = _order_sign(client, [order])
+    assert any("blood counts not available" in c["summary"] for c in cards)
+
+
+def test_feedback_is_recorded_once(client: TestClient, db: Database) -> None:
+    path = "/cds-services/osseous-patient-view/feedback"
+    body = {"feedback": [{"card": "0f4b3a1e-1111-4c1c-9f00-000000000001",
+                          "outcome": "overridden", "outcomeTimestamp": "2026-11-29T10:00:00Z",
+                          "overrideReason": {"reason": {"code": "patient-declined"},
+                                             "userComment": "prefers to wait"}}]}
+    r1 = client.post(path, json=body, headers=auth(path))
+    r2 = client.post(path, json=body, headers=auth(path))
+    assert r1.json() == {"stored": 1} and r2.json() == {"stored": 0}
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(CdsFeedback)) == 1
+    bad = client.post(path, json={"feedback": [{"card": "x", "outcome": "maybe"}]},
+                      headers=auth(path))
+    assert bad.status_code == 400
