@@ -246,3 +246,57 @@ def test_feedback_is_recorded_once(client: TestClient, db: Database) -> None:
     bad = client.post(path, json={"feedback": [{"card": "x", "outcome": "maybe"}]},
                       headers=auth(path))
     assert bad.status_code == 400
+
+
+def test_fhir_import_and_assessment_out_over_the_api(db: Database) -> None:
+    from osseous.interop.fhir_out import validate_bundle
+    from osseous.registry import security
+
+    with db.session() as s:
+        user = security.create_user(s, "clin", "correct horse battery", "clinician")
+        token, _ = security.create_token(s, user, "t", 1)
+    h = {"Authorization": f"Bearer {token}"}
+    bundle = {"resourceType": "Bundle", "type": "collection",
+              "entry": [{"resource": r} for r in synthetic_patient()]}
+    with TestClient(create_app(db)) as c:
+        r = c.post("/fhir/import", json=bundle, headers=h)
+        assert r.status_code == 201, r.text
+        body = r.json()
+        assert body["document"]["cancer"]["primary"] == "breast"
+        assert body["report"]["used"]
+        case_id = body["case"]
+        assert c.post("/fhir/import", json=bundle, headers=h).json()["outcome"] == "unchanged"
+        assert c.get(f"/cases/{case_id}/assessment.fhir", headers=h).status_code == 404
+        assert c.post(f"/cases/{case_id}/assessment", headers=h).status_code == 201
+        out = c.get(f"/cases/{case_id}/assessment.fhir", headers=h).json()
+        validate_bundle(out)
+        kinds = {e["resource"]["resourceType"] for e in out["entry"]}
+        assert {"GuidanceResponse", "RequestGroup", "Observation"} <= kinds
+
+
+def test_import_fhir_and_assess_fhir_commands(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from osseous.cli.main import app
+    from osseous.interop.fhir_out import validate_bundle
+
+    bundle = tmp_path / "bundle.json"
+    bundle.write_text(json.dumps({"resourceType": "Bundle", "type": "collection",
+                                  "entry": [{"resource": r} for r in synthetic_patient()]}))
+    runner = CliRunner()
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    r = runner.invoke(app, ["import-fhir", str(bundle), "--database", url, "--report",
+                            str(tmp_path / "report.json")])
+    assert r.exit_code == 0, r.stderr
+    case = json.loads(r.stdout)
+    assert case["format"] == "osseous.case/1" and "created" in r.stderr
+    assert json.loads((tmp_path / "report.json").read_text())["used"]
+    case_file = tmp_path / "case.json"
+    case_file.write_text(r.stdout)
+    r = runner.invoke(app, ["assess", str(case_file), "--format", "fhir", "--patient",
+                            "Patient/p1"])
+    assert r.exit_code == 0, r.stderr
+    validate_bundle(json.loads(r.stdout))
+    bad = tmp_path / "bad.json"
+    bad.write_text("{nope")
+    assert runner.invoke(app, ["import-fhir", str(bad), "--database", url]).exit_code == 2

@@ -34,6 +34,12 @@ class Format(StrEnum):
     json = "json"
 
 
+class AssessFormat(StrEnum):
+    text = "text"
+    json = "json"
+    fhir = "fhir"
+
+
 class OpioidTable(StrEnum):
     cdc_2022 = "cdc-2022"
     cdc_2016 = "cdc-2016"
@@ -89,13 +95,22 @@ def assess(
     case_file: Annotated[
         str, typer.Argument(metavar="CASE.json", help="Case file, or - for stdin.")
     ],
-    fmt: FormatOption = Format.text,
+    fmt: Annotated[AssessFormat, typer.Option(
+        "--format", "-f", help="text, json (osseous.assessment/1) or fhir (an R4 Bundle).")
+    ] = AssessFormat.text,
     trace: Annotated[bool, typer.Option("--trace", help="Include the rule trace.")] = False,
+    patient: Annotated[str, typer.Option(help="Patient reference for --format fhir.")] = (
+        "Patient/unknown"),
 ) -> None:
     """Assess one case: scores, alerts, the plan by treatment family, and missing data."""
     parsed = _load_case(case_file)
     doc = assess_case(parsed.case, parsed.ignored_fields, trace=trace)
-    _emit(doc, fmt, render.assessment_text(doc))
+    if fmt is AssessFormat.fhir:
+        from osseous.interop.fhir_out import assessment_to_fhir
+
+        _emit(assessment_to_fhir(doc, patient_reference=patient), Format.json, "")
+        return
+    _emit(doc, Format(fmt.value), render.assessment_text(doc))
 
 
 @app.command("rules")

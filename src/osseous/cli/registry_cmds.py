@@ -113,6 +113,38 @@ def import_(
     if failed:
         raise typer.Exit(2)
 
+@app.command("import-fhir")
+def import_fhir(
+    file: Annotated[Path, typer.Argument(help="A FHIR R4 Bundle (JSON).")],
+    database: DbOption = None,
+    store: Annotated[bool, typer.Option(help="Store the case in the registry.")] = True,
+    report: Annotated[Path | None, typer.Option(help="Write the mapping report here.")] = None,
+) -> None:
+    """Map a FHIR R4 / mCODE bundle to an osseous.case/1 case (with a mapping report) and
+    store it, idempotent by case id."""
+    from osseous.interop.fhir_in import bundle_to_case
+
+    try:
+        bundle = json.loads(file.read_bytes())
+    except (OSError, ValueError) as exc:
+        _fail(f"{file}: cannot read JSON: {exc}")
+    if not isinstance(bundle, dict | list):
+        _fail(f"{file}: expected a FHIR Bundle")
+    mapped = bundle_to_case(bundle)
+    report_doc = mapped.report.to_dict()
+    if report is not None:
+        report.write_text(json.dumps(report_doc, indent=2) + "\n")
+    counts = {k: len(v) for k, v in report_doc.items() if isinstance(v, list)}
+    typer.echo(f"{file}: case {mapped.case.get('id')} - " + ", ".join(
+        f"{n} {k}" for k, n in counts.items()), err=True)
+    if store:
+        db = _open(database)
+        with db.session() as s:
+            case, outcome = repo.import_case(s, SYSTEM, mapped.case)
+        typer.echo(f"case {case.id} {outcome}", err=True)
+    sys.stdout.write(json.dumps(mapped.case, indent=2) + "\n")
+
+
 @app.command()
 def export(case_id: str, database: DbOption = None) -> None:
     """Print a stored case's current version as osseous.case/1 JSON."""
