@@ -145,6 +145,35 @@ def import_fhir(
     sys.stdout.write(json.dumps(mapped.case, indent=2) + "\n")
 
 
+bulk_app = typer.Typer(help="FHIR Bulk Data exports.")
+app.add_typer(bulk_app, name="bulk")
+
+
+@bulk_app.command("assess")
+def bulk_assess(
+    source: Annotated[Path, typer.Argument(help="Folder of NDJSON files (one per type).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for results.ndjson, summary.tsv "
+                                                   "and malformed.ndjson.")] = Path("bulk-out"),
+) -> None:
+    """Assess every patient with a bone metastasis in a FHIR Bulk Data export (resumable)."""
+    from datetime import date
+
+    from rich.progress import Progress
+
+    from osseous.interop.bulk import assess_export
+
+    if not source.is_dir():
+        _fail(f"{source} is not a folder of NDJSON files")
+    with Progress(transient=True) as bar:
+        task = bar.add_task("assessing", total=None)
+        report = assess_export(source, out, date.today(),
+                               lambda n, total: bar.update(task, completed=n, total=total))
+    for key, value in report.to_dict().items():
+        typer.echo(f"{key.replace('_', ' ')}: {value}")
+    if report.malformed_lines:
+        typer.echo(f"malformed lines listed in {out / 'malformed.ndjson'}")
+
+
 @app.command()
 def export(case_id: str, database: DbOption = None) -> None:
     """Print a stored case's current version as osseous.case/1 JSON."""

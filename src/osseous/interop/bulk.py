@@ -1,0 +1,166 @@
+"""Assessing a FHIR Bulk Data export (NDJSON, one file per resource type), patient by patient.
+
+Lines are read with orjson; a malformed line is skipped, counted and reported with its file and
+line number - never fatal, never silently lost. Resources are grouped by patient (``Patient.id``
+and the ``subject``/``patient`` reference of the others); every patient with a bone metastasis
+is mapped (:mod:`osseous.interop.fhir_in`) and assessed, and one result line is written per
+patient. The run is resumable: patients already in the results file are skipped, and a last line
+cut short by an interruption is dropped before appending.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Final
+
+import orjson
+
+from osseous.core.validation import parse_case
+from osseous.interop.fhir_in import bundle_to_case
+from osseous.plan.engine import assess
+
+BONE_CODES: Final = ("94222008", "C79.51", "C79.52", "C7B.03")
+RESULTS: Final = "results.ndjson"
+SUMMARY: Final = "summary.tsv"
+MALFORMED: Final = "malformed.ndjson"
+
+
+@dataclass
+class BulkReport:
+    patients: int = 0
+    assessed: int = 0
+    skipped_no_bone_metastasis: int = 0
+    already_done: int = 0
+    failed: int = 0
+    malformed_lines: int = 0
+    unattributed_resources: int = 0
+    malformed: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "malformed"}
+
+
+def read_ndjson(directory: Path, report: BulkReport) -> Iterator[dict[str, Any]]:
+    """Every resource of every ``*.ndjson`` file, malformed lines reported and skipped."""
+    for path in sorted(directory.glob("*.ndjson")):
+        with path.open("rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    resource = orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    resource = None
+                    why = f"not JSON: {exc}"
+                else:
+                    why = "not a FHIR resource (no resourceType)"
+                if not isinstance(resource, dict) or "resourceType" not in resource:
+                    report.malformed_lines += 1
+                    report.malformed.append({"file": path.name, "line": number, "why": why})
+                    continue
+                yield resource
+
+
+def _patient_of(resource: dict[str, Any]) -> str | None:
+    if resource.get("resourceType") == "Patient":
+        rid = resource.get("id")
+        return rid if isinstance(rid, str) else None
+    for key in ("subject", "patient"):
+        ref = resource.get(key)
+        if isinstance(ref, dict) and isinstance(ref.get("reference"), str):
+            reference: str = ref["reference"]
+            if reference.startswith("Patient/"):
+                return reference.split("/", 1)[1]
+    return None
+
+
+def group_by_patient(resources: Iterable[dict[str, Any]],
+                     report: BulkReport) -> dict[str, list[dict[str, Any]]]:
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for resource in resources:
+        patient = _patient_of(resource)
+        if patient is None:
+            report.unattributed_resources += 1
+            continue
+        groups[patient].append(resource)
+    return groups
+
+
+def has_bone_metastasis(resources: list[dict[str, Any]]) -> bool:
+    for r in resources:
+        if r.get("resourceType") != "Condition":
+            continue
+        for coding in (r.get("code") or {}).get("coding") or []:
+            if isinstance(coding, dict) and str(coding.get("code", "")).startswith(BONE_CODES):
+                return True
+    return False
+
+
+def _done(results: Path) -> set[str]:
+    """Patients already written; a last line cut short by an interruption is dropped."""
+    if not results.exists():
+        return set()
+    done, keep = set(), []
+    for line in results.read_bytes().splitlines(keepends=True):
+        try:
+            row = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        done.add(row["patient"])
+        keep.append(line if line.endswith(b"\n") else line + b"\n")
+    results.write_bytes(b"".join(keep))
+    return done
+
+
+def assess_export(source: Path, out: Path, assessed_on: date,
+                  progress: Callable[[int, int], None] | None = None) -> BulkReport:
+    """Assess every patient of the export in ``source``; write results to ``out``."""
+    report = BulkReport()
+    out.mkdir(parents=True, exist_ok=True)
+    groups = group_by_patient(read_ndjson(source, report), report)
+    report.patients = len(groups)
+    results = out / RESULTS
+    done = _done(results)
+    with results.open("ab") as sink, (out / SUMMARY).open("a") as summary:
+        if summary.tell() == 0:
+            summary.write("patient\tcase\tprimary\tlesions\talerts\tcritical\trecommended\n")
+        for n, patient in enumerate(sorted(groups), start=1):
+            if progress is not None:
+                progress(n, len(groups))
+            if patient in done:
+                report.already_done += 1
+                continue
+            row = _assess_patient(patient, groups[patient], assessed_on, report)
+            sink.write(orjson.dumps(row) + b"\n")
+            sink.flush()
+            if "assessment" in row:
+                a = row["assessment"]
+                summary.write("\t".join(str(v) for v in (
+                    patient, a["case"], row["primary"], row["lesions"], len(a["alerts"]),
+                    sum(x["severity"] == "critical" for x in a["alerts"]),
+                    sum(r["strength"] == "recommended" for r in a["recommendations"]))) + "\n")
+    (out / MALFORMED).write_bytes(b"".join(orjson.dumps(m) + b"\n" for m in report.malformed))
+    return report
+
+
+def _assess_patient(patient: str, resources: list[dict[str, Any]], assessed_on: date,
+                    report: BulkReport) -> dict[str, Any]:
+    if not has_bone_metastasis(resources):
+        report.skipped_no_bone_metastasis += 1
+        return {"patient": patient, "skipped": "no bone metastasis recorded"}
+    try:
+        mapped = bundle_to_case(resources, assessed_on=assessed_on.isoformat())
+        parsed = parse_case(mapped.case)
+        assessment = assess(parsed.case)
+    except Exception as exc:  # one patient's failure is reported, never fatal to the export
+        report.failed += 1
+        return {"patient": patient, "failed": f"{type(exc).__name__}: {exc}"[:500]}
+    report.assessed += 1
+    return {"patient": patient, "primary": parsed.case.cancer.primary,
+            "lesions": len(parsed.case.lesions), "assessment": assessment,
+            "mapping": {k: len(v) for k, v in mapped.report.to_dict().items()
+                        if isinstance(v, list)}}
