@@ -300,3 +300,51 @@ def test_import_fhir_and_assess_fhir_commands(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{nope")
     assert runner.invoke(app, ["import-fhir", str(bad), "--database", url]).exit_code == 2
+
+
+def test_missing_prefetch_is_fetched_from_the_fhir_server(client: TestClient) -> None:
+    """Only the Patient is prefetched; the rest comes from the client's FHIR server with the
+    access token the request gives."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    resources = synthetic_patient()
+    seen: list[tuple[str, str | None]] = []
+
+    class Fhir(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # the http.server interface names it so
+            seen.append((self.path, self.headers.get("Authorization")))
+            kind = self.path.split("?")[0].strip("/")
+            entries = [{"resource": r} for r in resources if r["resourceType"] == kind]
+            payload = json.dumps({"resourceType": "Bundle", "type": "searchset",
+                                  "entry": entries}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/fhir+json")
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Fhir)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        body = {"hook": "patient-view", "hookInstance": "d0b6c7d8-0000-4000-8000-000000000004",
+                "fhirServer": f"http://127.0.0.1:{server.server_port}",
+                "fhirAuthorization": {"access_token": "secret-fhir-token",
+                                      "token_type": "Bearer", "expires_in": 300,
+                                      "scope": "patient/*.read", "subject": "osseous"},
+                "context": {"userId": "Practitioner/1", "patientId": "p1"},
+                "prefetch": {"patient": resources[0]}}
+        path = "/cds-services/osseous-patient-view"
+        r = client.post(path, json=body, headers=auth(path))
+        assert r.status_code == 200, r.text
+        check_cards(r.json())
+        assert {p.split("?")[0] for p, _ in seen} == {"/Condition", "/Observation",
+                                                      "/MedicationRequest", "/Procedure"}
+        assert all(a == "Bearer secret-fhir-token" for _, a in seen)
+        assert "secret-fhir-token" not in r.text
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -30,10 +30,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
-from osseous.core.case import CASE_FORMAT, SPINAL_LEVELS
+from pydantic import ValidationError
+
+from osseous.core.case import CASE_FORMAT, SPINAL_LEVELS, Case
 from osseous.core.errors import InvalidInput
 from osseous.core.units import ANALYTES
-from osseous.core.validation import parse_case
+from osseous.core.validation import parse_case, problems_from
 
 __all__ = ["MappingReport", "MappingResult", "bundle_to_case"]
 
@@ -455,11 +457,15 @@ class _Builder:
 
 
 def _problem(fragment: Json) -> str | None:
-    """Validate a case fragment with the case model; the first problem as text, or None."""
+    """Validate a case fragment with the case model; the problems as text, or None.
+
+    The model alone is enough for a fragment (the whole case is checked with ``parse_case``
+    at the end), and it is called once per mapped value, so it must stay cheap.
+    """
     try:
-        parse_case(fragment)
-    except InvalidInput as exc:
-        return "; ".join(str(p) for p in exc.problems) or "invalid"
+        Case.model_validate(fragment)
+    except ValidationError as exc:
+        return "; ".join(str(p) for p in problems_from(exc)) or "invalid"
     return None
 
 

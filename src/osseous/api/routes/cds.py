@@ -33,14 +33,28 @@ log = logging.getLogger("osseous.cds")
 SERVICE_HOOKS = {s["id"]: s["hook"] for s in cds_hooks.SERVICES}
 
 
+def _fetch_jwks(url: str) -> dict[str, Any]:
+    with urllib.request.urlopen(url, timeout=5) as response:  # configured by the operator
+        data = json.loads(response.read())
+    if not isinstance(data, dict):
+        raise ValueError(f"{url} is not a JWK Set")
+    return data
+
+
 def verifier_from_environment() -> JwtVerifier:
-    """Trusted issuers from ``OSSEOUS_CDS_ISSUERS``; none configured means every call fails."""
+    """Trusted issuers from ``OSSEOUS_CDS_ISSUERS``: a JSON list of ``{"iss", "jwks_file" or
+    "jwks_url", "jku_allow"}``. None configured means every call is refused."""
     path = os.environ.get("OSSEOUS_CDS_ISSUERS")
     issuers = {}
     if path:
         for entry in json.loads(Path(path).read_text()):
-            issuers[entry["iss"]] = TrustedIssuer.from_file(
-                entry["iss"], entry["jwks_file"], tuple(entry.get("jku_allow", ())))
+            allow = tuple(entry.get("jku_allow", ()))
+            if "jwks_file" in entry:
+                issuers[entry["iss"]] = TrustedIssuer.from_file(entry["iss"],
+                                                                entry["jwks_file"], allow)
+            else:
+                issuers[entry["iss"]] = TrustedIssuer(entry["iss"],
+                                                      _fetch_jwks(entry["jwks_url"]), allow)
     return JwtVerifier(issuers)
 
 
