@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,18 +27,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_assess import ten_lesion_case  # noqa: E402
+from tests.servers import free_port, wait_until_ready  # noqa: E402
 
 from osseous.registry import repository as repo  # noqa: E402
 from osseous.registry import security  # noqa: E402
 from osseous.registry.audit import SYSTEM  # noqa: E402
 from osseous.registry.db import Database  # noqa: E402
 from osseous.registry.migrate import upgrade  # noqa: E402
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def prepare(url: str) -> str:
@@ -79,19 +73,14 @@ async def load(url: str, method: str, body: bytes | None, headers: dict[str, str
 
 def run(db_url: str, label: str, seconds: float, concurrency: int) -> None:
     token = prepare(db_url)
-    port = _port()
+    port = free_port()
     env = {**os.environ, "OSSEOUS_DATABASE_URL": db_url}
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "osseous.api.app:create_app",
          "--port", str(port), "--log-level", "warning"], env=env)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                if httpx.get(base + "/health").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_until_ready(base, "/health")
         auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         body = json.dumps(ten_lesion_case(1)).encode()
         rows = [

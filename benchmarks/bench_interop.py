@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,8 +27,10 @@ import jwt
 import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from gen_bulk import generate  # noqa: E402
+from tests.servers import free_port, wait_until_ready  # noqa: E402
 
 from osseous.interop.bulk import assess_export  # noqa: E402
 
@@ -72,9 +73,7 @@ def _prefetch(n_obs: int = 190) -> dict[str, object]:
 
 
 def bench_cds(requests: int) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         issuers = Path(tmp) / "issuers.json"
         issuers.write_text(json.dumps([{"iss": ISS, "jwks_file": str(SANDBOX / "jwks.json")}]))
@@ -87,12 +86,7 @@ def bench_cds(requests: int) -> None:
                                    "--log-level", "warning"], env=env)
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(100):
-                try:
-                    if httpx.get(base + "/health").status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
+            wait_until_ready(base, "/health")
             body = {"hook": "patient-view", "hookInstance": str(uuid.uuid4()),
                     "context": {"userId": "Practitioner/1", "patientId": "p1"},
                     "prefetch": _prefetch()}

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx2 as httpx
@@ -16,6 +14,7 @@ from typer.testing import CliRunner
 
 from osseous.cli.main import app
 from osseous.registry.db import database_url
+from tests.servers import free_port, wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "cases" / "demo-breast-01.json"
@@ -75,21 +74,14 @@ def test_database_url_from_a_secrets_file(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_serve_starts_with_demo_data(tmp_path: Path) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "OSSEOUS_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}"}
     proc = subprocess.Popen([str(Path(sys.executable).with_name("osseous")), "serve", "--port",
                              str(port)], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                if httpx.get(base + "/ready").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_until_ready(base)
         token = httpx.post(base + "/auth/token", json={"username": "demo",
                                                        "password": "demo-osseous"}).json()
         cases = httpx.get(base + "/cases", headers={

@@ -4,15 +4,14 @@ real `osseous serve` process. Screenshots are kept in test-artifacts/."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx2 as httpx
 import pytest
+
+from tests.servers import free_port, wait_until_ready
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,21 +27,14 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     db = tmp_path_factory.mktemp("web") / "web.db"
     env = {**os.environ, "OSSEOUS_DATABASE_URL": f"sqlite:///{db}"}
     proc = subprocess.Popen([str(Path(sys.executable).with_name("osseous")), "serve",
                              "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if httpx.get(base + "/ready").status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
+    wait_until_ready(base)
     yield base
     proc.terminate()
     proc.wait(timeout=20)
