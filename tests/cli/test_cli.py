@@ -178,3 +178,69 @@ def test_assess_with_trace_and_rules_listing() -> None:
     assert code == 0 and "rt.spine" in out and "references:" in out
     code, out, _ = run("assess", str(EXAMPLE))
     assert "PLAN" in out and "RADIOTHERAPY" in out and "NOMS" in out
+
+
+INCOMPLETE = ROOT / "examples" / "cases" / "incomplete-data.json"
+
+
+def test_workup_lists_investigations_most_urgent_first() -> None:
+    code, out, _ = run("workup", str(INCOMPLETE), "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["format"] == "osseous.workup/1"
+    urgencies = [i["urgency"] for i in doc["items"]]
+    assert urgencies[0] == "urgent" and "routine" in urgencies
+    code, text, _ = run("workup", str(INCOMPLETE))
+    assert code == 0 and "MRI of the whole spine" in text
+
+
+def test_assessment_carries_the_workup_section() -> None:
+    code, out, _ = run("assess", str(INCOMPLETE), "--format", "json")
+    assert json.loads(out)["workup"]["items"]
+    code, text, _ = run("assess", str(INCOMPLETE))
+    assert "WORK-UP" in text
+
+
+def test_workup_bad_case_names_the_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"labs": [{"analyte": "calcium", "value": 9, "unit": "mg/dL",
+                                         "date": "2026-02-30"}]}))
+    code, _, err = run("workup", str(bad))
+    assert code == 2 and "labs[0].date" in err
+
+
+def test_triage_from_json_input() -> None:
+    code, out, _ = run("triage", "--input", "-", "--format", "json",
+                       stdin='{"bladder_or_bowel_change": true}')
+    assert code == 0
+    result = json.loads(out)
+    assert result["urgency"] == "emergency"
+    assert result["concerns"][0]["condition"] == "suspected-spinal-cord-compression"
+    assert len(result["unanswered"]) == 12
+
+
+def test_triage_interactive_counts_blank_as_unknown() -> None:
+    replies = "\n".join(["n"] * 12 + [""]) + "\n"
+    code, out, _ = run("triage", stdin=replies)
+    assert code == 0
+    assert "URGENCY: UNKNOWN" in out and "Nausea or vomiting" in out
+
+
+def test_triage_interactive_reasks_an_unclear_reply() -> None:
+    replies = "\n".join(["maybe", "y"] + ["n"] * 12) + "\n"
+    code, out, err = run("triage", stdin=replies)
+    assert code == 0
+    assert "please answer y, n or ?" in err
+    assert "URGENCY: URGENT" in out
+
+
+@pytest.mark.parametrize(("stdin", "message"), [
+    ('{"limb_weakness": "yes"}', "limb_weakness: must be true or false"),
+    ('{"leg_pain": true}', "leg_pain"),
+    ('[true]', "expected a JSON object"),
+    ("not json", "not valid JSON"),
+])
+def test_triage_bad_input_names_the_problem(stdin: str, message: str) -> None:
+    code, _, err = run("triage", "--input", "-", stdin=stdin)
+    assert code == 2
+    assert message in err

@@ -113,6 +113,55 @@ def assess(
     _emit(doc, Format(fmt.value), render.assessment_text(doc))
 
 
+@app.command()
+def workup(
+    case_file: Annotated[
+        str, typer.Argument(metavar="CASE.json", help="Case file, or - for stdin.")
+    ],
+    fmt: FormatOption = Format.text,
+) -> None:
+    """The investigations that would complete the picture, most urgent first."""
+    parsed = _load_case(case_file)
+    doc = assess_case(parsed.case, parsed.ignored_fields)["workup"]
+    _emit(doc, fmt, render.workup_text(doc))
+
+
+_ANSWERS = {"y": True, "yes": True, "n": False, "no": False, "?": None, "": None}
+
+
+def _ask(questions: dict[str, str]) -> dict[str, bool | None]:
+    answers: dict[str, bool | None] = {}
+    typer.echo("Answer y (yes), n (no) or ? / Enter (not known).", err=True)
+    for key, question in questions.items():
+        while True:
+            reply = typer.prompt(question, default="", show_default=False, err=True)
+            if reply.strip().lower() in _ANSWERS:
+                answers[key] = _ANSWERS[reply.strip().lower()]
+                break
+            typer.echo("  please answer y, n or ?", err=True)
+    return answers
+
+
+@app.command("triage")
+def triage_cmd(
+    input_file: Annotated[str | None, typer.Option(
+        "--input", "-i", metavar="ANSWERS.json",
+        help="Answers as JSON (true, false or null per question), or - for stdin; without "
+             "it the questions are asked one by one.")] = None,
+    fmt: FormatOption = Format.text,
+) -> None:
+    """Symptom triage for a telephone call: which symptoms cannot wait, what to do now, why."""
+    from osseous.plan.triage import QUESTIONS, parse_answers, triage
+
+    data: Any = _read_json(input_file) if input_file is not None else _ask(QUESTIONS)
+    try:
+        answers = parse_answers(data)
+    except InvalidInput as exc:
+        _fail(exc.problems)
+    result = triage(answers)
+    _emit(result, fmt, render.triage_text(result))
+
+
 @app.command("rules")
 def list_rules(
     fmt: Annotated[RulesFormat, typer.Option("--format", "-f")] = RulesFormat.text,

@@ -74,6 +74,10 @@ def assessment_text(doc: Mapping[str, Any]) -> str:
         for n in needs:
             where = f" [{n['lesion']}]" if n.get("lesion") else ""
             out.append(f"  {n['for']}{where}: " + ", ".join(n["missing"]))
+    workup = (doc.get("workup") or {}).get("items") or []
+    if workup:
+        out.append("\nWORK-UP")
+        out.extend(workup_lines(workup))
     if doc.get("ignored_fields"):
         out.append("\nIGNORED FIELDS (not part of osseous.case/1): "
                    + ", ".join(doc["ignored_fields"]))
@@ -133,4 +137,36 @@ def rules_text(rows: Sequence[Mapping[str, Any]]) -> str:
         out.append(f"{r['id']}  [{r['family']}] v{r['version']}")
         out.append(f"    {r['summary']}")
         out.append("    references: " + ", ".join(r["references"]))
+    return "\n".join(out)
+
+
+def workup_lines(items: Sequence[Mapping[str, Any]]) -> list[str]:
+    out = []
+    for i in items:
+        where = f" [{', '.join(i['lesions'])}]" if i.get("lesions") else ""
+        out.append(f"  {i['urgency'].upper():9} {i['investigation']}{where}")
+        out.append(f"            why: {i['reason']}")
+        if i.get("unlocks"):
+            out.append(f"            unlocks: {', '.join(i['unlocks'])}")
+    return out
+
+
+def workup_text(doc: Mapping[str, Any]) -> str:
+    items = doc.get("items") or []
+    if not items:
+        return "Work-up: nothing missing and nothing out of date."
+    return "\n".join(["WORK-UP", *workup_lines(items)])
+
+
+def triage_text(result: Mapping[str, Any]) -> str:
+    out = [f"URGENCY: {result['urgency'].upper()}", result["summary"]]
+    for c in result["concerns"]:
+        out.append(f"\n{c['condition']} ({c['urgency']})")
+        out.append(f"  do now: {c['do_now']}")
+        out.append(f"  why: {c['why']}")
+        out.append(f"  because: {', '.join(c['triggered_by'])}")
+        out.append(f"  references: {', '.join(c['references'])}")
+    if result["unanswered"]:
+        out.append("\nNOT YET ASKED (unknown is not no):")
+        out.extend(f"  - {u['ask']}" for u in result["unanswered"])
     return "\n".join(out)

@@ -32,6 +32,7 @@ from osseous.plan.model import (
     Recommendation,
     RuleFamily,
 )
+from osseous.plan.workup import plan_workup
 from osseous.scores.catalog import score_case
 
 RuleFn = Callable[[Context], Iterable[Finding]]
@@ -165,6 +166,8 @@ def assess(case: Case, ignored_fields: tuple[str, ...] = (), *,
         "recommendations": [r.to_dict() for r in recs],
         "needs_data": needs_data_from_scores(scores) + needs,
     }
+    # a versioned extension of osseous.assessment/1 (docs/case-format.md)
+    doc["workup"] = plan_workup(case, doc)
     if ignored_fields:
         doc["ignored_fields"] = list(ignored_fields)
     if trace:

@@ -1,0 +1,266 @@
+"""The work-up planner: what to investigate next to complete the picture, with its urgency and
+reason, and the scores and rules each investigation would unlock.
+
+It reads the assessment's ``needs_data`` (the case paths each score and rule is missing) and
+the case itself, and maps missing facts to the investigation that provides them. Facts the case
+already has and that are recent enough are never asked for again; laboratory results older
+than their maximum age (:data:`MAX_AGE_DAYS`, a documented project choice) are asked for again.
+Clinical judgements (fitness for surgery, expected survival, radiosensitivity) are listed as
+assessments for the team, not as tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+
+from osseous.core.case import BoneLesion, Case, SpinalLesion
+from osseous.scores import facts
+
+Urgency = Literal["emergency", "urgent", "routine"]
+ORDER: Final = {"emergency": 0, "urgent": 1, "routine": 2}
+WORKUP_FORMAT: Final = "osseous.workup/1"
+
+#: the oldest a result may be and still count (days before the reference date); project
+#: defaults (docs/clinical/decisions.md): calcium and counts move fast in this illness
+MAX_AGE_DAYS: Final = {"calcium": 14, "albumin": 30, "creatinine": 30, "platelets": 14,
+                       "anc": 14, "hemoglobin": 14, "bilirubin": 30, "crp": 30, "ldh": 30,
+                       "alkaline-phosphatase": 30}
+DENTAL_MAX_AGE_DAYS: Final = 180
+#: upper limit of the usual reference range (mg/dL); above it a stale calcium is urgent
+HIGH_CALCIUM_MG_DL: Final = 10.5
+
+
+@dataclass
+class Item:
+    id: str
+    investigation: str
+    kind: Literal["imaging", "laboratory", "examination", "assessment"]
+    urgency: Urgency
+    reason: str
+    unlocks: set[str] = field(default_factory=set)
+    lesions: list[str] = field(default_factory=list)
+    references: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "investigation": self.investigation,
+                               "kind": self.kind, "urgency": self.urgency,
+                               "reason": self.reason, "unlocks": sorted(self.unlocks)}
+        if self.lesions:
+            out["lesions"] = self.lesions
+        if self.references:
+            out["references"] = list(self.references)
+        return out
+
+
+class _Plan:
+    def __init__(self) -> None:
+        self.items: dict[str, Item] = {}
+
+    def add(self, key: str, investigation: str, kind: Any, urgency: Urgency, reason: str,
+            unlocks: Iterable[str] = (), lesion: str | None = None,
+            references: tuple[str, ...] = ()) -> None:
+        item = self.items.get(key)
+        if item is None:
+            item = self.items[key] = Item(key, investigation, kind, urgency, reason,
+                                          references=references)
+        elif ORDER[urgency] < ORDER[item.urgency]:
+            item.urgency, item.reason = urgency, reason
+        item.unlocks.update(unlocks)
+        if lesion and lesion not in item.lesions:
+            item.lesions.append(lesion)
+
+
+SINS_IMAGING: Final = ("appearance", "alignment", "collapse", "posterolateral")
+LAB_TESTS: Final = {
+    "calcium": "serum calcium", "albumin": "serum albumin", "creatinine": "serum creatinine",
+    "platelets": "blood count", "anc": "blood count", "hemoglobin": "blood count",
+    "bilirubin": "liver tests (bilirubin)", "crp": "C-reactive protein",
+    "ldh": "lactate dehydrogenase", "alkaline-phosphatase": "alkaline phosphatase"}
+
+
+def _missing_paths(assessment: dict[str, Any]) -> dict[str, set[str]]:
+    """case path -> the scores and rules that need it."""
+    out: dict[str, set[str]] = {}
+    for entry in assessment.get("needs_data", []):
+        for path in entry["missing"]:
+            out.setdefault(path, set()).add(entry["for"])
+    return out
+
+
+def _stale_labs(case: Case) -> dict[str, int]:
+    """analyte -> age in days, for results older than their maximum age."""
+    out: dict[str, int] = {}
+    ref = case.assessed_on
+    if ref is None:
+        return out
+    for analyte, limit in MAX_AGE_DAYS.items():
+        lab = facts.latest_lab(case, analyte)
+        if lab is not None and lab.date is not None and (ref - lab.date).days > limit:
+            out[analyte] = (ref - lab.date).days
+    return out
+
+
+def plan_workup(case: Case, assessment: dict[str, Any]) -> dict[str, Any]:
+    """The ordered list of investigations that would complete the assessment."""
+    plan = _Plan()
+    missing = _missing_paths(assessment)
+    _spine(case, missing, plan, assessment)
+    _long_bones(case, missing, plan)
+    _labs(case, missing, plan)
+    _staging(case, missing, plan)
+    _dental_and_clinical(case, missing, plan, assessment)
+    items = sorted(plan.items.values(), key=lambda i: (ORDER[i.urgency], i.kind, i.id))
+    return {"format": WORKUP_FORMAT, "items": [i.to_dict() for i in items],
+            "max_age_days": dict(MAX_AGE_DAYS)}
+
+
+def _lesion_missing(missing: dict[str, set[str]], index: int, fields: Iterable[str]
+                    ) -> tuple[list[str], set[str]]:
+    found, unlocks = [], set()
+    for f in fields:
+        needers = missing.get(f"lesions[{index}].{f}")
+        if needers:
+            found.append(f)
+            unlocks |= needers
+    return found, unlocks
+
+
+def _spine(case: Case, missing: dict[str, set[str]], plan: _Plan,
+           assessment: dict[str, Any]) -> None:
+    for i, les in case.spinal_lesions:
+        assert isinstance(les, SpinalLesion)
+        # myelopathy or cauda equina: MRI within 24 hours; radicular symptoms alone are
+        # urgent, not emergency (NICE NG234)
+        deficit = les.neurological_deficit in ("myelopathy", "cauda-equina")
+        radicular = les.neurological_deficit == "radiculopathy"
+        need, unlocks = _lesion_missing(missing, i, ("escc", "neurological_deficit"))
+        if les.escc is None and (need or deficit or radicular):
+            plan.add("mri-spine", "MRI of the whole spine (axial T2 to grade ESCC)", "imaging",
+                     "emergency" if deficit else "urgent",
+                     "a neurological deficit with no MRI grade: cord compression must be "
+                     "excluded today" if deficit else
+                     "the epidural compression (ESCC) grade decides radiotherapy versus surgery",
+                     unlocks | {"escc"}, les.id, ("nice-ng234-2023", "bilsky-2010"))
+        if les.neurological_deficit is None:
+            plan.add("neurological-examination", "Neurological examination (power, sensation, "
+                     "sphincters, gait) and Frankel grade", "examination", "urgent",
+                     "cord compression cannot be excluded without it",
+                     missing.get(f"lesions[{i}].neurological_deficit", set()), les.id,
+                     ("nice-ng234-2023",))
+        need, unlocks = _lesion_missing(missing, i, SINS_IMAGING)
+        if need:
+            sins = next((s for s in assessment.get("scores", [])
+                         if s.get("score") == "sins" and s.get("lesion") == les.id), None)
+            high = sins is not None and bool(sins.get("range")) and sins["range"][1] >= 13
+            plan.add(f"ct-spine-{les.id}", f"CT of the spine at {'/'.join(les.levels or ())}"
+                     " (bone quality, alignment, collapse, posterolateral elements)",
+                     "imaging", "urgent" if high else "routine",
+                     "SINS needs " + ", ".join(need)
+                     + ("; it could reach the unstable range" if high else ""),
+                     unlocks | {"sins"}, les.id, ("fisher-2010",))
+        if missing.get(f"lesions[{i}].pain_character") or missing.get(
+                f"lesions[{i}].worst_pain"):
+            plan.add("pain-assessment", "Pain assessment (worst pain 0-10, mechanical or not)",
+                     "examination", "routine", "pain decides radiotherapy and the SINS pain item",
+                     missing.get(f"lesions[{i}].pain_character", set())
+                     | missing.get(f"lesions[{i}].worst_pain", set()), les.id,
+                     ("fisher-2010", "who-2018-cancer-pain"))
+
+
+def _long_bones(case: Case, missing: dict[str, set[str]], plan: _Plan) -> None:
+    for i, les in case.bone_lesions:
+        assert isinstance(les, BoneLesion)
+        need, unlocks = _lesion_missing(missing, i, ("appearance", "size_fraction", "region",
+                                                     "axial_cortical_involvement_mm"))
+        if need:
+            painful = les.worst_pain is not None and les.worst_pain >= 4
+            plan.add(f"radiograph-{les.id}", f"Plain radiographs (or CT) of the {les.site}",
+                     "imaging", "urgent" if painful or les.pain_severity == "functional"
+                     else "routine",
+                     "fracture risk (Mirels, axial cortical involvement) needs "
+                     + ", ".join(need), unlocks | {"mirels"}, les.id,
+                     ("mirels-1989", "van-der-linden-2004"))
+        if missing.get(f"lesions[{i}].pain_severity") or missing.get(
+                f"lesions[{i}].worst_pain"):
+            plan.add("pain-assessment", "Pain assessment (worst pain 0-10, pain with use)",
+                     "examination", "routine", "pain enters Mirels and decides radiotherapy",
+                     missing.get(f"lesions[{i}].pain_severity", set())
+                     | missing.get(f"lesions[{i}].worst_pain", set()), les.id,
+                     ("mirels-1989",))
+
+
+def _labs(case: Case, missing: dict[str, set[str]], plan: _Plan) -> None:
+    stale = _stale_labs(case)
+    raised = facts.latest_lab(case, "calcium")
+    for analyte, test in LAB_TESTS.items():
+        needers = missing.get(f"labs.{analyte}", set())
+        age = stale.get(analyte)
+        if not needers and age is None:
+            continue
+        # a raised calcium is rechecked the same week whatever else is missing
+        urgent = (analyte == "calcium" and raised is not None
+                  and raised.canonical_value > HIGH_CALCIUM_MG_DL)
+        reason = (f"the last result is {age} days old (maximum {MAX_AGE_DAYS[analyte]})"
+                  if age is not None and not needers else f"needed by {', '.join(sorted(needers))}")
+        key = "lab-" + test.split(" (")[0].replace("serum ", "").replace(" ", "-").lower()
+        plan.add(key, test[0].upper() + test[1:], "laboratory",
+                 "urgent" if urgent else "routine",
+                 reason, needers, references=("katagiri-2014",) if "katagiri-new" in needers
+                 else ())
+
+
+def _staging(case: Case, missing: dict[str, set[str]], plan: _Plan) -> None:
+    counts = {p for p in missing if p.startswith("cancer.bone_metastases")}
+    primary = case.cancer.primary
+    if primary == "prostate" and case.cancer.psma_pet_positive is None and (
+            counts or missing.get("cancer.psma_pet_positive")):
+        plan.add("psma-pet", "PSMA-PET", "imaging", "routine",
+                 "counts every bone metastasis and decides lutetium-177 PSMA eligibility",
+                 set().union(*(missing[p] for p in counts)) | missing.get(
+                     "cancer.psma_pet_positive", set()), references=("pluvicto-label",))
+    elif counts:
+        test = ("Whole-body low-dose CT or MRI" if primary == "myeloma" else
+                "Bone scan or FDG-PET (by primary)")
+        plan.add("staging", test, "imaging", "routine",
+                 "the number of spinal and other bone metastases enters the prognostic scores",
+                 set().union(*(missing[p] for p in counts)), references=("tokuhashi-2005",))
+    if missing.get("cancer.bone_scan_avid"):
+        plan.add("bone-scan", "Bone scan", "imaging", "routine",
+                 "bone-seeking radionuclides need scan-avid osteoblastic disease",
+                 missing["cancer.bone_scan_avid"], references=("quadramet-label",))
+
+
+def _dental_and_clinical(case: Case, missing: dict[str, set[str]], plan: _Plan,
+                         assessment: dict[str, Any]) -> None:
+    dental = case.patient.dental
+    bma = any(r["modality"] == "bone-modifying-agent" and r["strength"] != "not-recommended"
+              for r in assessment.get("recommendations", []))
+    on_bma = any(m.drug in ("zoledronic-acid", "pamidronate", "denosumab")
+                 and m.status in ("active", "planned") for m in case.medications or ())
+    ref = case.assessed_on
+    old = (dental is not None and dental.last_exam is not None and ref is not None
+           and (ref - dental.last_exam).days > DENTAL_MAX_AGE_DAYS)
+    if (bma or on_bma) and (dental is None or dental.last_exam is None or old):
+        plan.add("dental-examination", "Dental examination and preventive dentistry",
+                 "examination", "urgent" if on_bma else "routine",
+                 "before a bone-modifying agent (osteonecrosis of the jaw)"
+                 + (f"; the last one is more than {DENTAL_MAX_AGE_DAYS} days old" if old else ""),
+                 {"alert.dental-before-bma", "bma.agents"},
+                 references=("van-poznak-2011", "xgeva-label"))
+    if missing.get("patient.karnofsky") or missing.get("patient.ecog"):
+        plan.add("performance-status", "Record ECOG and Karnofsky performance status",
+                 "assessment", "routine", "performance status enters most survival scores",
+                 missing.get("patient.karnofsky", set()) | missing.get("patient.ecog", set()),
+                 references=("oken-1982",))
+    judgements = {"patient.surgical_candidate": "Fitness for surgery (the team's judgement)",
+                  "patient.estimated_survival_months":
+                      "The team's estimate of expected survival (shown beside the scores)",
+                  "cancer.radiosensitivity": "Radiosensitivity of the tumour (NOMS oncologic "
+                                             "assessment)",
+                  "patient.frankel": "Frankel grade"}
+    for path, text in judgements.items():
+        if missing.get(path):
+            plan.add(path.split(".")[-1], text, "assessment", "routine",
+                     "decides " + ", ".join(sorted(missing[path])), missing[path])
