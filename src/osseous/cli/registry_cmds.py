@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -172,6 +173,59 @@ def bulk_assess(
         typer.echo(f"{key.replace('_', ' ')}: {value}")
     if report.malformed_lines:
         typer.echo(f"malformed lines listed in {out / 'malformed.ndjson'}")
+
+
+def _as_of(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        _fail(f"--as-of: must be a date YYYY-MM-DD (given: {text!r})")
+
+
+@app.command()
+def calendar(
+    cases: Annotated[list[Path] | None, typer.Argument(
+        metavar="[CASE.json]...", help="Case files; without them, the registry's cases.")] = None,
+    clinician: Annotated[str | None, typer.Option(
+        help="Only this clinician's cases in the registry (versions written or decisions "
+             "recorded).")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="The date duties are judged on (default today).")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the .ics here instead of standard output.")] = None,
+    database: DbOption = None,
+) -> None:
+    """Monitoring duties (creatinine before zoledronic acid, counts before radium-223, pain
+    after radiotherapy, ...) as an iCalendar feed; overdue ones are placed today."""
+    from osseous.cli.main import _load_case
+    from osseous.plan.monitoring import monitoring
+    from osseous.report.icalendar import calendar as ics
+
+    day = _as_of(as_of)
+    if cases:
+        if clinician:
+            _fail("--clinician selects registry cases; it cannot be combined with case files")
+        feeds = []
+        for path in cases:
+            parsed = _load_case(str(path))
+            feed = monitoring(parsed.case, day)
+            feed["case"] = parsed.case.id or path.stem
+            feeds.append(feed)
+    else:
+        db = _open(database)
+        with db.session() as s:
+            feeds = repo.monitoring_of(s, SYSTEM, clinician=clinician, as_of=day)
+    name = f"Osseous monitoring: {clinician}" if clinician else "Osseous monitoring"
+    text = ics(feeds, name=name, as_of=day, now=datetime.now(UTC))
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, newline="")
+    overdue = sum(f["overdue"] for f in feeds)
+    typer.echo(f"{sum(len(f['duties']) for f in feeds)} duties in {len(feeds)} cases, "
+               f"{overdue} overdue", err=True)
 
 
 @app.command()

@@ -309,3 +309,26 @@ def decisions(session: Session, actor: Actor, case_id: str) -> list[BoardDecisio
     audit.record(session, actor, "read", "decisions", case_id, case.patient_id)
     return list(session.scalars(select(BoardDecision).where(BoardDecision.case_id == case_id)
                                 .order_by(BoardDecision.id)))
+
+
+def monitoring_of(session: Session, actor: Actor, *, clinician: str | None = None,
+                  as_of: date) -> list[dict[str, Any]]:
+    """The monitoring duties of every case, or of one clinician's cases: those whose
+    versions they wrote or on which they recorded a board decision."""
+    from osseous.plan.monitoring import monitoring
+
+    stmt = select(Case)
+    if clinician is not None:
+        wrote = select(CaseVersion.case_id).where(CaseVersion.created_by == clinician)
+        decided = select(BoardDecision.case_id).where(BoardDecision.decided_by == clinician)
+        stmt = stmt.where(Case.id.in_(wrote.union(decided)))
+    feeds = []
+    for row in session.scalars(stmt.order_by(Case.id)):
+        parsed = parse_case(current_document(session, row))
+        feed = monitoring(parsed.case, as_of)
+        feed["case"] = row.id
+        feed["label"] = f"{row.patient_id} / {row.id}"
+        feeds.append(feed)
+    audit.record(session, actor, "read", "monitoring", clinician, None,
+                 detail=f"{len(feeds)} cases")
+    return feeds
