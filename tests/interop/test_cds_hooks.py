@@ -348,3 +348,25 @@ def test_missing_prefetch_is_fetched_from_the_fhir_server(client: TestClient) ->
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_patient_view_proposes_the_workup_as_service_requests(client: TestClient) -> None:
+    from fhir.resources.R4B.servicerequest import ServiceRequest
+
+    body = {"hook": "patient-view", "hookInstance": "a0b6c7d8-0000-4000-8000-000000000002",
+            "context": {"userId": "Practitioner/1", "patientId": "p1"},
+            "prefetch": _prefetch(synthetic_patient())}
+    path = "/cds-services/osseous-patient-view"
+    cards = check_cards(client.post(path, json=body, headers=auth(path)).json())
+    workup = next(c for c in cards if c["summary"].startswith("Work-up:"))
+    assert workup["selectionBehavior"] == "any"
+    # the T8 lesion has no MRI grade or neurological status: the spine MRI is proposed
+    labels = [s["label"] for s in workup["suggestions"]]
+    assert any("MRI of the whole spine" in label for label in labels)
+    for s in workup["suggestions"]:
+        (action,) = s["actions"]
+        assert action["type"] == "create"
+        request = ServiceRequest.model_validate(action["resource"])
+        assert request.status == "draft" and request.intent == "proposal"
+        assert request.subject.reference == "Patient/p1"
+        assert request.priority in ("stat", "urgent", "routine")

@@ -133,7 +133,8 @@ def _summary(text: str) -> str:
 
 def card(key: str, hook_instance: str, summary: str, indicator: str, detail: str,
          references: list[str] | tuple[str, ...],
-         suggestions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+         suggestions: list[dict[str, Any]] | None = None,
+         selection: str = "at-most-one") -> dict[str, Any]:
     """One card, with no null values and no empty arrays."""
     label, url = _citation(references)
     source: dict[str, Any] = {"label": f"{SOURCE_LABEL} · {label}"}
@@ -149,7 +150,7 @@ def card(key: str, hook_instance: str, summary: str, indicator: str, detail: str
     }
     if suggestions:
         out["suggestions"] = suggestions
-        out["selectionBehavior"] = "at-most-one"
+        out["selectionBehavior"] = selection
     return out
 
 
@@ -176,10 +177,56 @@ def patient_view(request: dict[str, Any], fetch: Fetch | None, today: date) -> d
                       "treatment families, with their reasons and sources", "info",
                       "\n".join(f"- {p}" for p in plan) or "No option could be prepared yet.",
                       ["laufer-2013"]))
+    workup = result["workup"]["items"]
+    if workup:
+        cards.append(_workup_card(workup, hook, context["patientId"]))
     if needs:
         cards.append(card("needs", hook, f"{len(needs)} facts would complete the assessment",
                           "info", "Missing: " + ", ".join(needs), ["laufer-2013"]))
     return {"cards": cards}
+
+
+#: work-up urgency -> ServiceRequest.priority (FHIR R4 request-priority)
+PRIORITY: Final = {"emergency": "stat", "urgent": "urgent", "routine": "routine"}
+#: the most suggestions one card carries; the rest are in its detail
+MAX_WORKUP_SUGGESTIONS: Final = 8
+
+
+def service_request(item: dict[str, Any], patient_id: str) -> dict[str, Any]:
+    """A draft ServiceRequest proposing one work-up investigation (intent ``proposal``: the
+    clinician decides whether to order it)."""
+    kind = {"imaging": ("363679005", "Imaging"), "laboratory": ("108252007",
+                                                                 "Laboratory procedure")}
+    out: dict[str, Any] = {
+        "resourceType": "ServiceRequest", "status": "draft", "intent": "proposal",
+        "priority": PRIORITY[item["urgency"]],
+        "code": {"text": item["investigation"]},
+        "subject": {"reference": f"Patient/{patient_id}"},
+        "reasonCode": [{"text": item["reason"]}],
+        "note": [{"text": "Would complete: " + ", ".join(item["unlocks"])}]
+        if item["unlocks"] else [],
+    }
+    if item["kind"] in kind:
+        code, display = kind[item["kind"]]
+        out["category"] = [{"coding": [{"system": "http://snomed.info/sct", "code": code,
+                                        "display": display}]}]
+    return {k: v for k, v in out.items() if v}
+
+
+def _workup_card(items: list[dict[str, Any]], hook: str, patient_id: str) -> dict[str, Any]:
+    top = items[0]["urgency"]
+    suggestions = [{"label": f"Propose: {i['investigation']} ({i['urgency']})"[:80],
+                    "uuid": str(uuid.uuid5(NAMESPACE, f"{hook}/workup/{i['id']}")),
+                    "actions": [{"type": "create", "description": i["investigation"],
+                                 "resource": service_request(i, patient_id)}]}
+                   for i in items[:MAX_WORKUP_SUGGESTIONS]]
+    detail = "\n".join(f"- {i['urgency']}: {i['investigation']}: {i['reason']}"
+                       for i in items)
+    refs = sorted({r for i in items for r in i.get("references", [])})
+    return card("workup", hook, f"Work-up: {len(items)} investigations would complete the "
+                f"assessment (most urgent: {items[0]['investigation']})",
+                "warning" if top == "emergency" else "info", detail, refs, suggestions,
+                selection="any")
 
 
 # ---- order-sign -------------------------------------------------------------------------------
