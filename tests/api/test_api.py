@@ -264,3 +264,38 @@ def test_security_headers_and_limits(client: TestClient) -> None:
     r = client.post("/assess", content=b"{not json", headers={**h,
                                                               "Content-Type": "application/json"})
     assert r.status_code == 422 and "Traceback" not in r.text
+
+
+def test_triage_endpoint(client: TestClient) -> None:
+    h = token(client, "clinician")
+    r = client.post("/triage", json={"cannot_bear_weight": True}, headers=h)
+    assert r.status_code == 200
+    assert r.json()["urgency"] == "emergency"
+    assert len(r.json()["unanswered"]) == 12
+    bad = client.post("/triage", json={"cannot_bear_weight": "yes"}, headers=h)
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["path"] == "cannot_bear_weight"
+    assert client.post("/triage", json={}).status_code == 401
+
+
+def test_monitoring_and_calendar_feed(client: TestClient) -> None:
+    h = token(client, "clinician")
+    doc = {**DEMO, "labs": [], "medications": [{"drug": "zoledronic-acid", "status": "active",
+                                                "last_dose": "2026-10-01"}],
+           "patient": {**DEMO["patient"], "dental": {"last_exam": "2026-10-01"}}}
+    case_id, _ = new_case(client, h, doc)
+    r = client.get(f"/cases/{case_id}/monitoring", params={"as_of": "2026-11-20"}, headers=h)
+    assert r.status_code == 200, r.text
+    duty = next(d for d in r.json()["duties"] if d["id"] == "zoledronic-acid-creatinine")
+    assert (duty["due"], duty["status"]) == ("2026-10-29", "overdue")
+    ics = client.get("/monitoring.ics", params={"as_of": "2026-11-20"}, headers=h)
+    assert ics.headers["content-type"].startswith("text/calendar")
+    assert "OVERDUE: Serum creatinine before the next zoledronic acid dose" in ics.text
+    mine = client.get("/monitoring.ics", params={"clinician": "clinician-user",
+                                                 "as_of": "2026-11-20"}, headers=h)
+    assert "zoledronic" in mine.text
+    other = client.get("/monitoring.ics", params={"clinician": "someone-else"}, headers=h)
+    assert "BEGIN:VEVENT" not in other.text
+    assert client.get(f"/cases/{case_id}/monitoring", params={"as_of": "soon"},
+                      headers=h).status_code == 422
+    assert client.get("/cases/nope/monitoring", headers=h).status_code == 404

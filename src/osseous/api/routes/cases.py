@@ -296,3 +296,33 @@ def decide(case_id: str, body: DecisionIn, caller: Writer, s: SessionDep) -> Dec
 def decisions(case_id: str, caller: Reader, s: SessionDep) -> list[DecisionOut]:
     return [DecisionOut.model_validate(d, from_attributes=True)
             for d in repo.decisions(s, caller.actor, case_id)]
+
+
+@router.get("/cases/{case_id}/monitoring")
+def monitoring(case_id: str, caller: Reader, s: SessionDep,
+               as_of: Annotated[date | None, Query(description="Default: today")] = None
+               ) -> dict[str, Any]:
+    """The monitoring duties that follow from the case's treatments (``osseous.monitoring/1``),
+    overdue first."""
+    from osseous.core.validation import parse_case
+    from osseous.plan.monitoring import monitoring as duties
+
+    return duties(parse_case(repo.export_case(s, caller.actor, case_id)).case,
+                  as_of or date.today())
+
+
+@router.get("/monitoring.ics", response_class=Response,
+            responses={200: {"content": {"text/calendar": {}}}})
+def calendar(caller: Reader, s: SessionDep,
+             clinician: Annotated[str | None, Query(max_length=64)] = None,
+             as_of: Annotated[date | None, Query()] = None) -> Response:
+    """Every case's open monitoring duties (or one clinician's) as an iCalendar feed."""
+    from datetime import UTC, datetime
+
+    from osseous.report.icalendar import calendar as ics
+
+    day = as_of or date.today()
+    feeds = repo.monitoring_of(s, caller.actor, clinician=clinician, as_of=day)
+    name = f"Osseous monitoring: {clinician}" if clinician else "Osseous monitoring"
+    return Response(ics(feeds, name=name, as_of=day, now=datetime.now(UTC)),
+                    media_type="text/calendar")

@@ -96,3 +96,14 @@ def score(name: str, body: Annotated[dict[str, Any], Body()],
         raise HTTPException(404, f"no score or formula {name!r}")
     parsed = parse_case(body)
     return [r.to_dict() for r in info.compute(_with_date(parsed.case))]
+
+
+@router.post("/triage", tags=["assessment"])
+def triage(answers: Annotated[dict[str, Any], Body(
+               description="Answers to the triage questions: true, false or null (unknown)")],
+           caller: Annotated[Caller, Depends(require(ANY_ROLE))]) -> dict[str, Any]:
+    """Symptom triage: the urgency, what to do now and why; unanswered red flags are listed."""
+    from osseous.plan.triage import parse_answers
+    from osseous.plan.triage import triage as run_triage
+
+    return run_triage(parse_answers(answers))
