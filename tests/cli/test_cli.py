@@ -196,9 +196,9 @@ def test_workup_lists_investigations_most_urgent_first() -> None:
 
 def test_assessment_carries_the_workup_section() -> None:
     code, out, _ = run("assess", str(INCOMPLETE), "--format", "json")
-    assert json.loads(out)["workup"]["items"]
+    assert code == 0 and json.loads(out)["workup"]["items"]
     code, text, _ = run("assess", str(INCOMPLETE))
-    assert "WORK-UP" in text
+    assert code == 0 and "WORK-UP" in text
 
 
 def test_workup_bad_case_names_the_field(tmp_path: Path) -> None:

@@ -224,8 +224,8 @@ def calendar(
     else:
         output.write_text(text, newline="")
     overdue = sum(f["overdue"] for f in feeds)
-    typer.echo(f"{sum(len(f['duties']) for f in feeds)} duties in {len(feeds)} cases, "
-               f"{overdue} overdue", err=True)
+    open_ = sum(d["status"] != "done" for f in feeds for d in f["duties"])
+    typer.echo(f"{open_} open duties in {len(feeds)} cases, {overdue} overdue", err=True)
 
 
 @app.command()

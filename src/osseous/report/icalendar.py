@@ -9,7 +9,7 @@ Completed duties are left out: the feed is a list of things still to do.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 PRODID = "-//Osseous//Monitoring duties//EN"
@@ -18,7 +18,7 @@ PRODID = "-//Osseous//Monitoring duties//EN"
 def _escape(text: str) -> str:
     """TEXT value escaping (RFC 5545 3.3.11)."""
     return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+            .replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n"))
 
 
 def _fold(line: str) -> str:
@@ -66,12 +66,17 @@ def _event(feed: Mapping[str, Any], duty: Mapping[str, Any], as_of: date,
 def calendar(feeds: Iterable[Mapping[str, Any]], *, name: str, as_of: date,
              now: datetime) -> str:
     """One VCALENDAR from ``osseous.monitoring/1`` documents (each may carry a ``label``)."""
-    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
              "X-WR-CALNAME:" + _escape(name)]
+    seen: set[str] = set()
     for feed in feeds:
         for duty in feed["duties"]:
-            if duty["status"] != "done":
-                lines.extend(_event(feed, duty, as_of, stamp))
+            if duty["status"] == "done":
+                continue
+            event = _event(feed, duty, as_of, stamp)
+            if event[1] not in seen:  # the same case given twice is one set of events
+                seen.add(event[1])
+                lines.extend(event)
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines)
