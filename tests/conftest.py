@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ def make_case(doc: dict[str, Any]) -> Case:
 
 
 @pytest.fixture
-def case_from():
+def case_from() -> Callable[[dict[str, Any]], Case]:
     return make_case
 
 
