@@ -73,4 +73,4 @@ def needs(out: dict[str, Any], rule_id: str) -> list[str]:
 
 
 def status(out: dict[str, Any], rule_id: str) -> str:
-    return next(t["status"] for t in out["trace"] if t["rule"] == rule_id)
+    return str(next(t["status"] for t in out["trace"] if t["rule"] == rule_id))
