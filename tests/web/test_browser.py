@@ -186,3 +186,50 @@ def test_filters_update_the_list_in_place(server: str, browser: object) -> None:
     assert "myeloma-hypercalcemia" in page.locator("#case-table").inner_text()
     assert "primary=myeloma" in page.url
     page.close()
+
+
+def test_triage_in_the_browser(server: str, browser: object) -> None:
+    from osseous.plan.triage import QUESTIONS
+
+    page = browser.new_page()  # type: ignore[attr-defined]
+    _sign_in(page, server)
+    page.get_by_role("link", name="Symptom triage").click()
+    page.wait_for_url("**/app/triage")
+    question = page.get_by_role("group", name=QUESTIONS["bladder_or_bowel_change"])
+    assert question.get_by_label("Not asked").is_checked()  # nothing is assumed
+    question.get_by_label("Yes").check()
+    page.get_by_role("group", name=QUESTIONS["thirst"]).get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Triage these answers").click()
+    page.wait_for_load_state("load")
+    result = page.locator("#triage-result")
+    assert result.get_attribute("role") == "alert"
+    overall = result.locator(".overall")
+    assert overall.evaluate("e => getComputedStyle(e).fontSize") == "32px"  # large words
+    assert "emergency" in overall.inner_text().lower()  # shown in capitals
+    text = result.inner_text().lower()
+    assert "suspected spinal cord compression" in text and "mri of the whole spine" in text
+    assert "unknown is not no" in text
+    assert QUESTIONS["limb_weakness"].lower() in text  # not yet asked
+    # the answers stay as they were given, and every control has a label
+    assert page.get_by_role("group", name=QUESTIONS["bladder_or_bowel_change"]).get_by_label(
+        "Yes").is_checked()
+    labels_missing = page.evaluate(
+        "() => [...document.querySelectorAll('input:not([type=hidden]), select')]"
+        ".filter(e => !e.labels || e.labels.length === 0).map(e => e.name)")
+    assert labels_missing == []
+    page.close()
+
+
+def test_patient_information_prints_without_the_menus(server: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    _sign_in(page, server)
+    page.get_by_role("link", name="Patient information").click()
+    page.get_by_role("link", name="Radiotherapy: X-rays that are aimed at the bone to treat "
+                                  "it").click()
+    page.wait_for_url("**/app/information/radiotherapy")
+    assert page.get_by_role("navigation", name="Main").is_visible()
+    page.emulate_media(media="print")
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert not page.locator("header.top").is_visible()
+    assert not page.locator(".no-print").is_visible()
+    page.close()

@@ -5,15 +5,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from osseous.api.app import create_app
 from osseous.cli.registry_cmds import seed_demo
+from osseous.core.validation import parse_case
+from osseous.plan.engine import assess
+from osseous.plan.triage import QUESTIONS
 from osseous.registry import security
 from osseous.registry.db import Database
+from osseous.report.patient_texts import FAQ, GLOSSARY, INVESTIGATIONS, TREATMENTS, PatientText
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -199,3 +205,204 @@ def test_editor_adds_a_radiotherapy_course_and_keeps_the_stored_ones(web: TestCl
     assert forms.COURSE  # the course fields exist
     edited = web.get("/app/cases/reirradiation-spine/edit").text
     assert "20 Gy in 5" in edited.replace(".0", "") and "8 Gy in 1" in edited.replace(".0", "")
+
+
+# ---- the work-up in the assessment view ------------------------------------------------------
+
+def test_workup_lists_what_to_find_out_next(web: TestClient) -> None:
+    sign_in(web)
+    page = web.get("/app/cases/incomplete-data").text
+    assert "Work-up: what to find out next" in page
+    # after the alerts, next to what is missing
+    assert page.index('id="alerts-h"') < page.index('id="workup-h"') < page.index(
+        'id="needs-h"')
+    workup = page[page.index('id="workup"'):page.index('id="needs-h"')]
+    rows = re.findall(r'<tr class="workup-(\w+)">(.*?)</tr>', workup, flags=re.S)
+    order = {"emergency": 0, "urgent": 1, "routine": 2}
+    ranks = [order[urgency] for urgency, _ in rows]
+    assert ranks == sorted(ranks) and ranks[0] == 1  # most urgent first
+    cells = next(cells for _, cells in rows if "MRI of the whole spine" in cells)
+    assert "⚠</span> urgent" in cells  # urgency in an icon and a word
+    assert "MRI of the whole spine" in cells and "<td>T5</td>" in cells
+    assert "the epidural compression (ESCC) grade decides" in cells
+    assert "escc" in cells and "rt.spine" in cells and "nice-ng234-2023" in cells
+    assert "Serum calcium" in workup and "the whole patient" in workup
+    assert "Nothing is missing" not in workup
+    assert "calcium 14 days" in workup  # the maximum age of each laboratory result
+
+
+def test_workup_of_a_complete_case_says_nothing_is_missing(web: TestClient) -> None:
+    sign_in(web)
+    page = web.get("/app/cases/nsclc-egfr").text
+    assert "Work-up: what to find out next" in page
+    assert "Nothing is missing and nothing is out of date" in page
+    assert "Missing information" not in page and 'class="list workup"' not in page
+
+
+def test_workup_of_an_assessment_stored_before_it_existed(web: TestClient,
+                                                         db: Database) -> None:
+    from sqlalchemy import select
+
+    from osseous.registry.models import Assessment
+
+    sign_in(web)
+    web.get("/app/cases/incomplete-data")  # stored the first time it is shown
+    with db.session() as s:
+        row = s.scalars(select(Assessment).where(Assessment.case_id == "incomplete-data")).one()
+        row.document = {k: v for k, v in row.document.items() if k != "workup"}
+    page = web.get("/app/cases/incomplete-data").text
+    assert "Not available: this assessment was stored by an earlier version" in page
+
+
+# ---- symptom triage --------------------------------------------------------------------------
+
+def _triage(web: TestClient, **answers: str) -> tuple[int, str]:
+    r = web.post("/app/triage", data={"csrf": csrf(web, "/app/triage"), **answers})
+    return r.status_code, r.text
+
+
+def _result(page: str) -> str:
+    found = re.search(r'<section[^>]*id="triage-result".*?</section>', page, flags=re.S)
+    assert found, "no triage result on the page"
+    return found.group(0)
+
+
+def test_triage_needs_sign_in_and_is_in_the_navigation(web: TestClient) -> None:
+    r = web.get("/app/triage", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/app/login?next=/app/triage"
+    sign_in(web, "coord", "correct horse battery")  # coordinators take calls too
+    assert '<a href="/app/triage">Symptom triage</a>' in web.get("/app/cases").text
+    page = web.get("/app/triage").text
+    assert page.count('type="radio"') == 3 * len(QUESTIONS)
+    for qid, question in QUESTIONS.items():
+        assert f"<legend>{escape(question)}</legend>" in page
+        # nothing is assumed: every question starts as not asked
+        assert (f'id="q-{qid}-unknown" name="{qid}" value="unknown" checked>'
+                f'<label for="q-{qid}-unknown">Not asked</label>') in page
+    assert 'id="triage-result"' not in page
+
+
+@pytest.mark.parametrize(("answers", "concern"), [
+    ({"bladder_or_bowel_change": "yes"}, "Suspected spinal cord compression"),
+    ({"cannot_bear_weight": "yes"}, "Suspected pathological fracture"),
+    ({"confusion": "yes", "thirst": "yes"}, "Possible hypercalcaemia"),
+])
+def test_triage_reaches_each_emergency(web: TestClient, answers: dict[str, str],
+                                       concern: str) -> None:
+    sign_in(web)
+    status, page = _triage(web, **answers)
+    assert status == 200
+    result = _result(page)
+    assert 'role="alert"' in result
+    assert re.search(r'class="overall">Overall: <span class="urg urg-word urg-emergency">'
+                     r'<span aria-hidden="true">⛔</span> emergency</span>', result)
+    article = result[result.index(f"<h3>{concern}</h3>"):]
+    article = article[:article.index("</article>")]
+    assert "⛔</span> emergency" in article
+    assert "What to do now" in article and "Why" in article
+    for qid in answers:  # the answers that raised it, in words
+        assert f"<li>{escape(QUESTIONS[qid])} <strong>Yes</strong></li>" in article
+    assert re.search(r"Sources: [a-z0-9-]+(, [a-z0-9-]+)*</p>", article)
+    # what was answered stays ticked
+    for qid, value in answers.items():
+        assert f'id="q-{qid}-{value}" name="{qid}" value="{value}" checked>' in page
+
+
+def test_triage_says_unknown_is_not_no(web: TestClient) -> None:
+    sign_in(web)
+    status, page = _triage(web)  # nothing answered
+    assert status == 200
+    result = _result(page)
+    assert "urg-unknown" in result and "?</span> unknown" in result
+    assert "Unknown is not no." in result and "some were not asked" in result
+    for question in QUESTIONS.values():
+        assert f"<li>{escape(question)} <em>(unknown)</em></li>" in result
+    # one red flag and the rest not asked: the concern, and the questions still to ask
+    status, page = _triage(web, new_or_worse_back_pain="yes", thirst="no")
+    result = _result(page)
+    assert "⚠</span> urgent" in result and "Not yet asked" in result
+    assert escape(QUESTIONS["limb_weakness"]) in result
+    assert f"{escape(QUESTIONS['thirst'])} <em>" not in result  # answered no: not unknown
+    # every question answered no: routine, and nothing left to ask
+    status, page = _triage(web, **{q: "no" for q in QUESTIONS})
+    result = _result(page)
+    assert "◷</span> routine" in result and "No red-flag symptom reported" in result
+    assert "Not yet asked" not in result
+
+
+def test_triage_refuses_a_tampered_answer(web: TestClient) -> None:
+    sign_in(web)
+    status, page = _triage(web, thirst="maybe", limb_weakness="yes")
+    assert status == 400
+    assert "Nothing was triaged" in page and 'id="triage-result"' not in page
+    assert '<a href="#q-thirst">thirst</a>' in page and "not &#39;maybe&#39;" in page
+    assert 'aria-describedby="q-thirst-err"' in page
+    assert 'id="q-limb_weakness-yes" name="limb_weakness" value="yes" checked>' in page
+    r = web.post("/app/triage", data={"limb_weakness": "yes", "csrf": "forged"})
+    assert r.status_code == 403
+
+
+# ---- patient information ---------------------------------------------------------------------
+
+TOPICS = [*TREATMENTS, *INVESTIGATIONS]
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_each_treatment_and_test_has_a_printable_page(web: TestClient, topic: str) -> None:
+    sign_in(web)
+    r = web.get(f"/app/information/{topic}")
+    assert r.status_code == 200
+    text = TREATMENTS.get(topic) or INVESTIGATIONS[topic]
+    page = r.text
+    assert f"<h1>{escape(text.title)}</h1>" in page
+    for field in fields(PatientText):
+        assert escape(getattr(text, field.name)) in page, field.name
+    assert "When to contact your care team" in page and "Words used on this page" in page
+    assert '<link rel="stylesheet" href="/static/print.css" media="print">' in page
+    assert 'class="no-print"' in page
+
+
+def test_faq_glossary_and_index(web: TestClient) -> None:
+    sign_in(web)
+    index = web.get("/app/information").text
+    for topic in [*TOPICS, "faq", "glossary"]:
+        assert f'href="/app/information/{topic}"' in index
+    faq = web.get("/app/information/faq").text
+    for question, answer in FAQ:
+        assert f"<h2>{escape(question)}</h2><p>{escape(answer)}</p>" in faq
+    glossary = web.get("/app/information/glossary").text
+    terms = re.findall(r"<dt[^>]*>([^<]+)</dt>", glossary)
+    assert [str(escape(t)) for t in sorted(GLOSSARY, key=str.lower)] == terms
+    for term, meaning in GLOSSARY.items():
+        assert f"{escape(term)}</dt><dd>{escape(meaning)}</dd>" in glossary
+
+
+def test_information_pages_need_sign_in_and_unknown_topics_are_404(web: TestClient) -> None:
+    r = web.get("/app/information/radiotherapy", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/app/login")
+    sign_in(web)
+    r = web.get("/app/information/homeopathy")
+    assert r.status_code == 404 and "no patient information on" in r.text
+
+
+def test_printing_leaves_out_the_menus() -> None:
+    css = (ROOT / "src" / "osseous" / "web" / "static" / "print.css").read_text()
+    rule = re.search(r"^(.*)\{ display: none !important; \}$", css, flags=re.M)
+    assert rule
+    hidden = {s.strip() for s in rule.group(1).split(",")}
+    assert {".top", "nav", ".no-print"} <= hidden
+
+
+def test_patient_summary_links_to_each_family_and_the_faq(web: TestClient) -> None:
+    sign_in(web)
+    page = web.get("/app/cases/demo-breast-01/patient-summary").text
+    linked = re.findall(r'href="/app/information/([^"]+)"', page)
+    doc = json.loads((ROOT / "examples" / "cases" / "demo-breast-01.json").read_text())
+    assessment = assess(parse_case(doc).case)
+    families = list(dict.fromkeys(r["modality"] for r in assessment["recommendations"]
+                                  if r["strength"] != "not-recommended"))
+    assert families and linked == [*families, "faq", "glossary"]
+    for family in families:
+        assert escape(TREATMENTS[family].title) in page
+    for topic in linked:
+        assert web.get(f"/app/information/{topic}").status_code == 200

@@ -18,13 +18,16 @@ from starlette.datastructures import FormData
 from osseous.core.errors import InvalidInput, Problem
 from osseous.core.validation import parse_case
 from osseous.plan.model import FAMILIES
+from osseous.plan.triage import QUESTIONS, parse_answers, triage
 from osseous.registry import audit, security
 from osseous.registry import repository as repo
 from osseous.registry.audit import Actor
 from osseous.registry.errors import NotFound, PreconditionFailed, RegistryError
 from osseous.registry.models import Assessment, Case, Patient
 from osseous.report.patient_summary import summarise
+from osseous.report.patient_texts import FAQ, GLOSSARY, INVESTIGATIONS, TREATMENTS, PatientText
 from osseous.report.pdf import html_to_pdf
+from osseous.report.readability import medical_terms
 from osseous.scores.catalog import BY_ID, SCORES
 from osseous.scores.pain import radiotherapy_start
 from osseous.web import charts, forms
@@ -517,9 +520,89 @@ def patient_summary(request: Request, case_id: str) -> HTMLResponse:
     with database(request).session() as s:
         case, _ = repo.get_case(s, user.actor, case_id)
         assessment = _shown_assessment(s, user, case)
-    return render(request, "patient_summary.html", {"case": case,
-                                                    "summary": summarise(assessment)},
-                  user=user)
+    # the treatment families the summary explains, in plan order, each linked to its handout
+    families = list(dict.fromkeys(r["modality"] for r in assessment["recommendations"]
+                                  if r["strength"] != "not-recommended"))
+    return render(request, "patient_summary.html", {
+        "case": case, "summary": summarise(assessment),
+        "handouts": [(f, TREATMENTS[f].title) for f in families if f in TREATMENTS]},
+        user=user)
+
+
+# ---- symptom triage -----------------------------------------------------------------------
+
+#: the value of each radio button -> the answer given to the triage
+TRIAGE_ANSWERS: Final[dict[str, bool | None]] = {"yes": True, "no": False, "unknown": None}
+
+
+def _triage_page(request: Request, user: WebUser, values: dict[str, str],
+                 result: dict[str, Any] | None, errors: dict[str, str],
+                 status: int = 200) -> HTMLResponse:
+    return render(request, "triage.html", {
+        "questions": QUESTIONS, "values": values, "result": result, "errors": errors},
+        status=status, user=user)
+
+
+@router.get("/triage")
+def triage_form(request: Request) -> HTMLResponse:
+    return _triage_page(request, current(request), {}, None, {})
+
+
+@router.post("/triage")
+async def triage_result(request: Request) -> HTMLResponse:
+    """Answers are yes, no or unknown (a question not asked); a question missing from the form
+    counts as not asked, any other value is refused with a 400 that names the question."""
+    user = current(request)
+    form = await _form(request)
+    values = {q: str(form.get(q, "unknown")) for q in QUESTIONS}
+    errors = {q: f"the answer must be yes, no or unknown (not asked), not {v[:40]!r}"
+              for q, v in values.items() if v not in TRIAGE_ANSWERS}
+    if errors:
+        return _triage_page(request, user, values, None, errors, status=400)
+    answers = parse_answers({q: TRIAGE_ANSWERS[v] for q, v in values.items()})
+    return _triage_page(request, user, values, triage(answers), {})
+
+
+# ---- patient information ------------------------------------------------------------------
+
+#: the paragraphs of a treatment or test handout, with their headings
+HANDOUT_SECTIONS: Final = (
+    ("what_it_is", "What it is"), ("why_offered", "Why it may be offered"),
+    ("how_it_is_done", "How it is done"), ("what_to_expect", "What to expect"),
+    ("common_side_effects", "Common side effects"),
+    ("what_to_report", "When to contact your care team"))
+
+
+def _glossary_for(texts: list[str]) -> list[tuple[str, str]]:
+    """The glossary entries for the medical words used in ``texts``, alphabetically."""
+    used = medical_terms(" ".join(texts), GLOSSARY)
+    return [(term, GLOSSARY[term]) for term in sorted(used, key=str.lower)]
+
+
+@router.get("/information")
+def information(request: Request) -> HTMLResponse:
+    user = current(request)
+    return render(request, "information.html", {
+        "treatments": TREATMENTS, "investigations": INVESTIGATIONS}, user=user)
+
+
+@router.get("/information/{topic}")
+def information_topic(request: Request, topic: str) -> HTMLResponse:
+    user = current(request)
+    if topic == "faq":
+        return render(request, "information_faq.html", {
+            "faq": FAQ, "words": _glossary_for([t for qa in FAQ for t in qa])}, user=user)
+    if topic == "glossary":
+        return render(request, "information_glossary.html", {
+            "glossary": sorted(GLOSSARY.items(), key=lambda kv: kv[0].lower())}, user=user)
+    text: PatientText | None = TREATMENTS.get(topic) or INVESTIGATIONS.get(topic)
+    if text is None:
+        raise HTTPException(404, f"no patient information on {topic[:60]!r}")
+    paragraphs = [(heading, getattr(text, name)) for name, heading in HANDOUT_SECTIONS]
+    return render(request, "information_topic.html", {
+        "topic": topic, "text": text, "paragraphs": paragraphs,
+        "kind": "treatment" if topic in TREATMENTS else "test",
+        "words": _glossary_for([text.title, *(p for _, p in paragraphs)])}, user=user)
 
 
 # ---- calculators --------------------------------------------------------------------------
