@@ -406,3 +406,23 @@ def test_patient_summary_links_to_each_family_and_the_faq(web: TestClient) -> No
         assert escape(TREATMENTS[family].title) in page
     for topic in linked:
         assert web.get(f"/app/information/{topic}").status_code == 200
+
+
+def test_overdue_duties_on_the_case_list_and_the_case_page(web: TestClient) -> None:
+    sign_in(web)
+    doc = json.loads((ROOT / "examples" / "cases" / "demo-breast-01.json").read_text())
+    doc.update(id="monitor-1", labs=[], medications=[
+        {"drug": "zoledronic-acid", "status": "active", "last_dose": "2026-10-01"}])
+    doc["patient"] = {**doc["patient"], "dental": {"last_exam": "2026-10-01"}}
+    r = web.post("/app/import", data={"csrf": csrf(web, "/app/cases")},
+                 files={"file": ("case.json", json.dumps(doc), "application/json")})
+    assert r.status_code == 200
+    page = r.text
+    assert "Monitoring and follow-up due" in page
+    assert "Serum creatinine before the next zoledronic acid dose" in page
+    assert "2026-10-29" in page and "overdue" in page
+    listing = web.get("/app/cases", params={"q": "monitor-1"}).text
+    assert "1 overdue:" in listing
+    assert "Serum creatinine before the next zoledronic acid dose" in listing
+    quiet = web.get("/app/cases", params={"q": "demo-breast-01"}).text
+    assert "overdue:" not in quiet

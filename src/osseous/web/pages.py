@@ -18,6 +18,7 @@ from starlette.datastructures import FormData
 from osseous.core.errors import InvalidInput, Problem
 from osseous.core.validation import parse_case
 from osseous.plan.model import FAMILIES
+from osseous.plan.monitoring import monitoring
 from osseous.plan.triage import QUESTIONS, parse_answers, triage
 from osseous.registry import audit, security
 from osseous.registry import repository as repo
@@ -131,6 +132,14 @@ def _latest_assessment(s: Any, case: Case) -> dict[str, Any] | None:
     return row.document if row is not None else None
 
 
+def _duties(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """Monitoring duties as of today; None when the stored document no longer validates."""
+    try:
+        return monitoring(parse_case(doc).case, date.today())
+    except InvalidInput:
+        return None
+
+
 @router.get("/cases")
 def cases(request: Request, q: str = "", primary: str = "", severity: str = "",
           status: str = "", board_date: str = "") -> HTMLResponse:
@@ -153,9 +162,12 @@ def cases(request: Request, q: str = "", primary: str = "", severity: str = "",
                             key=lambda a: SEVERITY_RANK[a["severity"]])
             if severity and not any(a["severity"] == severity for a in alerts):
                 continue
+            duties = _duties(doc)
             rows.append({"case": case, "pseudonym": pseudonym,
                          "primary": (doc.get("cancer") or {}).get("primary"),
-                         "alerts": alerts, "assessed": assessment is not None})
+                         "alerts": alerts, "assessed": assessment is not None,
+                         "overdue": None if duties is None else [
+                             d for d in duties["duties"] if d["status"] == "overdue"]})
     return render(request, "cases.html", {"rows": rows, "filters": {
         "q": q, "primary": primary, "severity": severity, "status": status,
         "board_date": board_date}}, user=user)
@@ -338,6 +350,7 @@ def _case_page(request: Request, user: WebUser, case_id: str,
     return render(request, "case.html", {
         "case": case, "doc": doc, "a": assessment, "decisions": decisions,
         "pseudonym": patient.pseudonym if patient else "", "form_error": form_error or {},
+        "duties": _duties(doc),
         **_view_model(doc, assessment)}, status=422 if form_error else 200, user=user)
 
 
