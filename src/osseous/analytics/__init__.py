@@ -1,0 +1,1 @@
+"""Registry analytics: outcome and quality metrics computed from stored cases."""

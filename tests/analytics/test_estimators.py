@@ -1,0 +1,107 @@
+"""Kaplan-Meier, Aalen-Johansen and Harrell's C: hand calculations and properties."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from osseous.analytics.estimators import aalen_johansen, harrell_c, kaplan_meier, median
+
+
+def test_kaplan_meier_by_hand() -> None:
+    # t=1: 6 at risk, 1 death: S = 5/6; Greenwood 1/(6*5)
+    # t=2: 5 at risk, 1 death, 1 censored: S = 5/6 * 4/5 = 2/3; + 1/(5*4)
+    # t=3: 3 at risk, 1 death: S = 2/3 * 2/3 = 4/9
+    # t=4: 2 at risk, censored; t=5: 1 at risk, death: S = 0
+    steps = kaplan_meier([1, 2, 2, 3, 4, 5], [1, 1, 0, 1, 0, 1])
+    assert [s.time for s in steps] == [1, 2, 3, 4, 5]
+    assert [s.at_risk for s in steps] == [6, 5, 3, 2, 1]
+    assert [round(s.estimate, 4) for s in steps] == [0.8333, 0.6667, 0.4444, 0.4444, 0.0]
+    # log-log interval at t=1: se = sqrt(1/30) / |log(5/6)| = 1.0014;
+    # exp(-exp(log(-log(5/6)) +/- 1.96 se)) = 0.273 and 0.975
+    assert steps[0].lower == pytest.approx(0.2731, abs=5e-4)
+    assert steps[0].upper == pytest.approx(0.9747, abs=5e-4)
+    assert steps[-1].lower is None and steps[-1].upper is None
+    assert median(steps) == 3
+
+
+def test_no_events_means_survival_one_and_no_median() -> None:
+    steps = kaplan_meier([3, 5, 8], [0, 0, 0])
+    assert all(s.estimate == 1.0 for s in steps)
+    assert median(steps) is None
+
+
+def test_aalen_johansen_by_hand() -> None:
+    # t=1: 6 at risk, cause 1: CIF = 1/6; all-cause S = 5/6
+    # t=2: 5 at risk, cause 2: S = 2/3
+    # t=3: 4 at risk, cause 1: CIF += 2/3 * 1/4 = 1/3; S = 1/2
+    # t=4: censored; t=5: 2 at risk, cause 2: S = 1/4
+    # t=6: 1 at risk, cause 1: CIF += 1/4 -> 7/12
+    steps = aalen_johansen([1, 2, 3, 4, 5, 6], [1, 2, 1, 0, 2, 1])
+    assert [round(s.estimate, 4) for s in steps] == [0.1667, 0.1667, 0.3333, 0.3333, 0.3333,
+                                                     0.5833]
+    # 1 - KM treating deaths as censored would reach 1.0 here: the reason for the competing
+    # risks estimator
+    km = kaplan_meier([1, 2, 3, 4, 5, 6], [1, 0, 1, 0, 0, 1])
+    assert 1 - km[-1].estimate == pytest.approx(1.0)
+
+
+observations = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 2)), min_size=1,
+                        max_size=40)
+
+
+@given(observations)
+def test_cause_specific_incidences_add_up_to_all_cause_failure(obs: list[tuple[int, int]]
+                                                               ) -> None:
+    times = [t for t, _ in obs]
+    causes = [c for _, c in obs]
+    cif1 = aalen_johansen(times, causes)
+    cif2 = aalen_johansen(times, [{1: 2, 2: 1}.get(c, 0) for c in causes])
+    km = kaplan_meier(times, [1 if c else 0 for c in causes])
+    for a, b, k in zip(cif1, cif2, km, strict=True):
+        assert a.estimate + b.estimate == pytest.approx(1 - k.estimate, abs=1e-12)
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 1)), min_size=1, max_size=40))
+def test_without_competing_events_cif_is_one_minus_km(obs: list[tuple[int, int]]) -> None:
+    times = [t for t, _ in obs]
+    events = [e for _, e in obs]
+    km = kaplan_meier(times, events)
+    for a, k in zip(aalen_johansen(times, events), km, strict=True):
+        assert a.estimate == pytest.approx(1 - k.estimate, abs=1e-12)
+    estimates = [k.estimate for k in km]
+    assert estimates == sorted(estimates, reverse=True)
+    for k in km:
+        if k.lower is not None and k.upper is not None:
+            assert k.lower <= k.estimate <= k.upper
+
+
+def test_harrell_c_by_hand() -> None:
+    # usable pairs: (t1, t2) (t1, t3) (t1, t4) (t2, t3) (t2, t4); the patient dying at t2 has
+    # score 3 > 2 of the one censored at t3: discordant; the other four are concordant
+    c, pairs = harrell_c([1, 2, 3, 4], [1, 1, 0, 1], [1, 3, 2, 4])
+    assert (c, pairs) == (0.8, 5)
+
+
+def test_harrell_c_ties_and_extremes() -> None:
+    times, events = [1, 2, 3, 4], [1, 1, 1, 1]
+    assert harrell_c(times, events, [1, 2, 3, 4])[0] == 1.0
+    assert harrell_c(times, events, [4, 3, 2, 1])[0] == 0.0
+    assert harrell_c(times, events, [5, 5, 5, 5])[0] == 0.5
+    c, pairs = harrell_c([1, 2], [0, 0], [1, 2])
+    assert math.isnan(c) and pairs == 0
+
+
+@pytest.mark.parametrize(("times", "events", "message"), [
+    ([1, 2], [1], "differ in length"),
+    ([-1], [1], "times[0]"),
+    ([float("nan")], [1], "times[0]"),
+    ([1], [3], "events[0]"),
+])
+def test_bad_input_names_the_element(times: list[float], events: list[int],
+                                     message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("[", r"\[")):
+        kaplan_meier(times, events)
