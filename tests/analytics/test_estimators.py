@@ -105,3 +105,13 @@ def test_bad_input_names_the_element(times: list[float], events: list[int],
                                      message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("[", r"\[")):
         kaplan_meier(times, events)
+
+
+def test_competing_risks_oracle_of_the_issue() -> None:
+    # durations 1..6, events [0, 1, 1, 2, 2, 0]: both cumulative incidences reach 0.4 at t = 6
+    # (t2: 1/5; t3: 4/5 * 1/4; t4: 3/5 * 1/3; t5: 2/5 * 1/2)
+    durations, events = [1, 2, 3, 4, 5, 6], [0, 1, 1, 2, 2, 0]
+    first = aalen_johansen(durations, events)
+    second = aalen_johansen(durations, [{1: 2, 2: 1}.get(e, 0) for e in events])
+    assert first[-1].estimate == pytest.approx(0.4)
+    assert second[-1].estimate == pytest.approx(0.4)
