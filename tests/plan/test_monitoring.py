@@ -194,3 +194,12 @@ def test_malformed_treatment_dates_are_errors_naming_the_field(field: str, value
     with pytest.raises(InvalidInput) as exc:
         make_case({"medications": [{"drug": "denosumab", field: value}]})
     assert any(f"medications[0].{field}" in str(p) for p in exc.value.problems)
+
+
+def test_strontium_counts_every_other_week_through_the_nadir() -> None:
+    got = duties(medications=[{"drug": "strontium-89", "status": "completed",
+                               "last_dose": "2026-11-06"}])
+    weeks = sorted(d["due"] for k, d in got.items() if k.startswith("strontium-89-count"))
+    assert weeks[:2] == ["2026-11-20", "2026-12-04"]  # weeks 2 and 4
+    assert len(weeks) == 8 and weeks[-1] == "2027-02-26"  # week 16
+    assert got["strontium-89-count-week-2"]["references"] == ["metastron-label"]

@@ -11,7 +11,7 @@ Each duty comes from a label or guideline (cited on the duty):
 * lutetium-177 PSMA: blood count and kidney function before each of up to 6 doses, 6 weeks apart
   (Pluvicto label);
 * samarium-153: a blood count weekly for at least 8 weeks from 2 weeks after the injection
-  (EU SmPC);
+  (EU SmPC); strontium-89: every other week (Metastron label);
 * radiotherapy to bone: pain and analgesic assessments at 1, 2 and 3 months for the
   International Consensus response (Chow 2012).
 
@@ -49,6 +49,9 @@ DENTAL_REVIEW_DAYS: Final = 180
 #: samarium-153: weekly counts from week 2 to week 9 (EU SmPC: weekly for at least 8 weeks,
 #: starting 2 weeks after administration)
 SAMARIUM_COUNT_WEEKS: Final = tuple(range(2, 10))
+#: strontium-89: counts every other week (label) through the platelet nadir at 12-16 weeks; the
+#: end at week 16 is a project default
+STRONTIUM_COUNT_WEEKS: Final = tuple(range(2, 17, 2))
 #: pain assessments after radiotherapy, months (Chow 2012, as commonly cited; see decisions)
 PAIN_FOLLOW_UP_MONTHS: Final = (1, 2, 3)
 #: a pain assessment within this many days of the target date counts for it (project default)
@@ -200,18 +203,22 @@ def _radiopharmaceuticals(case: Case, today: date) -> Iterator[Duty]:
                                "Blood count and kidney function before the next lutetium-177 "
                                "PSMA dose", "marrow and kidney toxicity are checked before "
                                "each dose", "pluvicto-label")
+    after = {"samarium-153": (SAMARIUM_COUNT_WEEKS, "quadramet-label",
+                              "counts fall to a low point at 3-5 weeks and recover by about 8"),
+             "strontium-89": (STRONTIUM_COUNT_WEEKS, "metastron-label",
+                              "platelets fall to a low point at 12-16 weeks")}
     for med in case.medications or ():
         given = med.last_dose or med.started
-        if med.drug == "samarium-153" and given is not None:
-            for week in SAMARIUM_COUNT_WEEKS:
-                due = given + timedelta(weeks=week)
-                start = due - timedelta(days=3)
-                done = _lab_since(case, ("platelets",), start, min(today, due + timedelta(3)))
-                yield Duty(f"samarium-153-count-week-{week}",
-                           f"Blood count, week {week} after samarium-153", due,
-                           _status(due, today, done),
-                           "counts fall to a low point at 3-5 weeks and recover by about 8",
-                           ("quadramet-label",), med.drug, done_on=done)
+        if med.drug not in after or given is None:
+            continue
+        weeks, ref, why = after[med.drug]
+        for week in weeks:
+            due = given + timedelta(weeks=week)
+            start = due - timedelta(days=3)
+            done = _lab_since(case, ("platelets",), start, min(today, due + timedelta(3)))
+            yield Duty(f"{med.drug}-count-week-{week}",
+                       f"Blood count, week {week} after {med.drug}", due,
+                       _status(due, today, done), why, (ref,), med.drug, done_on=done)
 
 
 def _add_months(day: date, months: int) -> date:
