@@ -14,7 +14,7 @@ from typing import Annotated, Any, NoReturn
 import orjson
 import typer
 
-from osseous.cli import registry_cmds, render
+from osseous.cli import cohort_cmds, registry_cmds, render
 from osseous.core.case import Case
 from osseous.core.errors import InvalidInput, Problem
 from osseous.core.validation import ParsedCase, parse_case
@@ -244,6 +244,7 @@ def schema(
 
 
 registry_cmds.register(app)
+cohort_cmds.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,84 @@
+"""Cohort commands: service-level metrics over many cases."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+
+from osseous.core.case import Case
+from osseous.core.errors import InvalidInput
+
+cohort_app = typer.Typer(help="Metrics over a cohort of cases.", no_args_is_help=True)
+
+
+class Fmt(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _files(paths: list[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(path.glob("*.json"))
+        else:
+            yield path
+
+
+def _cases(paths: list[Path]) -> Iterator[Case]:
+    from osseous.core.validation import parse_case
+
+    for path in _files(paths):
+        try:
+            data: Any = orjson.loads(path.read_bytes())
+            yield parse_case(data).case
+        except OSError as exc:
+            typer.echo(f"error: cannot read {path}: {exc.strerror}", err=True)
+            raise typer.Exit(2) from None
+        except orjson.JSONDecodeError as exc:
+            typer.echo(f"error: {path} is not valid JSON: {exc}", err=True)
+            raise typer.Exit(2) from None
+        except InvalidInput as exc:
+            for p in exc.problems:
+                typer.echo(f"error: {path}: {p}", err=True)
+            raise typer.Exit(2) from None
+
+
+def _text(doc: dict[str, Any]) -> str:
+    lines = [f"Quality of care over {doc['cases']} cases"]
+    for i in doc["indicators"]:
+        if i["denominator"]:
+            low, high = i["ci95"]
+            share = (f"{i['numerator']}/{i['denominator']} = {i['proportion']:.1%} "
+                     f"(95% CI {low:.1%}-{high:.1%})")
+        else:
+            share = "no eligible cases"
+        lines.append(f"\n{i['id']} ({i['better']} is better)\n  {i['description']}: {share}")
+        for reason, n in i["excluded"].items():
+            lines.append(f"  excluded: {n} ({reason})")
+    return "\n".join(lines)
+
+
+@cohort_app.command("quality")
+def quality_cmd(
+    paths: Annotated[list[Path], typer.Argument(
+        metavar="CASES...", help="Case files or folders of *.json case files.")],
+    fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text,
+) -> None:
+    """Quality-of-care indicators with denominators, Wilson 95% intervals and exclusions."""
+    from osseous.analytics.quality import quality
+
+    doc = quality(_cases(paths))
+    if fmt is Fmt.json:
+        sys.stdout.buffer.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        typer.echo(_text(doc))
+
+
+def register(main: typer.Typer) -> None:
+    main.add_typer(cohort_app, name="cohort")

@@ -1,0 +1,40 @@
+"""osseous cohort quality: output, folders, and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from osseous.cli.main import app
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+def test_quality_over_the_example_folder() -> None:
+    result = runner.invoke(app, ["cohort", "quality", str(ROOT / "examples" / "cases"),
+                                 "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["format"] == "osseous.quality/1" and doc["cases"] == 14
+    ids = {i["id"] for i in doc["indicators"]}
+    assert ids == {"rt-single-fraction-uncomplicated", "rt-over-10-fractions",
+                   "rt-last-30-days-of-life", "bma-with-dental-exam"}
+    text = runner.invoke(app, ["cohort", "quality", str(ROOT / "examples" / "cases")]).stdout
+    assert "95% CI" in text and "lower is better" in text
+
+
+def test_quality_bad_case_names_file_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"patient": {"ecog": 9}}))
+    result = runner.invoke(app, ["cohort", "quality", str(bad)])
+    assert result.exit_code == 2
+    assert "bad.json" in result.stderr and "patient.ecog" in result.stderr
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    result = runner.invoke(app, ["cohort", "quality", str(broken)])
+    assert result.exit_code == 2 and "not valid JSON" in result.stderr
+    result = runner.invoke(app, ["cohort", "quality", str(tmp_path / "missing.json")])
+    assert result.exit_code == 2 and "cannot read" in result.stderr
