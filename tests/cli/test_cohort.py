@@ -38,3 +38,24 @@ def test_quality_bad_case_names_file_and_field(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "not valid JSON" in result.stderr
     result = runner.invoke(app, ["cohort", "quality", str(tmp_path / "missing.json")])
     assert result.exit_code == 2 and "cannot read" in result.stderr
+
+
+def test_outcomes_from_case_files(tmp_path: Path) -> None:
+    docs = [
+        {"id": "a", "patient": {"last_known_alive": "2026-12-01"},
+         "cancer": {"primary": "breast", "bone_metastases": {"diagnosed_on": "2026-01-01"}},
+         "events": [{"type": "pathological-fracture", "date": "2026-04-01"}]},
+        {"id": "b", "cancer": {"primary": "breast",
+                               "bone_metastases": {"diagnosed_on": "2026-01-01"}},
+         "events": [{"type": "death", "date": "2026-03-02"}]},
+    ]
+    for d in docs:
+        (tmp_path / f"{d['id']}.json").write_text(json.dumps(d))
+    result = runner.invoke(app, ["cohort", "outcomes", str(tmp_path), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["overall"]["first_sre"] == 1 and doc["overall"]["deaths"] == 1
+    text = runner.invoke(app, ["cohort", "outcomes", str(tmp_path)]).stdout
+    assert "breast: 2 patients, 1 first SREs, 1 deaths" in text
+    examples = runner.invoke(app, ["cohort", "outcomes", str(ROOT / "examples" / "cases")])
+    assert examples.exit_code == 0 and "excluded: 14" in examples.stdout

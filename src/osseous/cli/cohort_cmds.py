@@ -80,5 +80,42 @@ def quality_cmd(
         typer.echo(_text(doc))
 
 
+def _outcomes_text(doc: dict[str, Any]) -> str:
+    lines = [f"Outcomes over {doc['cases']} cases"]
+    for reason, n in doc["excluded"].items():
+        lines.append(f"  excluded: {n} ({reason})")
+    groups = ([("all", doc["overall"])] if doc["overall"] else []) + list(
+        doc["by_primary"].items())
+    for name, g in groups:
+        median = g["median_survival_months"]
+        lines.append(f"\n{name}: {g['patients']} patients, {g['first_sre']} first SREs, "
+                     f"{g['deaths']} deaths; median survival "
+                     + (f"{median:.1f} months" if median is not None else "not reached"))
+        for lm in g["landmarks"]:
+            ci = lm["survival_ci95"]
+            ci_text = f" (95% CI {ci[0]:.0%}-{ci[1]:.0%})" if ci else ""
+            lines.append(f"  {lm['months']:>2} months: survival {lm['survival']:.0%}{ci_text}, "
+                         f"first SRE {lm['sre_cumulative_incidence']:.0%}, "
+                         f"{lm['at_risk']} at risk")
+    return "\n".join(lines)
+
+
+@cohort_app.command("outcomes")
+def outcomes_cmd(
+    paths: Annotated[list[Path], typer.Argument(
+        metavar="CASES...", help="Case files or folders of *.json case files.")],
+    fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text,
+) -> None:
+    """First skeletal-related event (death competing) and survival from the first bone
+    metastasis, overall and by primary."""
+    from osseous.analytics.outcomes import outcomes
+
+    doc = outcomes(_cases(paths))
+    if fmt is Fmt.json:
+        sys.stdout.buffer.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        typer.echo(_outcomes_text(doc))
+
+
 def register(main: typer.Typer) -> None:
     main.add_typer(cohort_app, name="cohort")

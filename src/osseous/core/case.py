@@ -121,6 +121,9 @@ class Patient(_Model):
     surgical_candidate: bool | None = None
     estimated_survival_months: Annotated[float, Field(ge=0)] | None = None
     declines: list[Declinable] | None = None
+    last_known_alive: IsoDate | None = Field(
+        default=None, description="The last date the patient was known to be alive (the end "
+                                  "of follow-up when no death is recorded).")
 
 
 class BoneMetastases(_Model):
@@ -130,6 +133,9 @@ class BoneMetastases(_Model):
         default=None,
         description="Clinician's statement that two bone metastases are 'isolated' (Tomita).",
     )
+    diagnosed_on: IsoDate | None = Field(
+        default=None, description="Date the first bone metastasis was diagnosed (the origin of "
+                                  "skeletal-event and survival analyses).")
 
 
 VisceralSite = Literal["liver", "lung", "adrenal", "lymph-node", "pleura", "peritoneum", "other"]

@@ -1,0 +1,123 @@
+"""Skeletal-related events and survival from ``osseous.case/1`` documents.
+
+The origin is the diagnosis of the first bone metastasis (``cancer.bone_metastases.
+diagnosed_on``). Follow-up ends at death (an event ``death`` with a date) or at
+``patient.last_known_alive``.
+
+* Skeletal-related event (SRE): pathological fracture, spinal cord compression, radiation to
+  bone or surgery to bone, the composite of the bone-modifying-agent trials (Coleman 2020
+  ESMO). Hypercalcaemia is not counted: the denosumab and later zoledronic acid trials left it
+  out. The cumulative incidence of the first SRE is estimated with death as a competing risk
+  (Aalen-Johansen), not as 1 - Kaplan-Meier.
+* Overall survival from the first bone metastasis: Kaplan-Meier with log-log 95 % intervals.
+
+Patients whose origin or end of follow-up is unknown are excluded and counted by reason.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+from osseous.analytics.estimators import Step, aalen_johansen, kaplan_meier, median
+from osseous.core.case import Case
+
+SRE_TYPES: Final = ("pathological-fracture", "spinal-cord-compression", "radiation-to-bone",
+                    "surgery-to-bone")
+#: the times (months) the curves are read at
+LANDMARK_MONTHS: Final = (6, 12, 24)
+DAYS_PER_MONTH: Final = 365.25 / 12
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    primary: str
+    days: float
+    sre: int  # 0 censored, 1 first SRE, 2 death before any SRE
+    died: bool
+    survival_days: float
+
+
+def follow_up(case: Case) -> Follow | str:
+    """The patient's follow-up, or the reason the patient cannot be analysed."""
+    bm = case.cancer.bone_metastases
+    origin = bm.diagnosed_on if bm else None
+    if origin is None:
+        return "first bone metastasis date not recorded"
+    deaths = [e for e in case.events or () if e.type == "death"]
+    if deaths and deaths[0].date is None:
+        return "date of death not recorded"
+    end: date | None = deaths[0].date if deaths else case.patient.last_known_alive
+    if end is None:
+        return "end of follow-up not recorded"
+    if end < origin:
+        return "follow-up ends before the first bone metastasis"
+    sres = [e for e in case.events or () if e.type in SRE_TYPES]
+    if any(e.date is None for e in sres):
+        return "a skeletal-related event without a date"
+    dated = sorted(e.date for e in sres if e.date is not None)
+    if dated and dated[0] < origin:
+        return "a skeletal-related event before the first bone metastasis date"
+    if dated and not deaths and dated[-1] > end:
+        return "an event after the end of follow-up"
+    total = float((end - origin).days)
+    if dated and dated[0] <= end:
+        sre, days = 1, float((dated[0] - origin).days)
+    else:
+        sre, days = (2 if deaths else 0), total
+    return Follow(case.cancer.primary or "unknown", days, sre, bool(deaths), total)
+
+
+def _at(steps: list[Step], day: float) -> Step | None:
+    last = None
+    for s in steps:
+        if s.time > day:
+            break
+        last = s
+    return last
+
+
+def _summary(follows: list[Follow]) -> dict[str, Any]:
+    sre = aalen_johansen([f.days for f in follows], [f.sre for f in follows])
+    km = kaplan_meier([f.survival_days for f in follows], [int(f.died) for f in follows])
+    landmarks = []
+    for months in LANDMARK_MONTHS:
+        day = months * DAYS_PER_MONTH
+        s, c = _at(km, day), _at(sre, day)
+        landmarks.append({
+            "months": months,
+            "at_risk": sum(f.survival_days >= day for f in follows),
+            "survival": s.estimate if s else 1.0,
+            "survival_ci95": [s.lower, s.upper] if s and s.lower is not None else None,
+            "sre_cumulative_incidence": c.estimate if c else 0.0})
+    mid = median(km)
+    return {"patients": len(follows), "first_sre": sum(f.sre == 1 for f in follows),
+            "deaths": sum(f.died for f in follows),
+            "median_survival_months": mid / DAYS_PER_MONTH if mid is not None else None,
+            "landmarks": landmarks}
+
+
+def outcomes(cases: Iterable[Case]) -> dict[str, Any]:
+    """First-SRE cumulative incidence and survival, overall and by primary."""
+    follows: list[Follow] = []
+    excluded: Counter[str] = Counter()
+    n = 0
+    for case in cases:
+        n += 1
+        got = follow_up(case)
+        if isinstance(got, str):
+            excluded[got] += 1
+        else:
+            follows.append(got)
+    by_primary: dict[str, list[Follow]] = {}
+    for f in follows:
+        by_primary.setdefault(f.primary, []).append(f)
+    return {"format": "osseous.outcomes/1", "cases": n,
+            "excluded": dict(sorted(excluded.items())),
+            "overall": _summary(follows) if follows else None,
+            "by_primary": {p: _summary(fs) for p, fs in sorted(by_primary.items())},
+            "sre_types": list(SRE_TYPES),
+            "references": ["coleman-2020-esmo"]}

@@ -1,0 +1,76 @@
+"""First skeletal-related event and survival from case documents, counted by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from osseous.analytics.outcomes import follow_up, outcomes
+from tests.conftest import make_case
+
+
+def patient(primary: str = "breast", origin: str | None = "2026-01-01",
+            alive: str | None = None, events: list[dict[str, Any]] | None = None
+            ) -> dict[str, Any]:
+    return {"patient": {"last_known_alive": alive},
+            "cancer": {"primary": primary, "bone_metastases": {"diagnosed_on": origin}},
+            "events": events or []}
+
+
+A = patient(alive="2026-12-01", events=[{"type": "pathological-fracture",
+                                          "date": "2026-04-01"}])           # SRE at day 90
+B = patient(primary="prostate", events=[{"type": "death", "date": "2026-03-02"}])  # death d60
+C = patient(alive="2026-07-20")                                              # censored d200
+
+
+def test_follow_up_of_one_patient() -> None:
+    a = follow_up(make_case(A))
+    assert not isinstance(a, str)
+    assert (a.days, a.sre, a.died, a.survival_days) == (90, 1, False, 334)
+    b = follow_up(make_case(B))
+    assert not isinstance(b, str) and (b.days, b.sre, b.died) == (60, 2, True)
+
+
+@pytest.mark.parametrize(("doc", "reason"), [
+    (patient(origin=None, alive="2026-06-01"), "first bone metastasis date not recorded"),
+    (patient(events=[{"type": "death"}]), "date of death not recorded"),
+    (patient(), "end of follow-up not recorded"),
+    (patient(alive="2025-06-01"), "follow-up ends before the first bone metastasis"),
+    (patient(alive="2026-06-01", events=[{"type": "radiation-to-bone"}]),
+     "a skeletal-related event without a date"),
+    (patient(alive="2026-06-01", events=[{"type": "surgery-to-bone", "date": "2025-12-01"}]),
+     "a skeletal-related event before the first bone metastasis date"),
+    (patient(alive="2026-06-01", events=[{"type": "surgery-to-bone", "date": "2026-07-01"}]),
+     "an event after the end of follow-up"),
+])
+def test_unknown_follow_up_is_excluded_with_its_reason(doc: dict[str, Any], reason: str) -> None:
+    assert follow_up(make_case(doc)) == reason
+
+
+def test_hypercalcaemia_is_not_a_skeletal_related_event() -> None:
+    got = follow_up(make_case(patient(alive="2026-06-01", events=[
+        {"type": "hypercalcemia", "date": "2026-02-01"}])))
+    assert not isinstance(got, str) and got.sre == 0
+
+
+def test_cohort_by_hand() -> None:
+    # first SRE, death competing: t60 death (3 at risk, S = 2/3); t90 SRE (2 at risk):
+    # CIF = 2/3 * 1/2 = 1/3. Survival: t60 one death of 3: 2/3, then only censorings.
+    out = outcomes([make_case(d) for d in (A, B, C, patient(origin=None))])
+    assert out["cases"] == 4
+    assert out["excluded"] == {"first bone metastasis date not recorded": 1}
+    overall = out["overall"]
+    assert (overall["patients"], overall["first_sre"], overall["deaths"]) == (3, 1, 1)
+    six = overall["landmarks"][0]
+    assert six["months"] == 6 and six["at_risk"] == 2
+    assert six["sre_cumulative_incidence"] == pytest.approx(1 / 3)
+    assert six["survival"] == pytest.approx(2 / 3)
+    assert overall["median_survival_months"] is None
+    assert set(out["by_primary"]) == {"breast", "prostate"}
+    assert out["by_primary"]["prostate"]["deaths"] == 1
+
+
+def test_empty_cohort() -> None:
+    out = outcomes([])
+    assert out["overall"] is None and out["by_primary"] == {}
