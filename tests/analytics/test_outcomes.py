@@ -74,3 +74,37 @@ def test_cohort_by_hand() -> None:
 def test_empty_cohort() -> None:
     out = outcomes([])
     assert out["overall"] is None and out["by_primary"] == {}
+
+
+def chow_patient(primary: str, visceral: str, kps: int, died: str | None,
+                 alive: str | None = None) -> dict[str, Any]:
+    """Chow NRF: non-breast primary, metastases beyond bone, KPS <= 60, one point each."""
+    return {"patient": {"karnofsky": kps, "last_known_alive": alive},
+            "cancer": {"primary": primary, "visceral_metastases": visceral,
+                       "brain_metastases": False,
+                       "bone_metastases": {"diagnosed_on": "2026-01-01"}},
+            "events": [{"type": "death", "date": died}] if died else []}
+
+
+def test_harrell_c_of_a_score_on_the_local_cohort() -> None:
+    from osseous.analytics.outcomes import score_concordance
+
+    # NRF 0 (breast, bone only, KPS 80) lives longest; NRF 3 (lung, visceral, KPS 50) dies
+    # first; NRF 2 in between: perfectly ordered, so C = 1 over the 3 usable pairs
+    cohort = [chow_patient("breast", "none", 80, None, alive="2026-12-31"),
+              chow_patient("lung-nsclc", "none", 50, "2026-06-01"),
+              chow_patient("lung-nsclc", "untreatable", 50, "2026-02-01"),
+              chow_patient("breast", None, 80, None, alive="2026-12-31"),  # NRF unknown
+              patient(origin=None, alive="2026-06-01")]                    # no origin
+    out = score_concordance(make_case(d) for d in cohort)
+    chow = next(s for s in out["scores"] if s["score"] == "chow-nrf")
+    assert (chow["patients"], chow["usable_pairs"], chow["harrell_c"]) == (3, 3, 1.0)
+    assert chow["not_computable"] == 1
+    assert out["excluded"] == {"first bone metastasis date not recorded": 1}
+    # reversing the survival order makes the score perfectly wrong
+    reverse = [chow_patient("breast", "none", 80, "2026-02-01"),
+               chow_patient("lung-nsclc", "none", 50, "2026-06-01"),
+               chow_patient("lung-nsclc", "untreatable", 50, None, alive="2026-12-31")]
+    worst = next(s for s in score_concordance(make_case(d) for d in reverse)["scores"]
+                 if s["score"] == "chow-nrf")
+    assert worst["harrell_c"] == 0.0

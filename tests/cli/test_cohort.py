@@ -59,3 +59,14 @@ def test_outcomes_from_case_files(tmp_path: Path) -> None:
     assert "breast: 2 patients, 1 first SREs, 1 deaths" in text
     examples = runner.invoke(app, ["cohort", "outcomes", str(ROOT / "examples" / "cases")])
     assert examples.exit_code == 0 and "excluded: 14" in examples.stdout
+
+
+def test_outcomes_lists_the_concordance_of_every_survival_score(tmp_path: Path) -> None:
+    doc = {"patient": {"last_known_alive": "2026-06-01"},
+           "cancer": {"primary": "breast", "bone_metastases": {"diagnosed_on": "2026-01-01"}}}
+    (tmp_path / "a.json").write_text(json.dumps(doc))
+    result = runner.invoke(app, ["cohort", "outcomes", str(tmp_path), "-f", "json"])
+    scores = {c["score"] for c in json.loads(result.stdout)["score_concordance"]}
+    assert {"tokuhashi-revised", "tomita", "katagiri-new", "chow-nrf"} <= scores
+    text = runner.invoke(app, ["cohort", "outcomes", str(tmp_path)]).stdout
+    assert "Harrell's C" in text and "not computable" in text

@@ -16,6 +16,7 @@ Patients whose origin or end of follow-up is unknown are excluded and counted by
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -121,3 +122,52 @@ def outcomes(cases: Iterable[Case]) -> dict[str, Any]:
             "by_primary": {p: _summary(fs) for p, fs in sorted(by_primary.items())},
             "sre_types": list(SRE_TYPES),
             "references": ["coleman-2020-esmo"]}
+
+
+#: the direction of each survival score: +1 when a higher total means longer survival
+SCORE_DIRECTION: Final = {
+    "tokuhashi-revised": 1,   # 0-15, 12-15 predicts >= 1 year (Tokuhashi 2005)
+    "tomita": -1,             # 2-10, 8-10 predicts the shortest survival (Tomita 2001)
+    "bauer": 1,               # count of favourable factors (Bauer and Wedin 1995)
+    "bauer-modified": 1,      # the same without the pathological-fracture factor
+    "katagiri-new": -1,       # 0-10, 7-10 the poorest group (Katagiri 2014)
+    "nesms": 1,               # 0-3, 3 the best 1-year survival (Ghori 2015)
+    "chow-nrf": -1,           # number of risk factors (Chow 2008)
+    "teachh": -1,             # points, class A (0-1) the longest survival (Krishnan 2014)
+}
+
+
+def score_concordance(cases: Iterable[Case]) -> dict[str, Any]:
+    """Harrell's C of each survival score on the local cohort: how well it orders the
+    patients' observed survival from the first bone metastasis. Only complete scores count;
+    the score is taken from the document as given (its baseline)."""
+    from osseous.analytics.estimators import harrell_c
+    from osseous.scores.catalog import score_case
+
+    rows: dict[str, tuple[list[float], list[int], list[float]]] = {
+        k: ([], [], []) for k in SCORE_DIRECTION}
+    incomplete: Counter[str] = Counter()
+    excluded: Counter[str] = Counter()
+    for case in cases:
+        got = follow_up(case)
+        if isinstance(got, str):
+            excluded[got] += 1
+            continue
+        totals = {s.score: s.total for s in score_case(case) if s.score in SCORE_DIRECTION}
+        for name, direction in SCORE_DIRECTION.items():
+            total = totals.get(name)
+            if total is None:
+                incomplete[name] += 1
+                continue
+            times, events, predicted = rows[name]
+            times.append(got.survival_days)
+            events.append(int(got.died))
+            predicted.append(direction * float(total))
+    out = []
+    for name, (times, events, predicted) in rows.items():
+        c, pairs = harrell_c(times, events, predicted) if times else (math.nan, 0)
+        out.append({"score": name, "patients": len(times), "usable_pairs": pairs,
+                    "harrell_c": None if math.isnan(c) else c,
+                    "not_computable": incomplete[name]})
+    return {"format": "osseous.concordance/1", "excluded": dict(sorted(excluded.items())),
+            "scores": out}

@@ -97,6 +97,12 @@ def _outcomes_text(doc: dict[str, Any]) -> str:
             lines.append(f"  {lm['months']:>2} months: survival {lm['survival']:.0%}{ci_text}, "
                          f"first SRE {lm['sre_cumulative_incidence']:.0%}, "
                          f"{lm['at_risk']} at risk")
+    lines.append("\nHarrell's C of each survival score on this cohort")
+    for c in doc.get("score_concordance", []):
+        value = f"{c['harrell_c']:.2f}" if c["harrell_c"] is not None else "not computable"
+        lines.append(f"  {c['score']}: {value} ({c['patients']} patients, "
+                     f"{c['usable_pairs']} usable pairs; score incomplete for "
+                     f"{c['not_computable']})")
     return "\n".join(lines)
 
 
@@ -108,9 +114,11 @@ def outcomes_cmd(
 ) -> None:
     """First skeletal-related event (death competing) and survival from the first bone
     metastasis, overall and by primary."""
-    from osseous.analytics.outcomes import outcomes
+    from osseous.analytics.outcomes import outcomes, score_concordance
 
-    doc = outcomes(_cases(paths))
+    cases = list(_cases(paths))
+    doc = outcomes(cases)
+    doc["score_concordance"] = score_concordance(cases)["scores"]
     if fmt is Fmt.json:
         sys.stdout.buffer.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n")
     else:
