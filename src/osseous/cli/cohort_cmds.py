@@ -25,9 +25,19 @@ class Fmt(StrEnum):
 def _files(paths: list[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            yield from sorted(path.glob("*.json"))
+            yield from sorted([*path.glob("*.json"), *path.glob("*.ndjson")])
         else:
             yield path
+
+
+def _documents(path: Path) -> Iterator[Any]:
+    if path.suffix == ".ndjson":  # one case per line, read as a stream
+        with path.open("rb") as lines:
+            for line in lines:
+                if line.strip():
+                    yield orjson.loads(line)
+    else:
+        yield orjson.loads(path.read_bytes())
 
 
 def _cases(paths: list[Path]) -> Iterator[Case]:
@@ -35,8 +45,8 @@ def _cases(paths: list[Path]) -> Iterator[Case]:
 
     for path in _files(paths):
         try:
-            data: Any = orjson.loads(path.read_bytes())
-            yield parse_case(data).case
+            for data in _documents(path):
+                yield parse_case(data).case
         except OSError as exc:
             typer.echo(f"error: cannot read {path}: {exc.strerror}", err=True)
             raise typer.Exit(2) from None
@@ -67,7 +77,8 @@ def _text(doc: dict[str, Any]) -> str:
 @cohort_app.command("quality")
 def quality_cmd(
     paths: Annotated[list[Path], typer.Argument(
-        metavar="CASES...", help="Case files or folders of *.json case files.")],
+        metavar="CASES...", help="Case files (.json, or .ndjson with one case per line) or "
+                                  "folders of them.")],
     fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text,
 ) -> None:
     """Quality-of-care indicators with denominators, Wilson 95% intervals and exclusions."""
@@ -109,7 +120,8 @@ def _outcomes_text(doc: dict[str, Any]) -> str:
 @cohort_app.command("outcomes")
 def outcomes_cmd(
     paths: Annotated[list[Path], typer.Argument(
-        metavar="CASES...", help="Case files or folders of *.json case files.")],
+        metavar="CASES...", help="Case files (.json, or .ndjson with one case per line) or "
+                                  "folders of them.")],
     fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text,
 ) -> None:
     """First skeletal-related event (death competing) and survival from the first bone
@@ -125,5 +137,26 @@ def outcomes_cmd(
         typer.echo(_outcomes_text(doc))
 
 
+@cohort_app.command("synth")
+def synth_cmd(
+    patients: Annotated[int, typer.Option("--patients", "-n", min=0,
+                                          help="How many patients.")] = 1000,
+    seed: Annotated[int, typer.Option(help="The same seed gives the same cohort.")] = 1,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="NDJSON file (default: standard output).")] = None,
+) -> None:
+    """A synthetic registry of osseous.case/1 documents (never real data), as NDJSON."""
+    from osseous.analytics.synth import synthetic_cohort
+
+    out = output.open("wb") if output else sys.stdout.buffer
+    try:
+        for doc in synthetic_cohort(patients, seed):
+            out.write(orjson.dumps(doc, option=orjson.OPT_OMIT_MICROSECONDS) + b"\n")
+    finally:
+        if output:
+            out.close()
+
+
 def register(main: typer.Typer) -> None:
     main.add_typer(cohort_app, name="cohort")
+    main.command("synth")(synth_cmd)  # also at the top level: `osseous synth --patients N`
