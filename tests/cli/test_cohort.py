@@ -70,3 +70,14 @@ def test_outcomes_lists_the_concordance_of_every_survival_score(tmp_path: Path) 
     assert {"tokuhashi-revised", "tomita", "katagiri-new", "chow-nrf"} <= scores
     text = runner.invoke(app, ["cohort", "outcomes", str(tmp_path)]).stdout
     assert "Harrell's C" in text and "not computable" in text
+
+
+def test_pain_command_on_the_examples() -> None:
+    result = runner.invoke(app, ["cohort", "pain", str(ROOT / "examples" / "cases"),
+                                 "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["format"] == "osseous.pain-response/1"
+    assert doc["retreatment"]["treated_lesions"] >= 1
+    text = runner.invoke(app, ["cohort", "pain", str(ROOT / "examples" / "cases")]).stdout
+    assert "pain response" in text

@@ -137,6 +137,38 @@ def outcomes_cmd(
         typer.echo(_outcomes_text(doc))
 
 
+def _pain_text(doc: dict[str, Any]) -> str:
+    lines = ["International Consensus pain response after radiotherapy"]
+    for r in doc["rows"]:
+        o = r["overall"]
+        low, high = o["ci95"]
+        lines.append(f"  {r['regimen']:>18}, month {r['months']}: overall {o['rate']:.0%} "
+                     f"(95% CI {low:.0%}-{high:.0%}), complete {r['complete']['rate']:.0%}, "
+                     f"{r['evaluable']} evaluable")
+    for reason, n in doc["excluded"].items():
+        lines.append(f"  not evaluable: {n} ({reason})")
+    rt = doc["retreatment"]
+    if rt["treated_lesions"]:
+        lines.append(f"  retreated: {rt['n']}/{rt['treated_lesions']} treated lesions")
+    return "\n".join(lines)
+
+
+@cohort_app.command("pain")
+def pain_cmd(
+    paths: Annotated[list[Path], typer.Argument(
+        metavar="CASES...", help="Case files (.json or .ndjson) or folders of them.")],
+    fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text,
+) -> None:
+    """Pain response rates at 1, 2 and 3 months by regimen, with retreatment."""
+    from osseous.analytics.pain import pain_response_rates
+
+    doc = pain_response_rates(_cases(paths))
+    if fmt is Fmt.json:
+        sys.stdout.buffer.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        typer.echo(_pain_text(doc))
+
+
 @cohort_app.command("synth")
 def synth_cmd(
     patients: Annotated[int, typer.Option("--patients", "-n", min=0,
