@@ -115,3 +115,29 @@ def test_competing_risks_oracle_of_the_issue() -> None:
     second = aalen_johansen(durations, [{1: 2, 2: 1}.get(e, 0) for e in events])
     assert first[-1].estimate == pytest.approx(0.4)
     assert second[-1].estimate == pytest.approx(0.4)
+
+
+def _pairwise_c(times: list[int], events: list[int], predicted: list[int]
+                ) -> tuple[float, int]:
+    """Harrell's C by its definition, pair by pair (the oracle for the fast sweep)."""
+    concordant, usable = 0.0, 0
+    for i in range(len(times)):
+        if events[i] != 1:
+            continue
+        for j in range(len(times)):
+            if i != j and (times[j] > times[i] or (times[j] == times[i] and events[j] == 0)):
+                usable += 1
+                concordant += (1.0 if predicted[i] < predicted[j]
+                               else 0.5 if predicted[i] == predicted[j] else 0.0)
+    return (concordant / usable if usable else math.nan), usable
+
+
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 1), st.integers(0, 4)),
+                min_size=1, max_size=40))
+def test_fast_harrell_c_equals_the_pairwise_definition(obs: list[tuple[int, int, int]]
+                                                       ) -> None:
+    times, events, predicted = ([o[k] for o in obs] for k in range(3))
+    fast, fast_pairs = harrell_c(times, events, predicted)
+    slow, slow_pairs = _pairwise_c(times, events, predicted)
+    assert fast_pairs == slow_pairs
+    assert (math.isnan(fast) and math.isnan(slow)) or fast == pytest.approx(slow)

@@ -108,3 +108,32 @@ def test_harrell_c_of_a_score_on_the_local_cohort() -> None:
     worst = next(s for s in score_concordance(make_case(d) for d in reverse)["scores"]
                  if s["score"] == "chow-nrf")
     assert worst["harrell_c"] == 0.0
+
+
+def test_byar_interval_is_close_to_the_exact_poisson_limits() -> None:
+    from osseous.analytics.outcomes import _poisson_rate
+
+    # 10 events: exact Poisson 95 % limits 4.795 and 18.39 (Breslow and Day table)
+    got = _poisson_rate(10, 10.0)
+    assert got["rate"] == 1.0
+    assert got["ci95"][0] == pytest.approx(0.4795, abs=2e-3)
+    assert got["ci95"][1] == pytest.approx(1.839, abs=2e-3)
+    zero = _poisson_rate(0, 1.0)  # exact upper limit 3.689
+    assert zero["ci95"][0] == 0.0 and zero["ci95"][1] == pytest.approx(3.689, abs=0.03)
+    assert _poisson_rate(0, 0.0)["rate"] is None
+
+
+def test_events_per_patient_year_and_groups_by_agent() -> None:
+    on_agent = {**patient(alive="2027-01-01", events=[
+        {"type": "radiation-to-bone", "date": "2026-03-01"},
+        {"type": "pathological-fracture", "date": "2026-06-01"}]),
+        "medications": [{"drug": "denosumab", "started": "2026-01-10"}]}
+    no_agent = {**patient(alive="2027-01-01"), "medications": [{"drug": "morphine"}]}
+    unknown = patient(alive="2027-01-01")
+    out = outcomes(make_case(d) for d in (on_agent, no_agent, unknown))
+    assert set(out["by_agent"]) == {"denosumab", "none", "not recorded"}
+    rate = out["overall"]["sre_per_patient_year"]
+    assert rate["events"] == 2
+    assert rate["patient_years"] == pytest.approx(3 * 365 / 365.25)
+    assert out["by_agent"]["denosumab"]["sre_per_patient_year"]["events"] == 2
+    assert out["by_agent"]["none"]["sre_per_patient_year"]["events"] == 0

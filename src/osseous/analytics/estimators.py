@@ -114,20 +114,29 @@ def harrell_c(times: Sequence[float], events: Sequence[int],
     _check(times, events, (0, 1))
     if len(predicted) != len(times):
         raise ValueError("predicted: must have one value per patient")
+    # Sweep from the longest time down, keeping how many patients with each predicted value
+    # lie strictly later: O(n * distinct values), so integer scores stay fast on big cohorts.
+    later: dict[float, int] = {}
     concordant, usable = 0.0, 0
-    n = len(times)
-    for i in range(n):
-        if events[i] != 1:
-            continue
-        for j in range(n):
-            if i == j:
+    by_time: dict[float, list[int]] = {}
+    for i, t in enumerate(times):
+        by_time.setdefault(float(t), []).append(i)
+    for t in sorted(by_time, reverse=True):
+        group = by_time[t]
+        censored_here: dict[float, int] = {}
+        for j in group:
+            if events[j] == 0:
+                censored_here[predicted[j]] = censored_here.get(predicted[j], 0) + 1
+        for i in group:
+            if events[i] != 1:
                 continue
-            later = times[j] > times[i] or (times[j] == times[i] and events[j] == 0)
-            if not later:
-                continue
-            usable += 1
-            if predicted[i] < predicted[j]:
-                concordant += 1
-            elif predicted[i] == predicted[j]:
-                concordant += 0.5
+            for counts in (later, censored_here):
+                for value, k in counts.items():
+                    usable += k
+                    if predicted[i] < value:
+                        concordant += k
+                    elif predicted[i] == value:
+                        concordant += 0.5 * k
+        for j in group:
+            later[predicted[j]] = later.get(predicted[j], 0) + 1
     return (concordant / usable if usable else math.nan), usable

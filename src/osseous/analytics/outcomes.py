@@ -28,6 +28,7 @@ from osseous.core.case import Case
 
 SRE_TYPES: Final = ("pathological-fracture", "spinal-cord-compression", "radiation-to-bone",
                     "surgery-to-bone")
+BMA_AGENTS: Final = ("zoledronic-acid", "pamidronate", "denosumab")
 #: the times (months) the curves are read at
 LANDMARK_MONTHS: Final = (6, 12, 24)
 DAYS_PER_MONTH: Final = 365.25 / 12
@@ -40,6 +41,8 @@ class Follow:
     sre: int  # 0 censored, 1 first SRE, 2 death before any SRE
     died: bool
     survival_days: float
+    agent: str = "not recorded"
+    sre_count: int = 0
 
 
 def follow_up(case: Case) -> Follow | str:
@@ -69,7 +72,17 @@ def follow_up(case: Case) -> Follow | str:
         sre, days = 1, float((dated[0] - origin).days)
     else:
         sre, days = (2 if deaths else 0), total
-    return Follow(case.cancer.primary or "unknown", days, sre, bool(deaths), total)
+    return Follow(case.cancer.primary or "unknown", days, sre, bool(deaths), total,
+                  _agent(case), sum(origin <= d <= end for d in dated))
+
+
+def _agent(case: Case) -> str:
+    """The bone-modifying agent(s) given; "none" only when medicines are listed without one,
+    "not recorded" when no medicines are listed at all (unknown is not none)."""
+    if case.medications is None:
+        return "not recorded"
+    agents = sorted({m.drug for m in case.medications if m.drug in BMA_AGENTS})
+    return " + ".join(agents) if agents else "none"
 
 
 def _at(steps: list[Step], day: float) -> Step | None:
@@ -79,6 +92,20 @@ def _at(steps: list[Step], day: float) -> Step | None:
             break
         last = s
     return last
+
+
+def _poisson_rate(events: int, years: float) -> dict[str, Any]:
+    """Events per patient-year with a 95 % interval by Byar's approximation to the exact
+    Poisson limits (Breslow and Day 1987, eq. 2.11), close to exact from a few events up."""
+    if years <= 0:
+        return {"events": events, "patient_years": years, "rate": None, "ci95": None}
+    z = 1.959963984540054
+    low = (0.0 if events == 0 else
+           events * (1 - 1 / (9 * events) - z / (3 * math.sqrt(events))) ** 3)
+    e1 = events + 1
+    high = e1 * (1 - 1 / (9 * e1) + z / (3 * math.sqrt(e1))) ** 3
+    return {"events": events, "patient_years": years, "rate": events / years,
+            "ci95": [low / years, high / years]}
 
 
 def _summary(follows: list[Follow]) -> dict[str, Any]:
@@ -95,7 +122,10 @@ def _summary(follows: list[Follow]) -> dict[str, Any]:
             "survival_ci95": [s.lower, s.upper] if s and s.lower is not None else None,
             "sre_cumulative_incidence": c.estimate if c else 0.0})
     mid = median(km)
+    years = sum(f.survival_days for f in follows) / 365.25
+    events = sum(f.sre_count for f in follows)
     return {"patients": len(follows), "first_sre": sum(f.sre == 1 for f in follows),
+            "sre_per_patient_year": _poisson_rate(events, years),
             "deaths": sum(f.died for f in follows),
             "median_survival_months": mid / DAYS_PER_MONTH if mid is not None else None,
             "landmarks": landmarks}
@@ -114,12 +144,15 @@ def outcomes(cases: Iterable[Case]) -> dict[str, Any]:
         else:
             follows.append(got)
     by_primary: dict[str, list[Follow]] = {}
+    by_agent: dict[str, list[Follow]] = {}
     for f in follows:
         by_primary.setdefault(f.primary, []).append(f)
+        by_agent.setdefault(f.agent, []).append(f)
     return {"format": "osseous.outcomes/1", "cases": n,
             "excluded": dict(sorted(excluded.items())),
             "overall": _summary(follows) if follows else None,
             "by_primary": {p: _summary(fs) for p, fs in sorted(by_primary.items())},
+            "by_agent": {a: _summary(fs) for a, fs in sorted(by_agent.items())},
             "sre_types": list(SRE_TYPES),
             "references": ["coleman-2020-esmo"]}
 

@@ -96,12 +96,17 @@ def _outcomes_text(doc: dict[str, Any]) -> str:
     for reason, n in doc["excluded"].items():
         lines.append(f"  excluded: {n} ({reason})")
     groups = ([("all", doc["overall"])] if doc["overall"] else []) + list(
-        doc["by_primary"].items())
+        doc["by_primary"].items()) + [(f"agent: {a}", g) for a, g in doc["by_agent"].items()]
     for name, g in groups:
         median = g["median_survival_months"]
         lines.append(f"\n{name}: {g['patients']} patients, {g['first_sre']} first SREs, "
                      f"{g['deaths']} deaths; median survival "
                      + (f"{median:.1f} months" if median is not None else "not reached"))
+        rate = g["sre_per_patient_year"]
+        if rate["rate"] is not None:
+            low, high = rate["ci95"]
+            lines.append(f"  SREs per patient-year {rate['rate']:.2f} (95% CI {low:.2f}-"
+                         f"{high:.2f}; {rate['events']} in {rate['patient_years']:.1f} years)")
         for lm in g["landmarks"]:
             ci = lm["survival_ci95"]
             ci_text = f" (95% CI {ci[0]:.0%}-{ci[1]:.0%})" if ci else ""
