@@ -869,3 +869,24 @@ def test_active_proposal_is_planned_and_opioid_without_dosage_is_reported() -> N
 def test_patient_id_of_only_punctuation_gives_no_case_id() -> None:
     result = run({"resourceType": "Patient", "id": "---", "gender": "female"})
     assert "id" not in result.case
+
+
+def test_death_from_the_patient_resource() -> None:
+    dated = run({"resourceType": "Patient", "id": "p", "deceasedDateTime": "2026-05-04T10:00:00Z"})
+    assert dated.case["events"] == [{"type": "death", "date": "2026-05-04"}]
+    partial = run({"resourceType": "Patient", "id": "p", "deceasedDateTime": "2026-05"})
+    assert partial.case["events"] == [{"type": "death"}]  # died, date unknown: not dropped
+    assert "deceasedDateTime '2026-05'" in whys(partial.report.unmapped)
+    flag = run({"resourceType": "Patient", "id": "p", "deceasedBoolean": True})
+    assert flag.case["events"] == [{"type": "death"}]
+    alive = run({"resourceType": "Patient", "id": "p", "deceasedBoolean": False})
+    assert "events" not in alive.case
+
+
+def test_first_bone_metastasis_date_is_the_earliest_onset() -> None:
+    result = run(bone_met("b1", {"text": "T8 vertebra"}, onsetDateTime="2025-03-01"),
+                 bone_met("b2", {"text": "left femur"}, onsetDateTime="2024-11-20T08:00:00Z"),
+                 bone_met("b3", {"text": "L2 vertebra"}, onsetDateTime="2024"))
+    assert result.case["cancer"]["bone_metastases"] == {"diagnosed_on": "2024-11-20"}
+    used = [u for u in result.report.used if u["as"] == "cancer.bone_metastases.diagnosed_on"]
+    assert len(used) == 1 and "b2" in used[0]["resource"]

@@ -442,6 +442,8 @@ class _Builder:
         self.lesions: list[Json] = []
         self.medications: list[Json] = []
         self.lesion_sources: dict[str, list[str]] = {}  # condition reference -> lesion ids
+        self.events: list[Json] = []
+        self.bone_onsets: list[tuple[str, str]] = []  # (onset date, resource label)
 
     def use(self, label: str, path: str, value: object) -> None:
         self.used.append({"resource": label, "as": path, "value": value})
@@ -567,6 +569,19 @@ def _map_patient(res: _Res, b: _Builder) -> str | None:
         else:
             b.unmap(res.label, f"birthDate {birth!r} is not a full date (YYYY-MM-DD); "
                                "birth date and age left unknown")
+    if "deceasedDateTime" in r:
+        died = _date(r.get("deceasedDateTime"))
+        event: Json = {"type": "death"}
+        if died is None:
+            b.unmap(res.label, f"deceasedDateTime {r.get('deceasedDateTime')!r} is not a full "
+                               "date: the death is recorded without a date")
+        else:
+            event["date"] = died
+        b.events.append(event)
+        b.use(res.label, "events", dict(event))
+    elif r.get("deceasedBoolean") is True:
+        b.events.append({"type": "death"})
+        b.use(res.label, "events", {"type": "death"})
     rid = _str(r.get("id"))
     return _sanitise_id(rid) if rid else None
 
@@ -797,6 +812,9 @@ def _lesion_id(res: _Res, n: int, total: int) -> str:
 
 def _map_bone_secondary(res: _Res, b: _Builder) -> None:
     r = res.resource
+    onset = _date(r.get("onsetDateTime"))
+    if onset is not None:  # the earliest dated bone metastasis is the analyses' time origin
+        b.bone_onsets.append((onset, res.label))
     sites = _list(r.get("bodySite"))
     mapped: list[tuple[str, tuple[str, ...]]] = []
     code_text = _str(_dict(r.get("code")).get("text"))
@@ -1502,6 +1520,7 @@ def bundle_to_case(bundle: dict[str, Any] | list[dict[str, Any]], *,
             b.unmap(extra.label, f"more than one Patient in the input; only {patients[0].label} "
                                  "supplies demographics")
     _map_conditions(list(_iter_type(resources, "Condition")), b)
+    _set_bone_origin(b)
     _map_observations(list(_iter_type(resources, "Observation")), b)
     for res in _iter_type(resources, "MedicationRequest", "MedicationStatement"):
         _map_medication(res, index, b)
@@ -1521,13 +1540,20 @@ def bundle_to_case(bundle: dict[str, Any] | list[dict[str, Any]], *,
         case["assessed_on"] = assessed_on
     case["patient"] = b.patient
     case["cancer"] = b.cancer
-    if b.labs:
-        case["labs"] = b.labs
     case["lesions"] = b.lesions
-    if b.medications:
-        case["medications"] = b.medications
+    for key, items in (("labs", b.labs), ("medications", b.medications), ("events", b.events)):
+        if items:
+            case[key] = items
     case = _final_check(case, b)
     return MappingResult(case, b.report())
+
+
+def _set_bone_origin(b: _Builder) -> None:
+    """The earliest onset among the bone-metastasis conditions, as the analyses' time origin."""
+    if b.bone_onsets:
+        first, label = min(b.bone_onsets)
+        b.cancer["bone_metastases"] = {"diagnosed_on": first}
+        b.use(label, "cancer.bone_metastases.diagnosed_on", first)
 
 
 def _final_check(case: Json, b: _Builder) -> Json:
