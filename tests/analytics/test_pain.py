@@ -60,3 +60,10 @@ def test_sbrt_and_unknown_fractions() -> None:
     out = pain_response_rates(make_case(d) for d in (sbrt, unknown))
     assert [(r["regimen"], r["months"]) for r in out["rows"]] == [("sbrt", 1)]
     assert out["excluded"]["fractions not recorded"] == 1
+
+
+def test_an_undated_course_is_counted_as_not_evaluable() -> None:
+    doc = treated("A", [{"dose_gy": 8, "fractions": 1}], [])
+    out = pain_response_rates([make_case(doc)])
+    assert out["excluded"] == {"course date not recorded": 1}
+    assert out["retreatment"]["treated_lesions"] == 1

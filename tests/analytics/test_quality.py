@@ -112,3 +112,10 @@ def test_an_empty_cohort_has_no_proportions() -> None:
     assert out["cases"] == 0
     for i in out["indicators"]:
         assert i["denominator"] == 0 and i["proportion"] is None and i["ci95"] is None
+
+
+def test_undated_courses_do_not_break_the_ordering() -> None:
+    # two undated courses used to be compared date-to-date (None < None)
+    got = indicators({"lesions": [spine([course(1, None), course(5, None)])]})[
+        "rt-single-fraction-uncomplicated"]
+    assert got["denominator"] == 1

@@ -203,3 +203,10 @@ def test_strontium_counts_every_other_week_through_the_nadir() -> None:
     assert weeks[:2] == ["2026-11-20", "2026-12-04"]  # weeks 2 and 4
     assert len(weeks) == 8 and weeks[-1] == "2027-02-26"  # week 16
     assert got["strontium-89-count-week-2"]["references"] == ["metastron-label"]
+
+
+def test_dental_review_for_any_bone_modifying_agent_without_lab_duties() -> None:
+    got = duties(patient={"dental": {"last_exam": "2026-10-01"}},
+                 medications=[{"drug": "ibandronate", "status": "active",
+                               "last_dose": "2026-11-01"}])
+    assert set(got) == {"dental-review"}

@@ -178,3 +178,9 @@ def test_malformed_lab_date_is_an_error_naming_the_field() -> None:
     with pytest.raises(InvalidInput) as exc:
         make_case(case(labs=bad))
     assert any("labs[0].date" in str(p) for p in exc.value.problems)
+
+
+def test_an_agent_with_unknown_status_is_treated_as_running() -> None:
+    got = items(case(patient={"dental": None}, lesions=[spine()],
+                     medications=[{"drug": "zoledronic-acid"}]))
+    assert got["dental-examination"]["urgency"] == "urgent"

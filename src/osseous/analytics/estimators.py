@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 Z95 = 1.959963984540054
+DAYS_PER_MONTH = 365.25 / 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,3 +141,14 @@ def harrell_c(times: Sequence[float], events: Sequence[int],
         for j in group:
             later[predicted[j]] = later.get(predicted[j], 0) + 1
     return (concordant / usable if usable else math.nan), usable
+
+
+def wilson(numerator: int, denominator: int, z: float = Z95) -> tuple[float, float] | None:
+    """Wilson score interval for a proportion; None without a denominator."""
+    if denominator == 0:
+        return None
+    p = numerator / denominator
+    centre = (p + z * z / (2 * denominator)) / (1 + z * z / denominator)
+    half = (z / (1 + z * z / denominator)) * math.sqrt(
+        p * (1 - p) / denominator + z * z / (4 * denominator * denominator))
+    return max(0.0, centre - half), min(1.0, centre + half)

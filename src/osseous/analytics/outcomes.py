@@ -23,15 +23,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-from osseous.analytics.estimators import Step, aalen_johansen, kaplan_meier, median
+from osseous.analytics.estimators import (
+    DAYS_PER_MONTH,
+    Z95,
+    Step,
+    aalen_johansen,
+    kaplan_meier,
+    median,
+)
 from osseous.core.case import Case
+from osseous.knowledge import bma
 
 SRE_TYPES: Final = ("pathological-fracture", "spinal-cord-compression", "radiation-to-bone",
                     "surgery-to-bone")
-BMA_AGENTS: Final = ("zoledronic-acid", "pamidronate", "denosumab")
 #: the times (months) the curves are read at
 LANDMARK_MONTHS: Final = (6, 12, 24)
-DAYS_PER_MONTH: Final = 365.25 / 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +87,7 @@ def _agent(case: Case) -> str:
     "not recorded" when no medicines are listed at all (unknown is not none)."""
     if case.medications is None:
         return "not recorded"
-    agents = sorted({m.drug for m in case.medications if m.drug in BMA_AGENTS})
+    agents = sorted({m.drug for m in case.medications if m.drug in bma.AGENTS})
     return " + ".join(agents) if agents else "none"
 
 
@@ -99,7 +105,7 @@ def _poisson_rate(events: int, years: float) -> dict[str, Any]:
     Poisson limits (Breslow and Day 1987, eq. 2.11), close to exact from a few events up."""
     if years <= 0:
         return {"events": events, "patient_years": years, "rate": None, "ci95": None}
-    z = 1.959963984540054
+    z = Z95
     low = (0.0 if events == 0 else
            events * (1 - 1 / (9 * events) - z / (3 * math.sqrt(events))) ** 3)
     e1 = events + 1

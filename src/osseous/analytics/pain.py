@@ -17,12 +17,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, Final
 
-from osseous.analytics.quality import wilson
+from osseous.analytics.estimators import DAYS_PER_MONTH, wilson
 from osseous.core.case import Case, RadiotherapyCourse
 from osseous.plan.monitoring import PAIN_FOLLOW_UP_MONTHS, PAIN_WINDOW_DAYS
 from osseous.scores.pain import pain_responses
 
-DAYS_PER_MONTH: Final = 365.25 / 12
 MIN_BASELINE_PAIN: Final = 2
 
 
@@ -46,30 +45,30 @@ def pain_response_rates(cases: Iterable[Case]) -> dict[str, Any]:
     treated = retreated = 0
     for case in cases:
         for lesion in case.lesions:
-            courses = [c for c in lesion.prior_radiotherapy or () if c.date is not None]
-            if not courses:
+            if not lesion.prior_radiotherapy:
                 continue
             treated += 1
-            retreated += len(lesion.prior_radiotherapy or ()) > 1
-            latest = max(courses, key=lambda c: c.date or date.min)
+            retreated += len(lesion.prior_radiotherapy) > 1
+            dated = [(c.date, c) for c in lesion.prior_radiotherapy if c.date is not None]
+            if not dated:
+                excluded["course date not recorded"] += 1
+                continue
+            start, latest = max(dated, key=lambda dc: dc[0])
             kind = regimen(latest)
             if kind is None:
                 excluded["fractions not recorded"] += 1
                 continue
-            results = pain_responses(case, lesion.id)
-            start = latest.date
-            assert start is not None
-
-            def days(r: Any, start: date = start) -> int:
-                return (date.fromisoformat(str(r.extra["follow_up"])) - start).days
-
+            # each follow-up with its distance in days from the start of the latest course
+            timed = [((date.fromisoformat(str(r.extra["follow_up"])) - start).days, r)
+                     for r in pain_responses(case, lesion.id)]
             for months in PAIN_FOLLOW_UP_MONTHS:
                 target = months * DAYS_PER_MONTH
-                near = [r for r in results if abs(days(r) - target) <= PAIN_WINDOW_DAYS]
+                near = [(abs(d - target), r) for d, r in timed
+                        if abs(d - target) <= PAIN_WINDOW_DAYS]
                 if not near:
                     excluded[f"no assessment near month {months}"] += 1
                     continue
-                result = min(near, key=lambda r: abs(days(r) - target))
+                result = min(near, key=lambda dr: dr[0])[1]
                 baseline = result.components.get("baseline_pain")
                 if result.status != "complete" or baseline is None:
                     excluded["pain or OMED not recorded"] += 1

@@ -22,30 +22,18 @@ and counted under its reason, never read as compliant or non-compliant.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, Final
 
+from osseous.analytics.estimators import wilson
 from osseous.core.case import Case, SpinalLesion
+from osseous.knowledge import bma
 
-Z95: Final = 1.959963984540054
 COMPRESSING_ESCC: Final = ("2", "3")
-BMA_DRUGS: Final = ("zoledronic-acid", "pamidronate", "denosumab")
 LAST_DAYS: Final = 30
-
-
-def wilson(numerator: int, denominator: int, z: float = Z95) -> tuple[float, float] | None:
-    """Wilson score interval for a proportion; None without a denominator."""
-    if denominator == 0:
-        return None
-    p = numerator / denominator
-    centre = (p + z * z / (2 * denominator)) / (1 + z * z / denominator)
-    half = (z / (1 + z * z / denominator)) * math.sqrt(
-        p * (1 - p) / denominator + z * z / (4 * denominator * denominator))
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 @dataclass
@@ -75,7 +63,9 @@ class Indicator:
 def _single_fraction(case: Case, ind: Indicator) -> None:
     fractures = {e.lesion for e in case.events or () if e.type == "pathological-fracture"}
     for lesion in case.lesions:
-        courses = sorted(lesion.prior_radiotherapy or (), key=lambda c: (c.date is None, c.date))
+        # the earliest dated course first; undated ones after (dates unknown cannot be ordered)
+        courses = sorted(lesion.prior_radiotherapy or (),
+                         key=lambda c: (c.date is None, c.date or date.min))
         if not courses:
             continue
         first = courses[0]
@@ -129,7 +119,7 @@ def _last_days(case: Case, ind: Indicator) -> None:
 
 
 def _dental(case: Case, ind: Indicator) -> None:
-    meds = [m for m in case.medications or () if m.drug in BMA_DRUGS]
+    meds = [m for m in case.medications or () if m.drug in bma.AGENTS]
     if not meds:
         return
     starts = [m.started for m in meds]

@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any, Final
 
+from osseous.analytics.estimators import DAYS_PER_MONTH
+
 #: project defaults: (primary, share)
 PRIMARY_MIX: Final = (("breast", 0.30), ("prostate", 0.25), ("lung-nsclc", 0.20),
                       ("kidney", 0.06), ("myeloma", 0.08), ("colon", 0.05), ("other", 0.06))
@@ -33,7 +35,6 @@ SRE_RATE_ON_BMA: Final = 0.17
 SRE_RATE_NO_BMA: Final = 0.30
 BMA_SHARE: Final = 0.6
 RT_FRACTIONS: Final = ((1, 0.45), (5, 0.30), (10, 0.20), (15, 0.05))
-DAYS_PER_MONTH: Final = 365.25 / 12
 SRE_TYPES: Final = (("radiation-to-bone", 0.55), ("pathological-fracture", 0.25),
                     ("spinal-cord-compression", 0.10), ("surgery-to-bone", 0.10))
 LEVELS: Final = ("C5", "T4", "T8", "T11", "T12", "L1", "L3", "L5")

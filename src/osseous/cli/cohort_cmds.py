@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,6 +15,11 @@ from osseous.core.case import Case
 from osseous.core.errors import InvalidInput
 
 cohort_app = typer.Typer(help="Metrics over a cohort of cases.", no_args_is_help=True)
+
+
+CasesArg = Annotated[list[Path], typer.Argument(
+    metavar="CASES...", help="Case files (.json, or .ndjson with one case per line) or folders "
+                             "of them.")]
 
 
 class Fmt(StrEnum):
@@ -59,6 +64,13 @@ def _cases(paths: list[Path]) -> Iterator[Case]:
             raise typer.Exit(2) from None
 
 
+def _emit(doc: dict[str, Any], fmt: Fmt, text: Callable[[dict[str, Any]], str]) -> None:
+    if fmt is Fmt.json:
+        sys.stdout.buffer.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        typer.echo(text(doc))
+
+
 def _text(doc: dict[str, Any]) -> str:
     lines = [f"Quality of care over {doc['cases']} cases"]
     for i in doc["indicators"]:
@@ -76,19 +88,14 @@ def _text(doc: dict[str, Any]) -> str:
 
 @cohort_app.command("quality")
 def quality_cmd(
-    paths: Annotated[list[Path], typer.Argument(
-        metavar="CASES...", help="Case files (.json, or .ndjson with one case per line) or "
-                                  "folders of them.")],
+    paths: CasesArg,
     fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text,
 ) -> None:
     """Quality-of-care indicators with denominators, Wilson 95% intervals and exclusions."""
     from osseous.analytics.quality import quality
 
     doc = quality(_cases(paths))
-    if fmt is Fmt.json:
-        sys.stdout.buffer.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n")
-    else:
-        typer.echo(_text(doc))
+    _emit(doc, fmt, _text)
 
 
 def _outcomes_text(doc: dict[str, Any]) -> str:
@@ -124,9 +131,7 @@ def _outcomes_text(doc: dict[str, Any]) -> str:
 
 @cohort_app.command("outcomes")
 def outcomes_cmd(
-    paths: Annotated[list[Path], typer.Argument(
-        metavar="CASES...", help="Case files (.json, or .ndjson with one case per line) or "
-                                  "folders of them.")],
+    paths: CasesArg,
     fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text,
 ) -> None:
     """First skeletal-related event (death competing) and survival from the first bone
@@ -136,10 +141,7 @@ def outcomes_cmd(
     cases = list(_cases(paths))
     doc = outcomes(cases)
     doc["score_concordance"] = score_concordance(cases)["scores"]
-    if fmt is Fmt.json:
-        sys.stdout.buffer.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n")
-    else:
-        typer.echo(_outcomes_text(doc))
+    _emit(doc, fmt, _outcomes_text)
 
 
 def _pain_text(doc: dict[str, Any]) -> str:
@@ -160,18 +162,14 @@ def _pain_text(doc: dict[str, Any]) -> str:
 
 @cohort_app.command("pain")
 def pain_cmd(
-    paths: Annotated[list[Path], typer.Argument(
-        metavar="CASES...", help="Case files (.json or .ndjson) or folders of them.")],
+    paths: CasesArg,
     fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text,
 ) -> None:
     """Pain response rates at 1, 2 and 3 months by regimen, with retreatment."""
     from osseous.analytics.pain import pain_response_rates
 
     doc = pain_response_rates(_cases(paths))
-    if fmt is Fmt.json:
-        sys.stdout.buffer.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n")
-    else:
-        typer.echo(_pain_text(doc))
+    _emit(doc, fmt, _pain_text)
 
 
 @cohort_app.command("synth")

@@ -34,6 +34,10 @@ ZOLEDRONIC_WITHHOLD_RISE_NORMAL: Final = 0.5
 ZOLEDRONIC_WITHHOLD_RISE_ABNORMAL: Final = 1.0
 ZOLEDRONIC_RESUME_WITHIN: Final = 0.10
 
+#: the bone-modifying agents (bisphosphonates and denosumab) whose osteonecrosis-of-the-jaw
+#: risk calls for a dental examination first (van-poznak-2011; the labels)
+AGENTS: Final = frozenset({"zoledronic-acid", "pamidronate", "denosumab", "ibandronate",
+                           "clodronate"})
 PAMIDRONATE_DOSE_MG: Final = 90.0
 DENOSUMAB_DOSE_MG: Final = 120.0
 DENOSUMAB_INTERVAL_WEEKS: Final = 4

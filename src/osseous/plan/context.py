@@ -15,13 +15,13 @@ from typing import Literal
 
 from osseous.core.case import BoneLesion, Case, Medication, SpinalLesion
 from osseous.core.results import ScoreResult
+from osseous.knowledge import bma
 from osseous.knowledge.primary_sites import PRIMARY_SITES
 from osseous.plan.noms import Noms, noms_for
 from osseous.scores import facts
 
 Lesion = SpinalLesion | BoneLesion
-BMA_DRUGS = frozenset({"zoledronic-acid", "pamidronate", "denosumab", "ibandronate",
-                       "clodronate"})
+BMA_DRUGS = bma.AGENTS
 
 
 @dataclass(frozen=True, slots=True)

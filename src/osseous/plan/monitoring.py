@@ -57,7 +57,6 @@ PAIN_FOLLOW_UP_MONTHS: Final = (1, 2, 3)
 #: a pain assessment within this many days of the target date counts for it (project default)
 PAIN_WINDOW_DAYS: Final = 14
 
-BMA_DRUGS: Final = ("zoledronic-acid", "pamidronate", "denosumab")
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +133,7 @@ def _before_dose(case: Case, med: Medication, today: date, weeks: int, analytes:
 
 
 def _bone_agents(case: Case, today: date) -> Iterator[Duty]:
-    meds = [m for m in case.medications or () if m.drug in BMA_DRUGS and _active(m)]
+    meds = [m for m in case.medications or () if m.drug in bma.AGENTS and _active(m)]
     for med in meds:
         if med.drug == "zoledronic-acid":
             weeks = min(bma.ZOLEDRONIC_INTERVAL_WEEKS)
@@ -149,7 +148,7 @@ def _bone_agents(case: Case, today: date) -> Iterator[Duty]:
                 case, med, today, PAMIDRONATE_MIN_INTERVAL_WEEKS, ("creatinine",),
                 "Serum creatinine before the next pamidronate dose",
                 "checked before every dose; doses are 3-4 weeks apart", ("pamidronate-label",))
-        else:
+        elif med.drug == "denosumab":
             yield _before_dose(
                 case, med, today, bma.DENOSUMAB_INTERVAL_WEEKS, ("calcium",),
                 "Serum calcium before the next denosumab dose",

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from osseous.core.case import BoneLesion, Case, SpinalLesion
+from osseous.knowledge import bma
 from osseous.scores import facts
 
 Urgency = Literal["emergency", "urgent", "routine"]
@@ -235,14 +236,16 @@ def _staging(case: Case, missing: dict[str, set[str]], plan: _Plan) -> None:
 def _dental_and_clinical(case: Case, missing: dict[str, set[str]], plan: _Plan,
                          assessment: dict[str, Any]) -> None:
     dental = case.patient.dental
-    bma = any(r["modality"] == "bone-modifying-agent" and r["strength"] != "not-recommended"
-              for r in assessment.get("recommendations", []))
-    on_bma = any(m.drug in ("zoledronic-acid", "pamidronate", "denosumab")
-                 and m.status in ("active", "planned") for m in case.medications or ())
+    offered = any(r["modality"] == "bone-modifying-agent"
+                  and r["strength"] != "not-recommended"
+                  for r in assessment.get("recommendations", []))
+    # an agent with an unknown status may be running: treated as on treatment
+    on_bma = any(m.drug in bma.AGENTS and m.status in ("active", "planned", None)
+                 for m in case.medications or ())
     ref = case.assessed_on
     old = (dental is not None and dental.last_exam is not None and ref is not None
            and (ref - dental.last_exam).days > DENTAL_MAX_AGE_DAYS)
-    if (bma or on_bma) and (dental is None or dental.last_exam is None or old):
+    if (offered or on_bma) and (dental is None or dental.last_exam is None or old):
         plan.add("dental-examination", "Dental examination and preventive dentistry",
                  "examination", "urgent" if on_bma else "routine",
                  "before a bone-modifying agent (osteonecrosis of the jaw)"
