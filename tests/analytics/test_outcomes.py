@@ -87,7 +87,7 @@ def chow_patient(primary: str, visceral: str, kps: int, died: str | None,
 
 
 def test_harrell_c_of_a_score_on_the_local_cohort() -> None:
-    from osseous.analytics.outcomes import score_concordance
+    from osseous.analytics.prognosis import score_concordance
 
     # NRF 0 (breast, bone only, KPS 80) lives longest; NRF 3 (lung, visceral, KPS 50) dies
     # first; NRF 2 in between: perfectly ordered, so C = 1 over the 3 usable pairs

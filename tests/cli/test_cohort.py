@@ -21,7 +21,8 @@ def test_quality_over_the_example_folder() -> None:
     assert doc["format"] == "osseous.quality/1" and doc["cases"] == 14
     ids = {i["id"] for i in doc["indicators"]}
     assert ids == {"rt-single-fraction-uncomplicated", "rt-over-10-fractions",
-                   "rt-last-30-days-of-life", "bma-with-dental-exam"}
+                   "rt-last-30-days-of-life", "bma-with-dental-exam",
+                   "mescc-treated-within-1-day"}
     text = runner.invoke(app, ["cohort", "quality", str(ROOT / "examples" / "cases")]).stdout
     assert "95% CI" in text and "lower is better" in text
 
@@ -61,14 +62,15 @@ def test_outcomes_from_case_files(tmp_path: Path) -> None:
     assert examples.exit_code == 0 and "excluded: 14" in examples.stdout
 
 
-def test_outcomes_lists_the_concordance_of_every_survival_score(tmp_path: Path) -> None:
+def test_prognosis_lists_the_concordance_of_every_survival_score(tmp_path: Path) -> None:
     doc = {"patient": {"last_known_alive": "2026-06-01"},
            "cancer": {"primary": "breast", "bone_metastases": {"diagnosed_on": "2026-01-01"}}}
     (tmp_path / "a.json").write_text(json.dumps(doc))
-    result = runner.invoke(app, ["cohort", "outcomes", str(tmp_path), "-f", "json"])
-    scores = {c["score"] for c in json.loads(result.stdout)["score_concordance"]}
+    result = runner.invoke(app, ["cohort", "prognosis", str(tmp_path), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    scores = {c["score"] for c in json.loads(result.stdout)["scores"]}
     assert {"tokuhashi-revised", "tomita", "katagiri-new", "chow-nrf"} <= scores
-    text = runner.invoke(app, ["cohort", "outcomes", str(tmp_path)]).stdout
+    text = runner.invoke(app, ["cohort", "prognosis", str(tmp_path)]).stdout
     assert "Harrell's C" in text and "not computable" in text
 
 

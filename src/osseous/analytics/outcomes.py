@@ -9,7 +9,12 @@ diagnosed_on``). Follow-up ends at death (an event ``death`` with a date) or at
   ESMO). Hypercalcaemia is not counted: the denosumab and later zoledronic acid trials left it
   out. The cumulative incidence of the first SRE is estimated with death as a competing risk
   (Aalen-Johansen), not as 1 - Kaplan-Meier.
-* Overall survival from the first bone metastasis: Kaplan-Meier with log-log 95 % intervals.
+* Overall survival from the first bone metastasis, and from the first palliative course of
+  radiotherapy to bone: Kaplan-Meier with log-log 95 % intervals, medians with their
+  Brookmeyer-Crowley intervals, and the log-rank test across primaries.
+* Groups: all patients, by primary, by bone-modifying agent, and by the agent's schedule
+  (every 4 weeks or every 12 weeks, CALGB 70604, Himelstein 2017), read from the recorded
+  first dose, last dose and number of doses.
 
 Patients whose origin or end of follow-up is unknown are excluded and counted by reason.
 """
@@ -17,8 +22,7 @@ Patients whose origin or end of follow-up is unknown are excluded and counted by
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
@@ -27,10 +31,13 @@ from osseous.analytics.estimators import (
     DAYS_PER_MONTH,
     Z95,
     Step,
-    aalen_johansen,
-    kaplan_meier,
+    aalen_johansen_counts,
+    kaplan_meier_counts,
+    logrank_counts,
     median,
+    median_ci,
 )
+from osseous.analytics.tally import Tally, tally
 from osseous.core.case import Case
 from osseous.knowledge import bma
 
@@ -38,17 +45,25 @@ SRE_TYPES: Final = ("pathological-fracture", "spinal-cord-compression", "radiati
                     "surgery-to-bone")
 #: the times (months) the curves are read at
 LANDMARK_MONTHS: Final = (6, 12, 24)
+#: the groupings every summary is given for
+GROUPINGS: Final = ("all", "primary", "agent", "schedule")
+#: mean days between doses read as "every 4 weeks" and "every 12 weeks" (CALGB 70604 compared
+#: zoledronic acid every 4 with every 12 weeks; the bands around 28 and 84 days are a project
+#: choice, docs/clinical/decisions.md)
+FOUR_WEEKLY_DAYS: Final = (21, 42)
+TWELVE_WEEKLY_DAYS: Final = (70, 98)
 
 
 @dataclass(frozen=True, slots=True)
 class Follow:
     primary: str
-    days: float
+    days: int
     sre: int  # 0 censored, 1 first SRE, 2 death before any SRE
     died: bool
-    survival_days: float
+    survival_days: int
     agent: str = "not recorded"
     sre_count: int = 0
+    schedule: str = "not recorded"
 
 
 def follow_up(case: Case) -> Follow | str:
@@ -57,47 +72,94 @@ def follow_up(case: Case) -> Follow | str:
     origin = bm.diagnosed_on if bm else None
     if origin is None:
         return "first bone metastasis date not recorded"
-    deaths = [e for e in case.events or () if e.type == "death"]
-    if deaths and deaths[0].date is None:
-        return "date of death not recorded"
-    end: date | None = deaths[0].date if deaths else case.patient.last_known_alive
-    if end is None:
-        return "end of follow-up not recorded"
+    end = _end(case)
+    if isinstance(end, str):
+        return end
     if end < origin:
         return "follow-up ends before the first bone metastasis"
+    died = any(e.type == "death" for e in case.events or ())
     sres = [e for e in case.events or () if e.type in SRE_TYPES]
     if any(e.date is None for e in sres):
         return "a skeletal-related event without a date"
     dated = sorted(e.date for e in sres if e.date is not None)
     if dated and dated[0] < origin:
         return "a skeletal-related event before the first bone metastasis date"
-    if dated and not deaths and dated[-1] > end:
+    if dated and not died and dated[-1] > end:
         return "an event after the end of follow-up"
-    total = float((end - origin).days)
+    total = (end - origin).days
     if dated and dated[0] <= end:
-        sre, days = 1, float((dated[0] - origin).days)
+        sre, days = 1, (dated[0] - origin).days
     else:
-        sre, days = (2 if deaths else 0), total
-    return Follow(case.cancer.primary or "unknown", days, sre, bool(deaths), total,
-                  _agent(case), sum(origin <= d <= end for d in dated))
+        sre, days = (2 if died else 0), total
+    agent, schedule = _agent(case)
+    return Follow(case.cancer.primary or "unknown", days, sre, died, total, agent,
+                  sum(origin <= d <= end for d in dated), schedule)
 
 
-def _agent(case: Case) -> str:
-    """The bone-modifying agent(s) given; "none" only when medicines are listed without one,
-    "not recorded" when no medicines are listed at all (unknown is not none)."""
+def _end(case: Case) -> date | str:
+    deaths = [e for e in case.events or () if e.type == "death"]
+    if deaths and deaths[0].date is None:
+        return "date of death not recorded"
+    end = deaths[0].date if deaths else case.patient.last_known_alive
+    return end if end is not None else "end of follow-up not recorded"
+
+
+def _agent(case: Case) -> tuple[str, str]:
+    """The bone-modifying agent(s) given and their schedule. The agent is "none" only when
+    medicines are listed without one, "not recorded" when no medicines are listed at all
+    (unknown is not none)."""
     if case.medications is None:
-        return "not recorded"
-    agents = sorted({m.drug for m in case.medications if m.drug in bma.AGENTS})
-    return " + ".join(agents) if agents else "none"
+        return "not recorded", "not recorded"
+    given = [m for m in case.medications if m.drug in bma.AGENTS]
+    if not given:
+        return "none", "no agent"
+    agents = " + ".join(sorted({m.drug for m in given}))
+    intervals = []
+    for m in given:
+        if m.started is None or m.last_dose is None or m.doses_given is None \
+                or m.doses_given < 2:
+            return agents, "schedule not recorded"
+        intervals.append((m.last_dose - m.started).days / (m.doses_given - 1))
+    mean = sum(intervals) / len(intervals)
+    if FOUR_WEEKLY_DAYS[0] <= mean <= FOUR_WEEKLY_DAYS[1]:
+        return agents, "every 4 weeks"
+    if TWELVE_WEEKLY_DAYS[0] <= mean <= TWELVE_WEEKLY_DAYS[1]:
+        return agents, "every 12 weeks"
+    return agents, "other interval"
 
 
-def _at(steps: list[Step], day: float) -> Step | None:
-    last = None
-    for s in steps:
-        if s.time > day:
-            break
-        last = s
-    return last
+def _first_radiotherapy(case: Case, end: date) -> date | str:
+    dates = [c.date for les in case.lesions for c in les.prior_radiotherapy or ()]
+    if not dates:
+        return "no radiotherapy to bone recorded"
+    known = [d for d in dates if d is not None]
+    if len(known) < len(dates):
+        return "a radiotherapy course date not recorded"
+    first = min(known)
+    return first if first <= end else "radiotherapy after the end of follow-up"
+
+
+def observe(case: Case, into: Tally) -> None:
+    """Add one case to the outcomes tally."""
+    into[("cases",)] += 1
+    f = follow_up(case)
+    if isinstance(f, str):
+        into[("excluded", f)] += 1
+        return
+    groups = {"all": "all", "primary": f.primary, "agent": f.agent, "schedule": f.schedule}
+    for kind, group in groups.items():
+        into[("sre", kind, group, f.days, f.sre)] += 1
+        into[("os", kind, group, f.survival_days, int(f.died))] += 1
+        into[("sre-events", kind, group)] += f.sre_count
+        into[("follow-days", kind, group)] += f.survival_days
+    end = _end(case)
+    assert not isinstance(end, str)  # follow_up accepted it
+    first = _first_radiotherapy(case, end)
+    if isinstance(first, str):
+        into[("rt-excluded", first)] += 1
+        return
+    for kind, group in (("all", "all"), ("primary", f.primary)):
+        into[("rt-os", kind, group, (end - first).days, int(f.died))] += 1
 
 
 def _poisson_rate(events: int, years: float) -> dict[str, Any]:
@@ -114,99 +176,111 @@ def _poisson_rate(events: int, years: float) -> dict[str, Any]:
             "ci95": [low / years, high / years]}
 
 
-def _summary(follows: list[Follow]) -> dict[str, Any]:
-    sre = aalen_johansen([f.days for f in follows], [f.sre for f in follows])
-    km = kaplan_meier([f.survival_days for f in follows], [int(f.died) for f in follows])
+def _at(steps: list[Step], day: float) -> Step | None:
+    last = None
+    for s in steps:
+        if s.time > day:
+            break
+        last = s
+    return last
+
+
+def _months(days: float | None) -> float | None:
+    return None if days is None else days / DAYS_PER_MONTH
+
+
+def survival_summary(os_counts: Mapping[float, list[int]]) -> dict[str, Any]:
+    """Patients, deaths, median with its interval and landmarks of one Kaplan-Meier curve."""
+    km = kaplan_meier_counts(os_counts)
+    low, high = median_ci(km)
     landmarks = []
     for months in LANDMARK_MONTHS:
         day = months * DAYS_PER_MONTH
-        s, c = _at(km, day), _at(sre, day)
+        s = _at(km, day)
         landmarks.append({
             "months": months,
-            "at_risk": sum(f.survival_days >= day for f in follows),
+            "at_risk": sum(sum(r) for t, r in os_counts.items() if t >= day),
             "survival": s.estimate if s else 1.0,
-            "survival_ci95": [s.lower, s.upper] if s and s.lower is not None else None,
-            "sre_cumulative_incidence": c.estimate if c else 0.0})
-    mid = median(km)
-    years = sum(f.survival_days for f in follows) / 365.25
-    events = sum(f.sre_count for f in follows)
-    return {"patients": len(follows), "first_sre": sum(f.sre == 1 for f in follows),
-            "sre_per_patient_year": _poisson_rate(events, years),
-            "deaths": sum(f.died for f in follows),
-            "median_survival_months": mid / DAYS_PER_MONTH if mid is not None else None,
+            "survival_ci95": [s.lower, s.upper] if s and s.lower is not None else None})
+    return {"patients": sum(sum(r) for r in os_counts.values()),
+            "deaths": sum(r[1] for r in os_counts.values()),
+            "median_survival_months": _months(median(km)),
+            "median_survival_ci95_months": [_months(low), _months(high)],
             "landmarks": landmarks}
 
 
-def outcomes(cases: Iterable[Case]) -> dict[str, Any]:
-    """First-SRE cumulative incidence and survival, overall and by primary."""
-    follows: list[Follow] = []
-    excluded: Counter[str] = Counter()
-    n = 0
-    for case in cases:
-        n += 1
-        got = follow_up(case)
-        if isinstance(got, str):
-            excluded[got] += 1
-        else:
-            follows.append(got)
-    by_primary: dict[str, list[Follow]] = {}
-    by_agent: dict[str, list[Follow]] = {}
-    for f in follows:
-        by_primary.setdefault(f.primary, []).append(f)
-        by_agent.setdefault(f.agent, []).append(f)
-    return {"format": "osseous.outcomes/1", "cases": n,
-            "excluded": dict(sorted(excluded.items())),
-            "overall": _summary(follows) if follows else None,
-            "by_primary": {p: _summary(fs) for p, fs in sorted(by_primary.items())},
-            "by_agent": {a: _summary(fs) for a, fs in sorted(by_agent.items())},
+def _summary(os_counts: Mapping[float, list[int]], sre_counts: Mapping[float, list[int]],
+             events: int, days: int) -> dict[str, Any]:
+    out = survival_summary(os_counts)
+    cif = aalen_johansen_counts(sre_counts)
+    for landmark in out["landmarks"]:
+        c = _at(cif, landmark["months"] * DAYS_PER_MONTH)
+        landmark["sre_cumulative_incidence"] = c.estimate if c else 0.0
+        landmark["sre_cumulative_incidence_ci95"] = (
+            [c.lower, c.upper] if c and c.lower is not None else None)
+    out["first_sre"] = sum(r[1] for r in sre_counts.values())
+    out["sre_per_patient_year"] = _poisson_rate(events, days / 365.25)
+    return out
+
+
+def _counts(t: Tally, kind: str, width: int) -> dict[tuple[str, str], dict[float, list[int]]]:
+    out: dict[tuple[str, str], dict[float, list[int]]] = {}
+    for key, n in t.items():
+        if key[0] == kind and n:
+            _, grouping, group, day, code = key
+            out.setdefault((grouping, group), {}).setdefault(day, [0] * width)[code] += n
+    return out
+
+
+def curves(t: Tally, kind: str, grouping: str = "all") -> dict[str, list[Step]]:
+    """The curves of one grouping: ``kind`` is "os" (survival from the first bone metastasis),
+    "rt-os" (from the first radiotherapy) or "sre" (cumulative incidence of the first SRE)."""
+    width = 3 if kind == "sre" else 2
+    estimator = aalen_johansen_counts if kind == "sre" else kaplan_meier_counts
+    return {group: estimator(c) for (g, group), c in sorted(_counts(t, kind, width).items())
+            if g == grouping}
+
+
+def _logrank(groups: dict[str, dict[float, list[int]]]) -> dict[str, Any] | None:
+    if len(groups) < 2:
+        return None
+    test = logrank_counts(groups)
+    return {"statistic": test.statistic, "df": test.df, "p_value": test.p_value,
+            "observed": test.observed, "expected": test.expected}
+
+
+def _excluded(t: Tally, kind: str) -> dict[str, int]:
+    return dict(sorted((k[1], n) for k, n in t.items() if k[0] == kind and n))
+
+
+def finish(t: Tally) -> dict[str, Any]:
+    """The outcomes document from a (merged) tally."""
+    os_counts, sre_counts = _counts(t, "os", 2), _counts(t, "sre", 3)
+    summaries: dict[str, dict[str, Any]] = {g: {} for g in GROUPINGS}
+    for (grouping, group), counts in sorted(os_counts.items()):
+        summaries[grouping][group] = _summary(
+            counts, sre_counts[(grouping, group)], t[("sre-events", grouping, group)],
+            t[("follow-days", grouping, group)])
+    rt = _counts(t, "rt-os", 2)
+    by_primary = {g: c for (kind, g), c in os_counts.items() if kind == "primary"}
+    rt_by_primary = {g: c for (kind, g), c in rt.items() if kind == "primary"}
+    return {"format": "osseous.outcomes/1", "cases": t[("cases",)],
+            "excluded": _excluded(t, "excluded"),
+            "overall": summaries["all"].get("all"),
+            "by_primary": summaries["primary"],
+            "by_agent": summaries["agent"],
+            "by_schedule": summaries["schedule"],
+            "logrank_by_primary": _logrank(by_primary),
+            "from_radiotherapy": {
+                "excluded": _excluded(t, "rt-excluded"),
+                "overall": survival_summary(rt[("all", "all")]) if ("all", "all") in rt
+                else None,
+                "by_primary": {g: survival_summary(c) for g, c in sorted(rt_by_primary.items())},
+                "logrank_by_primary": _logrank(rt_by_primary)},
             "sre_types": list(SRE_TYPES),
-            "references": ["coleman-2020-esmo"]}
+            "references": ["coleman-2020-esmo", "himelstein-2017-calgb70604"]}
 
 
-#: the direction of each survival score: +1 when a higher total means longer survival
-SCORE_DIRECTION: Final = {
-    "tokuhashi-revised": 1,   # 0-15, 12-15 predicts >= 1 year (Tokuhashi 2005)
-    "tomita": -1,             # 2-10, 8-10 predicts the shortest survival (Tomita 2001)
-    "bauer": 1,               # count of favourable factors (Bauer and Wedin 1995)
-    "bauer-modified": 1,      # the same without the pathological-fracture factor
-    "katagiri-new": -1,       # 0-10, 7-10 the poorest group (Katagiri 2014)
-    "nesms": 1,               # 0-3, 3 the best 1-year survival (Ghori 2015)
-    "chow-nrf": -1,           # number of risk factors (Chow 2008)
-    "teachh": -1,             # points, class A (0-1) the longest survival (Krishnan 2014)
-}
-
-
-def score_concordance(cases: Iterable[Case]) -> dict[str, Any]:
-    """Harrell's C of each survival score on the local cohort: how well it orders the
-    patients' observed survival from the first bone metastasis. Only complete scores count;
-    the score is taken from the document as given (its baseline)."""
-    from osseous.analytics.estimators import harrell_c
-    from osseous.scores.catalog import score_case
-
-    rows: dict[str, tuple[list[float], list[int], list[float]]] = {
-        k: ([], [], []) for k in SCORE_DIRECTION}
-    incomplete: Counter[str] = Counter()
-    excluded: Counter[str] = Counter()
-    for case in cases:
-        got = follow_up(case)
-        if isinstance(got, str):
-            excluded[got] += 1
-            continue
-        totals = {s.score: s.total for s in score_case(case) if s.score in SCORE_DIRECTION}
-        for name, direction in SCORE_DIRECTION.items():
-            total = totals.get(name)
-            if total is None:
-                incomplete[name] += 1
-                continue
-            times, events, predicted = rows[name]
-            times.append(got.survival_days)
-            events.append(int(got.died))
-            predicted.append(direction * float(total))
-    out = []
-    for name, (times, events, predicted) in rows.items():
-        c, pairs = harrell_c(times, events, predicted) if times else (math.nan, 0)
-        out.append({"score": name, "patients": len(times), "usable_pairs": pairs,
-                    "harrell_c": None if math.isnan(c) else c,
-                    "not_computable": incomplete[name]})
-    return {"format": "osseous.concordance/1", "excluded": dict(sorted(excluded.items())),
-            "scores": out}
+def outcomes(cases: Iterable[Case]) -> dict[str, Any]:
+    """First-SRE cumulative incidence and survival, overall and by group."""
+    return finish(tally(cases, observe))

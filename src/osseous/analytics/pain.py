@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any, Final
 
 from osseous.analytics.estimators import DAYS_PER_MONTH, wilson
+from osseous.analytics.tally import Tally, tally
 from osseous.core.case import Case, RadiotherapyCourse
 from osseous.plan.monitoring import PAIN_FOLLOW_UP_MONTHS, PAIN_WINDOW_DAYS
 from osseous.scores.pain import pain_responses
@@ -38,56 +39,64 @@ def _rate(k: int, n: int) -> dict[str, Any]:
     return {"n": k, "rate": k / n if n else None, "ci95": list(interval) if interval else None}
 
 
+def observe(case: Case, into: Tally) -> None:
+    """Add one case's treated lesions to the pain-response tally."""
+    for lesion in case.lesions:
+        if not lesion.prior_radiotherapy:
+            continue
+        into[("treated",)] += 1
+        into[("retreated",)] += len(lesion.prior_radiotherapy) > 1
+        dated = [(c.date, c) for c in lesion.prior_radiotherapy if c.date is not None]
+        if not dated:
+            into[("excluded", "course date not recorded")] += 1
+            continue
+        start, latest = max(dated, key=lambda dc: dc[0])
+        kind = regimen(latest)
+        if kind is None:
+            into[("excluded", "fractions not recorded")] += 1
+            continue
+        # each follow-up with its distance in days from the start of the latest course
+        timed = [((date.fromisoformat(str(r.extra["follow_up"])) - start).days, r)
+                 for r in pain_responses(case, lesion.id)]
+        for months in PAIN_FOLLOW_UP_MONTHS:
+            target = months * DAYS_PER_MONTH
+            near = [(abs(d - target), r) for d, r in timed
+                    if abs(d - target) <= PAIN_WINDOW_DAYS]
+            if not near:
+                into[("excluded", f"no assessment near month {months}")] += 1
+                continue
+            result = min(near, key=lambda dr: dr[0])[1]
+            baseline = result.components.get("baseline_pain")
+            if result.status != "complete" or baseline is None:
+                into[("excluded", "pain or OMED not recorded")] += 1
+                continue
+            if baseline < MIN_BASELINE_PAIN:
+                into[("excluded", "baseline pain below 2")] += 1
+                continue
+            into[("response", kind, months, str(result.band))] += 1
+
+
+def finish(t: Tally) -> dict[str, Any]:
+    """The pain-response document from a (merged) tally."""
+    counts: dict[tuple[str, int], Counter[str]] = {}
+    for key, n in t.items():
+        if key[0] == "response" and n:
+            counts.setdefault((key[1], key[2]), Counter())[key[3]] += n
+    rows = []
+    for (kind, months), bands in sorted(counts.items()):
+        n = bands.total()
+        rows.append({"regimen": kind, "months": months, "evaluable": n,
+                     "complete": _rate(bands["complete"], n),
+                     "partial": _rate(bands["partial"], n),
+                     "overall": _rate(bands["complete"] + bands["partial"], n),
+                     "progression": _rate(bands["progression"], n)})
+    treated = t[("treated",)]
+    return {"format": "osseous.pain-response/1", "rows": rows,
+            "excluded": dict(sorted((k[1], n) for k, n in t.items() if k[0] == "excluded")),
+            "retreatment": {"treated_lesions": treated, **_rate(t[("retreated",)], treated)},
+            "references": ["chow-2012"]}
+
+
 def pain_response_rates(cases: Iterable[Case]) -> dict[str, Any]:
     """Response rates by regimen at each month, with exclusions and retreatment."""
-    counts: dict[tuple[str, int], Counter[str]] = {}
-    excluded: Counter[str] = Counter()
-    treated = retreated = 0
-    for case in cases:
-        for lesion in case.lesions:
-            if not lesion.prior_radiotherapy:
-                continue
-            treated += 1
-            retreated += len(lesion.prior_radiotherapy) > 1
-            dated = [(c.date, c) for c in lesion.prior_radiotherapy if c.date is not None]
-            if not dated:
-                excluded["course date not recorded"] += 1
-                continue
-            start, latest = max(dated, key=lambda dc: dc[0])
-            kind = regimen(latest)
-            if kind is None:
-                excluded["fractions not recorded"] += 1
-                continue
-            # each follow-up with its distance in days from the start of the latest course
-            timed = [((date.fromisoformat(str(r.extra["follow_up"])) - start).days, r)
-                     for r in pain_responses(case, lesion.id)]
-            for months in PAIN_FOLLOW_UP_MONTHS:
-                target = months * DAYS_PER_MONTH
-                near = [(abs(d - target), r) for d, r in timed
-                        if abs(d - target) <= PAIN_WINDOW_DAYS]
-                if not near:
-                    excluded[f"no assessment near month {months}"] += 1
-                    continue
-                result = min(near, key=lambda dr: dr[0])[1]
-                baseline = result.components.get("baseline_pain")
-                if result.status != "complete" or baseline is None:
-                    excluded["pain or OMED not recorded"] += 1
-                    continue
-                if baseline < MIN_BASELINE_PAIN:
-                    excluded["baseline pain below 2"] += 1
-                    continue
-                tally = counts.setdefault((kind, months), Counter())
-                tally["evaluable"] += 1
-                tally[str(result.band)] += 1
-    rows = []
-    for (kind, months), tally in sorted(counts.items()):
-        n = tally["evaluable"]
-        rows.append({"regimen": kind, "months": months, "evaluable": n,
-                     "complete": _rate(tally["complete"], n),
-                     "partial": _rate(tally["partial"], n),
-                     "overall": _rate(tally["complete"] + tally["partial"], n),
-                     "progression": _rate(tally["progression"], n)})
-    return {"format": "osseous.pain-response/1", "rows": rows,
-            "excluded": dict(sorted(excluded.items())),
-            "retreatment": {"treated_lesions": treated, **_rate(retreated, treated)},
-            "references": ["chow-2012"]}
+    return finish(tally(cases, observe))

@@ -18,49 +18,50 @@ and counted under its reason, never read as compliant or non-compliant.
   (docs/clinical/decisions.md).
 * ``bma-with-dental-exam``: patients on a bone-modifying agent whose dental examination is
   recorded on or before the first dose (ASCO 2011, Van Poznak; the labels).
+* ``mescc-treated-within-1-day``: spinal cord compressions (dated ``spinal-cord-compression``
+  events) whose first radiotherapy or surgery to the spine began on the same or the next
+  calendar day, with the median and quartiles of the days taken. Dates carry no time of day,
+  so "within 1 day" is the nearest a document can say to NICE's "within 24 hours"
+  (NICE NG234, 2023; a project reading, docs/clinical/decisions.md). A compression with no
+  treatment recorded after it is excluded under that reason, not counted as late.
+
+Every indicator is also given by calendar year (of the course, first dose, death or
+compression), so a service can follow it over time.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Final
 
 from osseous.analytics.estimators import wilson
+from osseous.analytics.tally import Tally, tally
 from osseous.core.case import Case, SpinalLesion
 from osseous.knowledge import bma
 
 COMPRESSING_ESCC: Final = ("2", "3")
 LAST_DAYS: Final = 30
+MESCC_DAYS: Final = 1
 
 
-@dataclass
-class Indicator:
+@dataclass(frozen=True, slots=True)
+class Recorder:
+    """Counts one indicator into the tally: ``count`` a patient or course in the denominator
+    (in the year ``when``), ``exclude`` one with the reason."""
+
     id: str
-    description: str
-    better: str
-    references: tuple[str, ...]
-    numerator: int = 0
-    denominator: int = 0
-    excluded: Counter[str] = field(default_factory=Counter)
+    into: Tally
 
-    def count(self, met: bool) -> None:
-        self.denominator += 1
-        self.numerator += met
+    def count(self, met: bool, when: date | None) -> None:
+        self.into[("n", self.id, when.year if when else None, int(met))] += 1
 
-    def to_dict(self) -> dict[str, Any]:
-        interval = wilson(self.numerator, self.denominator)
-        return {"id": self.id, "description": self.description, "better": self.better,
-                "numerator": self.numerator, "denominator": self.denominator,
-                "proportion": self.numerator / self.denominator if self.denominator else None,
-                "ci95": list(interval) if interval else None,
-                "excluded": dict(sorted(self.excluded.items())),
-                "references": list(self.references)}
+    def exclude(self, reason: str) -> None:
+        self.into[("x", self.id, reason)] += 1
 
 
-def _single_fraction(case: Case, ind: Indicator) -> None:
+def _single_fraction(case: Case, r: Recorder) -> None:
     fractures = {e.lesion for e in case.events or () if e.type == "pathological-fracture"}
     for lesion in case.lesions:
         # the earliest dated course first; undated ones after (dates unknown cannot be ordered)
@@ -70,93 +71,178 @@ def _single_fraction(case: Case, ind: Indicator) -> None:
             continue
         first = courses[0]
         if first.technique == "sbrt":
-            ind.excluded["stereotactic course"] += 1
+            r.exclude("stereotactic course")
             continue
         if first.fractions is None:
-            ind.excluded["fractions not recorded"] += 1
+            r.exclude("fractions not recorded")
             continue
         if lesion.id in fractures:
-            ind.excluded["pathological fracture at the site"] += 1
+            r.exclude("pathological fracture at the site")
             continue
         if isinstance(lesion, SpinalLesion):
             if lesion.escc in COMPRESSING_ESCC or lesion.neurological_deficit not in (
                     None, "none"):
-                ind.excluded["cord or cauda equina compression"] += 1
+                r.exclude("cord or cauda equina compression")
                 continue
             if lesion.escc is None or lesion.neurological_deficit is None:
-                ind.excluded["compression status not recorded"] += 1
+                r.exclude("compression status not recorded")
                 continue
-        ind.count(first.fractions == 1)
+        r.count(first.fractions == 1, first.date)
 
 
-def _over_ten(case: Case, ind: Indicator) -> None:
+def _over_ten(case: Case, r: Recorder) -> None:
     for lesion in case.lesions:
         for course in lesion.prior_radiotherapy or ():
             if course.technique == "sbrt":
-                ind.excluded["stereotactic course"] += 1
+                r.exclude("stereotactic course")
             elif course.fractions is None:
-                ind.excluded["fractions not recorded"] += 1
+                r.exclude("fractions not recorded")
             else:
-                ind.count(course.fractions > 10)
+                r.count(course.fractions > 10, course.date)
 
 
-def _last_days(case: Case, ind: Indicator) -> None:
+def _last_days(case: Case, r: Recorder) -> None:
     deaths = [e for e in case.events or () if e.type == "death"]
     if not deaths:
         return
     died = deaths[0].date
     if died is None:
-        ind.excluded["date of death not recorded"] += 1
+        r.exclude("date of death not recorded")
         return
     dates = [c.date for les in case.lesions for c in les.prior_radiotherapy or ()]
     window = died - timedelta(days=LAST_DAYS)
     if any(d is not None and window <= d <= died for d in dates):
-        ind.count(True)
+        r.count(True, died)
     elif any(d is None for d in dates):
-        ind.excluded["a course date not recorded"] += 1
+        r.exclude("a course date not recorded")
     else:
-        ind.count(False)
+        r.count(False, died)
 
 
-def _dental(case: Case, ind: Indicator) -> None:
+def _dental(case: Case, r: Recorder) -> None:
     meds = [m for m in case.medications or () if m.drug in bma.AGENTS]
     if not meds:
         return
     starts = [m.started for m in meds]
     if any(s is None for s in starts):
-        ind.excluded["start of the agent not recorded"] += 1
+        r.exclude("start of the agent not recorded")
         return
     first = min(s for s in starts if s is not None)
     dental = case.patient.dental
     if dental is None or dental.last_exam is None:
-        ind.excluded["dental examination not recorded"] += 1
+        r.exclude("dental examination not recorded")
         return
-    ind.count(dental.last_exam <= first)
+    r.count(dental.last_exam <= first, first)
+
+
+def _spinal_treatments(case: Case, lesion_id: str | None) -> list[date | None]:
+    """Dates of radiotherapy and surgery to the compressed lesion (to any spinal lesion when
+    the event names none), and of radiation or surgery events there."""
+    spinal = {les.id: les for _, les in case.spinal_lesions}
+    lesions = [spinal[lesion_id]] if lesion_id in spinal else (
+        list(spinal.values()) if lesion_id is None else [])
+    dates: list[date | None] = [c.date for les in lesions for c in les.prior_radiotherapy or ()]
+    dates += [s.date for les in lesions for s in les.prior_surgery or ()]
+    dates += [e.date for e in case.events or ()
+              if e.type in ("radiation-to-bone", "surgery-to-bone")
+              and (e.lesion is None or lesion_id is None or e.lesion == lesion_id)]
+    return dates
+
+
+def _mescc(case: Case, r: Recorder) -> None:
+    for event in case.events or ():
+        if event.type != "spinal-cord-compression":
+            continue
+        if event.date is None:
+            r.exclude("compression date not recorded")
+            continue
+        dates = _spinal_treatments(case, event.lesion)
+        after = [d for d in dates if d is not None and d >= event.date]
+        if not after:
+            r.exclude("a treatment date not recorded" if None in dates
+                      else "no treatment recorded after the compression")
+            continue
+        days = (min(after) - event.date).days
+        r.into[("days", r.id, days)] += 1
+        r.count(days <= MESCC_DAYS, event.date)
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    id: str
+    description: str
+    better: str
+    references: tuple[str, ...]
+    measure: Callable[[Case, Recorder], None]
+
+
+INDICATORS: Final = (
+    Definition("rt-single-fraction-uncomplicated", "first courses to uncomplicated metastases "
+               "(no compression, fracture or earlier course there) given as a single fraction",
+               "higher", ("chow-2012", "astro-2024"), _single_fraction),
+    Definition("rt-over-10-fractions", "palliative courses longer than 10 fractions", "lower",
+               ("choosing-wisely-astro-2013",), _over_ten),
+    Definition("rt-last-30-days-of-life", "patients who died and started radiotherapy to bone "
+               "in their last 30 days", "lower", (), _last_days),
+    Definition("bma-with-dental-exam", "patients on a bone-modifying agent with a dental "
+               "examination recorded before the first dose", "higher", ("van-poznak-2011",),
+               _dental),
+    Definition("mescc-treated-within-1-day", "spinal cord compressions whose radiotherapy or "
+               "surgery began on the same or the next day", "higher", ("nice-ng234-2023",),
+               _mescc),
+)
+
+
+def observe(case: Case, into: Tally) -> None:
+    """Add one case to the quality tally."""
+    into[("cases",)] += 1
+    for d in INDICATORS:
+        d.measure(case, Recorder(d.id, into))
+
+
+def _share(numerator: int, denominator: int) -> dict[str, Any]:
+    interval = wilson(numerator, denominator)
+    return {"numerator": numerator, "denominator": denominator,
+            "proportion": numerator / denominator if denominator else None,
+            "ci95": list(interval) if interval else None}
+
+
+def _quantile(days: dict[int, int], q: float) -> int | None:
+    """The smallest value with at least a share q of the observations at or below it."""
+    total = sum(days.values())
+    seen = 0
+    for value in sorted(days):
+        seen += days[value]
+        if seen >= q * total:
+            return value
+    return None
+
+
+def finish(t: Tally) -> dict[str, Any]:
+    """The quality document from a (merged) tally."""
+    out = []
+    for d in INDICATORS:
+        met: dict[int | None, list[int]] = {}
+        for key, n in t.items():
+            if key[0] == "n" and key[1] == d.id:
+                met.setdefault(key[2], [0, 0])[key[3]] += n
+        numerator = sum(m[1] for m in met.values())
+        row = {"id": d.id, "description": d.description, "better": d.better,
+               **_share(numerator, numerator + sum(m[0] for m in met.values())),
+               "excluded": dict(sorted((k[2], n) for k, n in t.items()
+                                       if k[0] == "x" and k[1] == d.id)),
+               "years": [{"year": y, **_share(m[1], m[0] + m[1])}
+                         for y, m in sorted(met.items(), key=lambda i: (i[0] is None, i[0]))],
+               "references": list(d.references)}
+        days = {k[2]: n for k, n in t.items() if k[0] == "days" and k[1] == d.id}
+        if d.id == "mescc-treated-within-1-day":
+            row["days_to_treatment"] = {
+                "median": _quantile(days, 0.5), "quartiles": [_quantile(days, 0.25),
+                                                              _quantile(days, 0.75)]}
+        out.append(row)
+    return {"format": "osseous.quality/1", "cases": t[("cases",)], "indicators": out}
 
 
 def quality(cases: Iterable[Case]) -> dict[str, Any]:
     """Every indicator over the cases, with numerators, denominators, intervals, exclusions."""
-    indicators = {
-        "rt-single-fraction-uncomplicated": (Indicator(
-            "rt-single-fraction-uncomplicated", "first courses to uncomplicated metastases (no "
-            "compression, fracture or earlier course there) given as a single fraction",
-            "higher", ("chow-2012", "astro-2024")),
-            _single_fraction),
-        "rt-over-10-fractions": (Indicator(
-            "rt-over-10-fractions", "palliative courses longer than 10 fractions", "lower",
-            ("choosing-wisely-astro-2013",)), _over_ten),
-        "rt-last-30-days-of-life": (Indicator(
-            "rt-last-30-days-of-life", "patients who died and started radiotherapy to bone in "
-            "their last 30 days", "lower", ()), _last_days),
-        "bma-with-dental-exam": (Indicator(
-            "bma-with-dental-exam", "patients on a bone-modifying agent with a dental "
-            "examination recorded before the first dose", "higher",
-            ("van-poznak-2011",)), _dental),
-    }
-    n = 0
-    for case in cases:
-        n += 1
-        for indicator, measure in indicators.values():
-            measure(case, indicator)
-    return {"format": "osseous.quality/1", "cases": n,
-            "indicators": [i.to_dict() for i, _ in indicators.values()]}
+    return finish(tally(cases, observe))

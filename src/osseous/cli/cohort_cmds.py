@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import orjson
 import typer
-
-from osseous.core.case import Case
-from osseous.core.errors import InvalidInput
 
 cohort_app = typer.Typer(help="Metrics over a cohort of cases.", no_args_is_help=True)
 
@@ -27,41 +24,30 @@ class Fmt(StrEnum):
     json = "json"
 
 
-def _files(paths: list[Path]) -> Iterator[Path]:
-    for path in paths:
-        if path.is_dir():
-            yield from sorted([*path.glob("*.json"), *path.glob("*.ndjson")])
-        else:
-            yield path
+WorkersOpt = Annotated[int, typer.Option(
+    "--workers", "-w", min=0, help="Dask worker processes on this machine (0: in this process).")]
+SchedulerOpt = Annotated[str | None, typer.Option(
+    "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786; its "
+                        "workers must see the case files at the same paths.")]
 
 
-def _documents(path: Path) -> Iterator[Any]:
-    if path.suffix == ".ndjson":  # one case per line, read as a stream
-        with path.open("rb") as lines:
-            for line in lines:
-                if line.strip():
-                    yield orjson.loads(line)
-    else:
-        yield orjson.loads(path.read_bytes())
+def _run(paths: list[Path], names: list[str], workers: int,
+         scheduler: str | None) -> dict[str, dict[str, Any]]:
+    """The named analyses over the cohort; unreadable or invalid documents exit 2."""
+    from osseous.analytics.engine import run
+    from osseous.analytics.sources import CohortInputError
+    from osseous.core.executor import open_executor
 
-
-def _cases(paths: list[Path]) -> Iterator[Case]:
-    from osseous.core.validation import parse_case
-
-    for path in _files(paths):
-        try:
-            for data in _documents(path):
-                yield parse_case(data).case
-        except OSError as exc:
-            typer.echo(f"error: cannot read {path}: {exc.strerror}", err=True)
-            raise typer.Exit(2) from None
-        except orjson.JSONDecodeError as exc:
-            typer.echo(f"error: {path} is not valid JSON: {exc}", err=True)
-            raise typer.Exit(2) from None
-        except InvalidInput as exc:
-            for p in exc.problems:
-                typer.echo(f"error: {path}: {p}", err=True)
-            raise typer.Exit(2) from None
+    try:
+        with open_executor(workers, scheduler) as executor:
+            return run(paths, names, executor)
+    except CohortInputError as exc:
+        for line in str(exc).splitlines():
+            typer.echo(f"error: {line}", err=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:  # a scheduler that cannot be reached
+        typer.echo(f"error: --scheduler {scheduler}: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 def _emit(doc: dict[str, Any], fmt: Fmt, text: Callable[[dict[str, Any]], str]) -> None:
@@ -71,16 +57,24 @@ def _emit(doc: dict[str, Any], fmt: Fmt, text: Callable[[dict[str, Any]], str]) 
         typer.echo(text(doc))
 
 
+def _pct(interval: list[float] | None) -> str:
+    return f" (95% CI {interval[0]:.1%}-{interval[1]:.1%})" if interval else ""
+
+
 def _text(doc: dict[str, Any]) -> str:
     lines = [f"Quality of care over {doc['cases']} cases"]
     for i in doc["indicators"]:
-        if i["denominator"]:
-            low, high = i["ci95"]
-            share = (f"{i['numerator']}/{i['denominator']} = {i['proportion']:.1%} "
-                     f"(95% CI {low:.1%}-{high:.1%})")
-        else:
-            share = "no eligible cases"
+        share = (f"{i['numerator']}/{i['denominator']} = {i['proportion']:.1%}{_pct(i['ci95'])}"
+                 if i["denominator"] else "no eligible cases")
         lines.append(f"\n{i['id']} ({i['better']} is better)\n  {i['description']}: {share}")
+        for y in i["years"]:
+            if y["denominator"]:
+                lines.append(f"  {y['year'] or 'year unknown'}: {y['numerator']}/"
+                             f"{y['denominator']} = {y['proportion']:.1%}{_pct(y['ci95'])}")
+        if "days_to_treatment" in i and i["days_to_treatment"]["median"] is not None:
+            d = i["days_to_treatment"]
+            lines.append(f"  days from compression to treatment: median {d['median']} "
+                         f"(quartiles {d['quartiles'][0]}-{d['quartiles'][1]})")
         for reason, n in i["excluded"].items():
             lines.append(f"  excluded: {n} ({reason})")
     return "\n".join(lines)
@@ -90,25 +84,41 @@ def _text(doc: dict[str, Any]) -> str:
 def quality_cmd(
     paths: CasesArg,
     fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text,
+    workers: WorkersOpt = 0,
+    scheduler: SchedulerOpt = None,
 ) -> None:
-    """Quality-of-care indicators with denominators, Wilson 95% intervals and exclusions."""
-    from osseous.analytics.quality import quality
+    """Quality-of-care indicators with denominators, Wilson 95% intervals, exclusions and
+    the same by calendar year."""
+    _emit(_run(paths, ["quality"], workers, scheduler)["quality"], fmt, _text)
 
-    doc = quality(_cases(paths))
-    _emit(doc, fmt, _text)
+
+def _months(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "not reached"
+
+
+def _survival_line(name: str, g: dict[str, Any]) -> str:
+    low, high = g["median_survival_ci95_months"]
+    return (f"{name}: {g['patients']} patients, {g['deaths']} deaths; median survival "
+            f"{_months(g['median_survival_months'])} months (95% CI {_months(low)}-"
+            f"{_months(high)})")
+
+
+def _logrank_line(test: dict[str, Any] | None) -> list[str]:
+    if not test:
+        return []
+    return [f"  log-rank across primaries: chi-square {test['statistic']:.2f} on {test['df']} "
+            f"df, p = {test['p_value']:.3g}"]
 
 
 def _outcomes_text(doc: dict[str, Any]) -> str:
-    lines = [f"Outcomes over {doc['cases']} cases"]
+    lines = [f"Outcomes over {doc['cases']} cases, from the first bone metastasis"]
     for reason, n in doc["excluded"].items():
         lines.append(f"  excluded: {n} ({reason})")
     groups = ([("all", doc["overall"])] if doc["overall"] else []) + list(
-        doc["by_primary"].items()) + [(f"agent: {a}", g) for a, g in doc["by_agent"].items()]
+        doc["by_primary"].items()) + [(f"agent: {a}", g) for a, g in doc["by_agent"].items()] \
+        + [(f"schedule: {a}", g) for a, g in doc["by_schedule"].items()]
     for name, g in groups:
-        median = g["median_survival_months"]
-        lines.append(f"\n{name}: {g['patients']} patients, {g['first_sre']} first SREs, "
-                     f"{g['deaths']} deaths; median survival "
-                     + (f"{median:.1f} months" if median is not None else "not reached"))
+        lines.append("\n" + _survival_line(name, g) + f"; {g['first_sre']} first SREs")
         rate = g["sre_per_patient_year"]
         if rate["rate"] is not None:
             low, high = rate["ci95"]
@@ -117,15 +127,21 @@ def _outcomes_text(doc: dict[str, Any]) -> str:
         for lm in g["landmarks"]:
             ci = lm["survival_ci95"]
             ci_text = f" (95% CI {ci[0]:.0%}-{ci[1]:.0%})" if ci else ""
+            cif = lm["sre_cumulative_incidence_ci95"]
+            cif_text = f" (95% CI {cif[0]:.0%}-{cif[1]:.0%})" if cif else ""
             lines.append(f"  {lm['months']:>2} months: survival {lm['survival']:.0%}{ci_text}, "
-                         f"first SRE {lm['sre_cumulative_incidence']:.0%}, "
+                         f"first SRE {lm['sre_cumulative_incidence']:.0%}{cif_text}, "
                          f"{lm['at_risk']} at risk")
-    lines.append("\nHarrell's C of each survival score on this cohort")
-    for c in doc.get("score_concordance", []):
-        value = f"{c['harrell_c']:.2f}" if c["harrell_c"] is not None else "not computable"
-        lines.append(f"  {c['score']}: {value} ({c['patients']} patients, "
-                     f"{c['usable_pairs']} usable pairs; score incomplete for "
-                     f"{c['not_computable']})")
+    lines += _logrank_line(doc["logrank_by_primary"])
+    rt = doc["from_radiotherapy"]
+    lines.append("\nSurvival from the first palliative radiotherapy to bone")
+    for reason, n in rt["excluded"].items():
+        lines.append(f"  excluded: {n} ({reason})")
+    if rt["overall"]:
+        lines.append("  " + _survival_line("all", rt["overall"]))
+    for name, g in rt["by_primary"].items():
+        lines.append("  " + _survival_line(name, g))
+    lines += _logrank_line(rt["logrank_by_primary"])
     return "\n".join(lines)
 
 
@@ -133,15 +149,44 @@ def _outcomes_text(doc: dict[str, Any]) -> str:
 def outcomes_cmd(
     paths: CasesArg,
     fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text,
+    workers: WorkersOpt = 0,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """First skeletal-related event (death competing) and survival from the first bone
-    metastasis, overall and by primary."""
-    from osseous.analytics.outcomes import outcomes, score_concordance
+    metastasis and from the first radiotherapy, overall, by primary, agent and schedule."""
+    _emit(_run(paths, ["outcomes"], workers, scheduler)["outcomes"], fmt, _outcomes_text)
 
-    cases = list(_cases(paths))
-    doc = outcomes(cases)
-    doc["score_concordance"] = score_concordance(cases)["scores"]
-    _emit(doc, fmt, _outcomes_text)
+
+def _prognosis_text(doc: dict[str, Any]) -> str:
+    lines = [f"Survival scores on this cohort ({doc['cases']} cases)"]
+    for reason, n in doc["excluded"].items():
+        lines.append(f"  excluded: {n} ({reason})")
+    lines.append("\nHarrell's C of each survival score")
+    for c in doc["scores"]:
+        value = f"{c['harrell_c']:.2f}" if c["harrell_c"] is not None else "not computable"
+        lines.append(f"  {c['score']}: {value} ({c['patients']} patients, "
+                     f"{c['usable_pairs']} usable pairs; score incomplete for "
+                     f"{c['not_computable']})")
+    lines.append("\nObserved against published survival by group")
+    for score in doc["calibration"].get("scores", []):
+        lines.append(f"  {score['score']}")
+        for band in score.get("bands", []):
+            lines.append(f"    {band['band']}: {band['patients']} patients; "
+                         + "; ".join(f"{c['statement']}: {c['verdict']}"
+                                     for c in band.get("comparisons", [])))
+    return "\n".join(lines)
+
+
+@cohort_app.command("prognosis")
+def prognosis_cmd(
+    paths: CasesArg,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text,
+    workers: WorkersOpt = 0,
+    scheduler: SchedulerOpt = None,
+) -> None:
+    """Harrell's C of every survival score on the local cohort, and observed against published
+    survival by each score's groups."""
+    _emit(_run(paths, ["prognosis"], workers, scheduler)["prognosis"], fmt, _prognosis_text)
 
 
 def _pain_text(doc: dict[str, Any]) -> str:
@@ -156,7 +201,8 @@ def _pain_text(doc: dict[str, Any]) -> str:
         lines.append(f"  not evaluable: {n} ({reason})")
     rt = doc["retreatment"]
     if rt["treated_lesions"]:
-        lines.append(f"  retreated: {rt['n']}/{rt['treated_lesions']} treated lesions")
+        lines.append(f"  retreated: {rt['n']}/{rt['treated_lesions']} treated lesions"
+                     f"{_pct(rt['ci95'])}")
     return "\n".join(lines)
 
 
@@ -164,12 +210,26 @@ def _pain_text(doc: dict[str, Any]) -> str:
 def pain_cmd(
     paths: CasesArg,
     fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text,
+    workers: WorkersOpt = 0,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Pain response rates at 1, 2 and 3 months by regimen, with retreatment."""
-    from osseous.analytics.pain import pain_response_rates
+    _emit(_run(paths, ["pain"], workers, scheduler)["pain"], fmt, _pain_text)
 
-    doc = pain_response_rates(_cases(paths))
-    _emit(doc, fmt, _pain_text)
+
+@cohort_app.command("report")
+def report_cmd(
+    paths: CasesArg,
+    workers: WorkersOpt = 0,
+    scheduler: SchedulerOpt = None,
+    scores: Annotated[bool, typer.Option(
+        "--scores/--no-scores", help="Include the survival scores (slower: every case is "
+                                     "scored).")] = True,
+) -> None:
+    """Every cohort metric in one JSON document, from one pass over the cases."""
+    names = ["outcomes", "quality", "pain"] + (["prognosis"] if scores else [])
+    doc = {"format": "osseous.cohort-report/1", **_run(paths, names, workers, scheduler)}
+    _emit(doc, Fmt.json, lambda d: "")
 
 
 @cohort_app.command("synth")

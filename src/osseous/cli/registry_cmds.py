@@ -155,8 +155,15 @@ def bulk_assess(
     source: Annotated[Path, typer.Argument(help="Folder of NDJSON files (one per type).")],
     out: Annotated[Path, typer.Option("--out", help="Folder for results.ndjson, summary.tsv "
                                                    "and malformed.ndjson.")] = Path("bulk-out"),
+    workers: Annotated[int, typer.Option(
+        "--workers", "-w", min=0, help="Dask worker processes on this machine (0: in this "
+                                       "process).")] = 0,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786.")
+    ] = None,
 ) -> None:
-    """Assess every patient with a bone metastasis in a FHIR Bulk Data export (resumable)."""
+    """Assess every patient with a bone metastasis in a FHIR Bulk Data export (resumable),
+    in this process or on Dask workers."""
     from datetime import date
 
     from rich.progress import Progress
@@ -165,10 +172,16 @@ def bulk_assess(
 
     if not source.is_dir():
         _fail(f"{source} is not a folder of NDJSON files")
-    with Progress(transient=True) as bar:
-        task = bar.add_task("assessing", total=None)
-        report = assess_export(source, out, date.today(),
-                               lambda n, total: bar.update(task, completed=n, total=total))
+    from osseous.core.executor import open_executor
+
+    try:
+        with open_executor(workers, scheduler) as executor, Progress(transient=True) as bar:
+            task = bar.add_task("assessing", total=None)
+            report = assess_export(
+                source, out, date.today(),
+                lambda n, total: bar.update(task, completed=n, total=total), executor)
+    except OSError as exc:  # a scheduler that cannot be reached
+        _fail(f"--scheduler {scheduler}: {exc}")
     for key, value in report.to_dict().items():
         typer.echo(f"{key.replace('_', ' ')}: {value}")
     if report.malformed_lines:

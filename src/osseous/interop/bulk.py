@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import orjson
 
+from osseous.core.executor import Executor, InProcess
 from osseous.core.validation import parse_case
 from osseous.interop.fhir_in import bundle_to_case
 from osseous.plan.engine import assess
@@ -116,50 +117,80 @@ def _done(results: Path) -> set[str]:
     return done
 
 
+#: patients per task when the export is assessed on an executor
+BATCH: Final = 64
+
+
 def assess_export(source: Path, out: Path, assessed_on: date,
-                  progress: Callable[[int, int], None] | None = None) -> BulkReport:
-    """Assess every patient of the export in ``source``; write results to ``out``."""
+                  progress: Callable[[int, int], None] | None = None,
+                  executor: Executor | None = None) -> BulkReport:
+    """Assess every patient of the export in ``source``; write results to ``out``.
+
+    Patients are assessed in batches on the executor (in this process by default, or on Dask,
+    :mod:`osseous.core.executor`); results are written in patient order whatever the executor,
+    so the output files are the same.
+    """
     report = BulkReport()
     out.mkdir(parents=True, exist_ok=True)
     groups = group_by_patient(read_ndjson(source, report), report)
     report.patients = len(groups)
     results = out / RESULTS
     done = _done(results)
+    pending = [p for p in sorted(groups) if p not in done]
+    report.already_done = len(groups) - len(pending)
+    batches = [[(p, groups[p]) for p in pending[i:i + BATCH]]
+               for i in range(0, len(pending), BATCH)]
+    jobs = [(batch, assessed_on) for batch in batches]
+    finished = report.already_done
     with results.open("ab") as sink, (out / SUMMARY).open("a") as summary:
         if summary.tell() == 0:
             summary.write("patient\tcase\tprimary\tlesions\talerts\tcritical\trecommended\n")
-        for n, patient in enumerate(sorted(groups), start=1):
-            if progress is not None:
-                progress(n, len(groups))
-            if patient in done:
-                report.already_done += 1
-                continue
-            row = _assess_patient(patient, groups[patient], assessed_on, report)
-            sink.write(orjson.dumps(row) + b"\n")
+        for rows in (executor or InProcess()).map(assess_batch, jobs):
+            for row in rows:
+                _count(row, report)
+                sink.write(orjson.dumps(row) + b"\n")
+                if "assessment" in row:
+                    a = row["assessment"]
+                    summary.write("\t".join(str(v) for v in (
+                        row["patient"], a["case"], row["primary"], row["lesions"],
+                        len(a["alerts"]), sum(x["severity"] == "critical" for x in a["alerts"]),
+                        sum(r["strength"] == "recommended" for r in a["recommendations"])))
+                        + "\n")
             sink.flush()
-            if "assessment" in row:
-                a = row["assessment"]
-                summary.write("\t".join(str(v) for v in (
-                    patient, a["case"], row["primary"], row["lesions"], len(a["alerts"]),
-                    sum(x["severity"] == "critical" for x in a["alerts"]),
-                    sum(r["strength"] == "recommended" for r in a["recommendations"]))) + "\n")
+            summary.flush()
+            finished += len(rows)
+            if progress is not None:
+                progress(finished, len(groups))
     (out / MALFORMED).write_bytes(b"".join(orjson.dumps(m) + b"\n" for m in report.malformed))
     return report
 
 
-def _assess_patient(patient: str, resources: list[dict[str, Any]], assessed_on: date,
-                    report: BulkReport) -> dict[str, Any]:
-    if not has_bone_metastasis(resources):
+def _count(row: dict[str, Any], report: BulkReport) -> None:
+    if "assessment" in row:
+        report.assessed += 1
+    elif "failed" in row:
+        report.failed += 1
+    else:
         report.skipped_no_bone_metastasis += 1
+
+
+def assess_batch(job: tuple[list[tuple[str, list[dict[str, Any]]]], date]
+                 ) -> list[dict[str, Any]]:
+    """The result rows of a batch of patients (runs on a worker)."""
+    batch, assessed_on = job
+    return [assess_patient(patient, resources, assessed_on) for patient, resources in batch]
+
+
+def assess_patient(patient: str, resources: list[dict[str, Any]],
+                   assessed_on: date) -> dict[str, Any]:
+    if not has_bone_metastasis(resources):
         return {"patient": patient, "skipped": "no bone metastasis recorded"}
     try:
         mapped = bundle_to_case(resources, assessed_on=assessed_on.isoformat())
         parsed = parse_case(mapped.case)
         assessment = assess(parsed.case)
     except Exception as exc:  # one patient's failure is reported, never fatal to the export
-        report.failed += 1
         return {"patient": patient, "failed": f"{type(exc).__name__}: {exc}"[:500]}
-    report.assessed += 1
     return {"patient": patient, "primary": parsed.case.cancer.primary,
             "lesions": len(parsed.case.lesions), "assessment": assessment,
             "mapping": {k: len(v) for k, v in mapped.report.to_dict().items()

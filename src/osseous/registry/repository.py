@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any, Final
 
@@ -332,3 +332,26 @@ def monitoring_of(session: Session, actor: Actor, *, clinician: str | None = Non
     audit.record(session, actor, "read", "monitoring", clinician, None,
                  detail=f"{len(feeds)} cases")
     return feeds
+
+
+# ---- cohort reads for analytics ----------------------------------------------------------
+
+
+def cohort_documents(session: Session, actor: Actor) -> Iterator[dict[str, Any]]:
+    """The current document of every case, for aggregate analytics: one audit event for the
+    whole read (the analytics show only aggregates, never one patient)."""
+    audit.record(session, actor, "read", "cohort", None, None, detail="aggregate analytics")
+    for row in session.scalars(select(Case).order_by(Case.id)):
+        yield current_document(session, row)
+
+
+def latest_decisions(session: Session, actor: Actor) -> list[tuple[str, str, str | None, date]]:
+    """(recommendation id, decision, reason, decided on) of the latest decision on each
+    recommendation (and lesion) of every case."""
+    audit.record(session, actor, "read", "cohort-decisions", None, None,
+                 detail="aggregate analytics")
+    latest: dict[tuple[str, str, str | None], BoardDecision] = {}
+    for row in session.scalars(select(BoardDecision).order_by(BoardDecision.id)):
+        latest[(row.case_id, row.recommendation_id, row.lesion)] = row
+    return [(r.recommendation_id, r.decision, r.reason, r.decided_at.date())
+            for r in latest.values()]

@@ -702,7 +702,10 @@ def html_error(request: Request, status: int, detail: str) -> Response:
 
 
 def install(app: FastAPI) -> None:
+    from osseous.web import analytics_pages
+
     app.include_router(router)
+    app.include_router(analytics_pages.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.state.html_error = html_error
 

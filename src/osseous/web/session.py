@@ -65,8 +65,8 @@ def clear_cookies(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 
-def current(request: Request) -> WebUser:
-    """The signed-in user of a page request (clinician or coordinator)."""
+def current(request: Request, roles: frozenset[str] = PAGE_ROLES) -> WebUser:
+    """The signed-in user of a page request (by default a clinician or coordinator)."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise LoginRequired
@@ -75,8 +75,8 @@ def current(request: Request) -> WebUser:
         if user is None:
             raise LoginRequired
         s.expunge(user)
-    if user.role not in PAGE_ROLES:
-        raise HTTPException(403, f"the {user.role} role has no access to patient pages")
+    if user.role not in roles:
+        raise HTTPException(403, f"the {user.role} role has no access to these pages")
     client = request.client.host if request.client else None
     return WebUser(user, Actor(user.username, user.role, client), csrf_token(request))
 

@@ -1,0 +1,79 @@
+"""How the survival scores perform on the local cohort.
+
+For each survival score, taken from the document as given (its baseline): Harrell's C against
+observed survival from the first bone metastasis, Kaplan-Meier survival by the score's groups
+and their calibration against the published survival of those groups
+(:mod:`osseous.analytics.calibration`). Only complete scores count; incomplete ones are
+counted, never guessed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any, Final
+
+from osseous.analytics.estimators import harrell_c_counts
+from osseous.analytics.outcomes import follow_up
+from osseous.analytics.tally import Tally, tally
+from osseous.core.case import Case
+
+#: the direction of each survival score: +1 when a higher total means longer survival
+SCORE_DIRECTION: Final = {
+    "tokuhashi-revised": 1,   # 0-15, 12-15 predicts >= 1 year (Tokuhashi 2005)
+    "tomita": -1,             # 2-10, 8-10 predicts the shortest survival (Tomita 2001)
+    "bauer": 1,               # count of favourable factors (Bauer and Wedin 1995)
+    "bauer-modified": 1,      # the same without the pathological-fracture factor
+    "katagiri-new": -1,       # 0-10, 7-10 the poorest group (Katagiri 2014)
+    "nesms": 1,               # 0-3, 3 the best 1-year survival (Ghori 2015)
+    "chow-nrf": -1,           # number of risk factors (Chow 2008)
+    "teachh": -1,             # points, class A (0-1) the longest survival (Krishnan 2014)
+}
+
+
+def observe(case: Case, into: Tally) -> None:
+    """Add one case's scores and follow-up to the tally."""
+    from osseous.scores.catalog import score_case
+
+    into[("cases",)] += 1
+    got = follow_up(case)
+    if isinstance(got, str):
+        into[("excluded", got)] += 1
+        return
+    died = int(got.died)
+    results = {s.score: s for s in score_case(case) if s.score in SCORE_DIRECTION}
+    for name in SCORE_DIRECTION:
+        result = results.get(name)
+        if result is None or result.total is None or result.band is None:
+            into[("incomplete", name)] += 1
+            continue
+        into[("total", name, got.survival_days, died, float(result.total))] += 1
+        into[("band", name, str(result.band), got.survival_days, died)] += 1
+
+
+def finish(t: Tally) -> dict[str, Any]:
+    """Concordance and calibration of every survival score."""
+    from osseous.analytics.calibration import calibration
+
+    totals: dict[str, dict[tuple[float, int, float], int]] = {k: {} for k in SCORE_DIRECTION}
+    bands: dict[tuple[str, str, float, int], int] = {}
+    for key, n in t.items():
+        if key[0] == "total" and n:
+            _, name, days, died, value = key
+            totals[name][(days, died, SCORE_DIRECTION[name] * value)] = n
+        elif key[0] == "band" and n:
+            bands[key[1:]] = n
+    scores = []
+    for name, counts in totals.items():
+        c, pairs = harrell_c_counts(counts) if counts else (math.nan, 0)
+        scores.append({"score": name, "patients": sum(counts.values()), "usable_pairs": pairs,
+                       "harrell_c": None if math.isnan(c) else c,
+                       "not_computable": t[("incomplete", name)]})
+    return {"format": "osseous.prognosis/1", "cases": t[("cases",)],
+            "excluded": dict(sorted((k[1], n) for k, n in t.items() if k[0] == "excluded")),
+            "scores": scores, "calibration": calibration(bands)}
+
+
+def score_concordance(cases: Iterable[Case]) -> dict[str, Any]:
+    """Harrell's C and calibration of each survival score over the cases."""
+    return finish(tally(cases, observe))

@@ -1,0 +1,125 @@
+"""The analytics page: the service's own outcomes, quality and score performance.
+
+Aggregates only, never one patient. The source is the registry (the current document of every
+case) or, for demonstrations and training, a synthetic cohort that says so on every plot and
+table. Plots are served as images from the same routes the page links (PNG or SVG).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Final, Literal
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from osseous.analytics import decisions as board
+from osseous.analytics import engine, outcomes, plots
+from osseous.analytics.synth import synthetic_cohort
+from osseous.analytics.tally import Tally
+from osseous.core.errors import InvalidInput
+from osseous.core.validation import parse_case
+from osseous.registry import repository as repo
+from osseous.web.session import WebUser, current, database
+
+router = APIRouter(prefix="/app/analytics", include_in_schema=False)
+ROLES: Final = frozenset({"clinician", "coordinator", "researcher"})
+NAMES: Final = ("outcomes", "quality", "pain", "prognosis")
+SYNTHETIC_PATIENTS: Final = 2000
+GROUPINGS: Final = ("primary", "agent", "schedule", "all")
+Source = Literal["registry", "synthetic"]
+MEDIA: Final = {"png": "image/png", "svg": "image/svg+xml"}
+
+
+@lru_cache(maxsize=1)
+def _synthetic() -> tuple[dict[str, Tally], Tally]:
+    """The demonstration cohort, computed once per process (it never changes)."""
+    cases = (parse_case(d).case for d in synthetic_cohort(SYNTHETIC_PATIENTS, seed=1))
+    return engine.tally_cases(cases, NAMES), Tally()
+
+
+def _registry(request: Request, user: WebUser) -> tuple[dict[str, Tally], Tally, int]:
+    invalid = 0
+    with database(request).session() as s:
+        docs = list(repo.cohort_documents(s, user.actor))
+        rows = repo.latest_decisions(s, user.actor)
+    cases = []
+    for doc in docs:
+        try:
+            cases.append(parse_case(doc).case)
+        except InvalidInput:  # a stored document older than the current format
+            invalid += 1
+    decided = Tally()
+    for rec, decision, reason, on in rows:
+        board.observe(board.Decision(rec, decision, reason, on), decided)
+    return engine.tally_cases(cases, NAMES), decided, invalid
+
+
+def _data(request: Request, source: str) -> tuple[WebUser, dict[str, Tally], Tally, int]:
+    user = current(request, ROLES)
+    if source == "synthetic":
+        tallies, decided = _synthetic()
+        return user, tallies, decided, 0
+    if source != "registry":
+        raise HTTPException(400, "source: must be registry or synthetic")
+    return user, *_registry(request, user)
+
+
+@router.get("")
+def analytics(request: Request, source: str = "registry") -> HTMLResponse:
+    from osseous.web.pages import render
+
+    user, tallies, decided, invalid = _data(request, source)
+    docs = engine.finish(tallies)
+    return render(request, "analytics.html", {
+        "source": source, "synthetic_patients": SYNTHETIC_PATIENTS, "invalid": invalid,
+        "outcomes": docs["outcomes"], "quality": docs["quality"], "pain": docs["pain"],
+        "prognosis": docs["prognosis"],
+        "decisions": board.finish(decided) if source == "registry" else None,
+        "groupings": GROUPINGS}, user=user)
+
+
+def _label(source: str) -> str:
+    return " (synthetic demonstration cohort)" if source == "synthetic" else ""
+
+
+def _plot(name: str, tallies: dict[str, Tally], by: str, fmt: Any, source: str) -> bytes:
+    suffix = _label(source)
+    if name in ("survival", "survival-from-radiotherapy", "sre"):
+        if by not in GROUPINGS:
+            raise HTTPException(400, f"by: must be one of {', '.join(GROUPINGS)}")
+        kind = {"survival": "os", "survival-from-radiotherapy": "rt-os", "sre": "sre"}[name]
+        if kind == "rt-os" and by not in ("all", "primary"):
+            raise HTTPException(400, "by: survival from radiotherapy is by primary or all")
+        title = {"os": "Survival from the first bone metastasis",
+                 "rt-os": "Survival from the first palliative radiotherapy",
+                 "sre": "First skeletal-related event (death competing)"}[kind]
+        return plots.survival_plot(
+            outcomes.curves(tallies["outcomes"], kind, by), title=f"{title}{suffix}",
+            ylabel="Cumulative incidence" if kind == "sre" else "Survival",
+            cumulative=kind == "sre", fmt=fmt)
+    if name == "pain":
+        doc = engine.ANALYSES["pain"].finish(tallies["pain"])
+        return plots.pain_response_plot(
+            doc, title=f"Pain response after palliative radiotherapy{suffix}", fmt=fmt)
+    if name == "quality":
+        doc = engine.ANALYSES["quality"].finish(tallies["quality"])
+        return plots.quality_trend_plot(_dated_years(doc["indicators"]),
+                                        title=f"Quality indicators by year{suffix}", fmt=fmt)
+    raise HTTPException(404, f"no plot named {name[:40]!r}")
+
+
+def _dated_years(indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The indicators with the years that are known (undated items cannot be placed)."""
+    return [{**i, "years": [y for y in i["years"] if y["year"] is not None]}
+            for i in indicators]
+
+
+@router.get("/plots/{name}.{fmt}")
+def plot(request: Request, name: str, fmt: str, source: str = "registry",
+         by: str = "primary") -> Response:
+    if fmt not in MEDIA:
+        raise HTTPException(404, "plots are .png or .svg")
+    _user, tallies, _decided, _invalid = _data(request, source)
+    return Response(_plot(name, tallies, by, fmt, source), media_type=MEDIA[fmt],
+                    headers={"Cache-Control": "no-store"})
