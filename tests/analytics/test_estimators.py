@@ -141,3 +141,49 @@ def test_fast_harrell_c_equals_the_pairwise_definition(obs: list[tuple[int, int,
     slow, slow_pairs = _pairwise_c(times, events, predicted)
     assert fast_pairs == slow_pairs
     assert (math.isnan(fast) and math.isnan(slow)) or fast == pytest.approx(slow)
+
+
+def test_logrank_two_groups_by_hand() -> None:
+    from osseous.analytics.estimators import logrank
+
+    # A dies at 1 and 3, B at 2 and censored at 4. t1: n=4 (2/2), d=1 -> E_A 0.5,
+    # V 2*2*1*3/(16*3) = 0.25; t2: A 1, B 2 at risk, d=1 (B) -> E_A 1/3, V 1*2/9 = 2/9;
+    # t3: A 1, B 1, d=1 (A) -> E_A 1/2, V 1/4. O_A = 2, E_A = 4/3, V = 13/18:
+    # chi-square (2/3)^2 / (13/18) = 8/13.
+    test = logrank([1, 3, 2, 4], [1, 1, 1, 0], ["A", "A", "B", "B"])
+    assert test.observed == {"A": 2, "B": 1}
+    assert test.expected["A"] == pytest.approx(4 / 3)
+    assert test.statistic == pytest.approx(8 / 13)
+    assert test.df == 1
+    assert test.p_value == pytest.approx(0.43276, abs=1e-4)  # chi-square(1) tail at 0.6154
+    with pytest.raises(ValueError, match="two groups"):
+        logrank([1, 2], [1, 1], ["A", "A"])
+
+
+def test_median_interval_from_the_band() -> None:
+    from osseous.analytics.estimators import Step, median_ci
+
+    steps = [Step(1, 10, 1, 0, 0.9, 0.6, 0.99), Step(2, 9, 3, 0, 0.6, 0.3, 0.8),
+             Step(3, 6, 2, 0, 0.4, 0.15, 0.6), Step(4, 4, 2, 0, 0.2, 0.05, 0.45)]
+    assert median_ci(steps) == (2, 4)
+    assert median_ci(steps[:2]) == (2, None)  # the upper limit never reaches 0.5
+
+
+def test_cif_interval_contains_the_estimate_and_narrows_with_more_patients() -> None:
+    from osseous.analytics.estimators import aalen_johansen
+
+    small = aalen_johansen([1, 2, 3, 4, 5, 6], [0, 1, 1, 2, 2, 0])[-1]
+    big = aalen_johansen([1, 2, 3, 4, 5, 6] * 20, [0, 1, 1, 2, 2, 0] * 20)[-1]
+    assert small.estimate == pytest.approx(0.4) and big.estimate == pytest.approx(0.4)
+    assert small.lower is not None and small.upper is not None
+    assert big.lower is not None and big.upper is not None
+    assert small.lower < big.lower < 0.4 < big.upper < small.upper
+
+
+@pytest.mark.parametrize(("x", "df", "p"), [
+    (3.841458820694124, 1, 0.05), (5.991464547107979, 2, 0.05), (0.0, 3, 1.0),
+    (11.070497693516351, 5, 0.05), (23.209251158954356, 10, 0.01)])
+def test_chi_square_tail_at_tabulated_critical_values(x: float, df: int, p: float) -> None:
+    from osseous.analytics.estimators import chi2_sf
+
+    assert chi2_sf(x, df) == pytest.approx(p, rel=1e-9)

@@ -137,3 +137,44 @@ def test_events_per_patient_year_and_groups_by_agent() -> None:
     assert rate["patient_years"] == pytest.approx(3 * 365 / 365.25)
     assert out["by_agent"]["denosumab"]["sre_per_patient_year"]["events"] == 2
     assert out["by_agent"]["none"]["sre_per_patient_year"]["events"] == 0
+
+
+def _on(drug: str, started: str | None, last: str | None, doses: int | None) -> dict[str, Any]:
+    return {**patient(alive="2027-01-01"), "medications": [
+        {"drug": drug, "started": started, "last_dose": last, "doses_given": doses}]}
+
+
+@pytest.mark.parametrize(("doc", "schedule"), [
+    (_on("zoledronic-acid", "2026-01-01", "2026-04-23", 5), "every 4 weeks"),   # 112 d / 4 = 28
+    (_on("zoledronic-acid", "2026-01-01", "2026-09-17", 4), "every 12 weeks"),  # 259 / 3 = 86
+    (_on("denosumab", "2026-01-01", "2026-03-02", 2), "other interval"),        # 60 days
+    (_on("denosumab", "2026-01-01", None, 3), "schedule not recorded"),
+    (_on("denosumab", "2026-01-01", "2026-01-01", 1), "schedule not recorded"),
+    ({**patient(alive="2027-01-01"), "medications": [{"drug": "morphine"}]}, "no agent"),
+    (patient(alive="2027-01-01"), "not recorded"),
+])
+def test_schedule_of_the_bone_modifying_agent(doc: dict[str, Any], schedule: str) -> None:
+    got = follow_up(make_case(doc))
+    assert not isinstance(got, str) and got.schedule == schedule
+    assert set(outcomes([make_case(doc)])["by_schedule"]) == {schedule}
+
+
+def test_survival_from_the_first_radiotherapy() -> None:
+    def treated(first: str | None, died: str | None, alive: str | None = None
+                ) -> dict[str, Any]:
+        return {**patient(alive=alive, events=[{"type": "death", "date": died}] if died else []),
+                "lesions": [{"id": "F", "site": "femur", "prior_radiotherapy": [
+                    {"dose_gy": 8, "fractions": 1, "date": first}]}]}
+
+    out = outcomes(make_case(d) for d in (
+        treated("2026-02-01", "2026-03-03"),                  # death 30 days after RT
+        treated("2026-02-01", None, alive="2026-05-02"),      # censored at 90 days
+        treated(None, "2026-03-01"),                          # course date unknown
+        patient(alive="2026-06-01"),                          # no radiotherapy
+    ))["from_radiotherapy"]
+    assert out["excluded"] == {"a radiotherapy course date not recorded": 1,
+                               "no radiotherapy to bone recorded": 1}
+    overall = out["overall"]
+    assert (overall["patients"], overall["deaths"]) == (2, 1)
+    # KM: 1/2 die at day 30 -> S = 0.5, so the median is 30 days
+    assert overall["median_survival_months"] == pytest.approx(30 / (365.25 / 12))

@@ -119,3 +119,36 @@ def test_undated_courses_do_not_break_the_ordering() -> None:
     got = indicators({"lesions": [spine([course(1, None), course(5, None)])]})[
         "rt-single-fraction-uncomplicated"]
     assert got["denominator"] == 1
+
+
+def test_mescc_time_to_treatment_by_hand() -> None:
+    def compressed(on: str | None, *, rt: str | None = None, surgery: str | None = None,
+                   lesion: str | None = "S") -> dict[str, Any]:
+        return {"lesions": [spine([course(1, rt)] if rt else [], escc="3",
+                                  prior_surgery=[{"procedure": "decompression",
+                                                  "date": surgery}] if surgery else None)],
+                "events": [{"type": "spinal-cord-compression", "date": on, "lesion": lesion}]}
+
+    got = indicators(
+        compressed("2026-06-01", rt="2026-06-01"),              # same day: met, 0 days
+        compressed("2026-06-01", surgery="2026-06-02"),         # next day: met, 1 day
+        compressed("2026-06-01", rt="2026-06-05"),              # 4 days: not met
+        compressed("2026-06-01", rt="2026-05-01"),              # only an earlier course
+        compressed(None, rt="2026-06-01"),                      # date unknown
+        compressed("2026-06-01", rt="2026-06-03", lesion=None),  # any spinal lesion: 2 days
+    )["mescc-treated-within-1-day"]
+    assert (got["numerator"], got["denominator"]) == (2, 4)
+    assert got["excluded"] == {"compression date not recorded": 1,
+                               "no treatment recorded after the compression": 1}
+    # days 0, 1, 2, 4: median (smallest with half at or below) 1, quartiles 0 and 2
+    assert got["days_to_treatment"] == {"median": 1, "quartiles": [0, 2]}
+    assert got["years"] == [{"year": 2026, "numerator": 2, "denominator": 4,
+                             "proportion": 0.5, "ci95": got["ci95"]}]
+
+
+def test_indicators_by_year_keep_undated_items_apart() -> None:
+    got = indicators({"lesions": [spine([course(15, "2024-02-01"), course(1, "2025-02-01"),
+                                         course(5, None)])]})["rt-over-10-fractions"]
+    years = {y["year"]: (y["numerator"], y["denominator"]) for y in got["years"]}
+    assert years == {2024: (1, 1), 2025: (0, 1), None: (0, 1)}
+    assert (got["numerator"], got["denominator"]) == (1, 3)

@@ -57,7 +57,8 @@ def test_outcomes_from_case_files(tmp_path: Path) -> None:
     doc = json.loads(result.stdout)
     assert doc["overall"]["first_sre"] == 1 and doc["overall"]["deaths"] == 1
     text = runner.invoke(app, ["cohort", "outcomes", str(tmp_path)]).stdout
-    assert "breast: 2 patients, 1 first SREs, 1 deaths" in text
+    assert "breast: 2 patients, 1 deaths; median survival 2.0 months" in text
+    assert "1 first SREs" in text
     examples = runner.invoke(app, ["cohort", "outcomes", str(ROOT / "examples" / "cases")])
     assert examples.exit_code == 0 and "excluded: 14" in examples.stdout
 
@@ -83,3 +84,68 @@ def test_pain_command_on_the_examples() -> None:
     assert doc["retreatment"]["treated_lesions"] >= 1
     text = runner.invoke(app, ["cohort", "pain", str(ROOT / "examples" / "cases")]).stdout
     assert "pain response" in text
+
+
+def _synthetic(tmp_path: Path, patients: int = 300) -> Path:
+    path = tmp_path / "registry.ndjson"
+    result = runner.invoke(app, ["synth", "--patients", str(patients), "--seed", "5",
+                                 "-o", str(path)])
+    assert result.exit_code == 0, result.stderr
+    return path
+
+
+def test_plots_are_written_as_png_and_svg(tmp_path: Path) -> None:
+    cohort = _synthetic(tmp_path)
+    for kind, name, extra in [("survival", "km.png", []), ("sre", "sre.svg", ["--by", "agent"]),
+                              ("survival-from-radiotherapy", "rt.png", ["--by", "all"]),
+                              ("pain", "pain.svg", []), ("quality", "quality.png", [])]:
+        out = tmp_path / name
+        result = runner.invoke(app, ["cohort", "plot", kind, str(cohort), "-o", str(out),
+                                     *extra])
+        assert result.exit_code == 0, result.stderr
+        data = out.read_bytes()
+        assert data.startswith(b"\x89PNG") if name.endswith(".png") else b"<svg" in data[:600]
+    svg = (tmp_path / "sre.svg").read_text()
+    assert "Number at risk" in svg and "denosumab" in svg
+
+
+def test_plot_refuses_bad_options(tmp_path: Path) -> None:
+    cohort = _synthetic(tmp_path, 20)
+    result = runner.invoke(app, ["cohort", "plot", "survival", str(cohort), "-o",
+                                 str(tmp_path / "x.jpg")])
+    assert result.exit_code == 2 and "--output: must end in .png or .svg" in result.stderr
+    result = runner.invoke(app, ["cohort", "plot", "survival-from-radiotherapy", str(cohort),
+                                 "-o", str(tmp_path / "x.png"), "--by", "agent"])
+    assert result.exit_code == 2 and "by primary or all" in result.stderr
+    result = runner.invoke(app, ["cohort", "plot", "histogram", str(cohort), "-o",
+                                 str(tmp_path / "x.png")])
+    assert result.exit_code == 2
+
+
+def test_report_is_the_same_on_dask_workers(tmp_path: Path) -> None:
+    cohort = _synthetic(tmp_path)
+    local = runner.invoke(app, ["cohort", "report", str(cohort), "--no-scores"])
+    assert local.exit_code == 0, local.stderr
+    doc = json.loads(local.stdout)
+    assert doc["format"] == "osseous.cohort-report/1"
+    assert set(doc) == {"format", "outcomes", "quality", "pain"}
+    dask = runner.invoke(app, ["cohort", "report", str(cohort), "--no-scores",
+                               "--workers", "2"])
+    assert dask.exit_code == 0, dask.stderr
+    assert dask.stdout == local.stdout
+
+
+def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
+    cohort = _synthetic(tmp_path, 5)
+    result = runner.invoke(app, ["cohort", "quality", str(cohort), "--scheduler",
+                                 "tcp://127.0.0.1:9"])
+    assert result.exit_code == 2 and "--scheduler tcp://127.0.0.1:9" in result.stderr
+
+
+def test_outcomes_and_quality_text_show_intervals_and_years(tmp_path: Path) -> None:
+    cohort = _synthetic(tmp_path)
+    text = runner.invoke(app, ["cohort", "outcomes", str(cohort)]).stdout
+    assert "median survival" in text and "log-rank across primaries" in text
+    assert "schedule: " in text and "from the first palliative radiotherapy" in text
+    quality = runner.invoke(app, ["cohort", "quality", str(cohort)]).stdout
+    assert "mescc-treated-within-1-day" in quality and "\n  2021: " in quality

@@ -50,7 +50,7 @@ def partitions(paths: Iterable[Path], part_bytes: int = PART_BYTES) -> list[Part
         try:
             if path.suffix != ".ndjson":
                 if not path.is_file():
-                    raise CohortInputError(f"{path}: not a file")
+                    raise CohortInputError(f"{path}: cannot read (no such file)")
                 parts.append(Part(str(path), 0, -1, 1))
                 continue
             parts.extend(_split(path, part_bytes))
@@ -88,7 +88,11 @@ def documents(part: Part) -> Iterator[tuple[int, Any]]:
     path = Path(part.path)
     try:
         if part.end == -1 and part.start == 0 and path.suffix != ".ndjson":
-            yield 1, orjson.loads(path.read_bytes())
+            try:
+                document = orjson.loads(path.read_bytes())
+            except orjson.JSONDecodeError as exc:
+                raise CohortInputError(f"{path}: not valid JSON ({exc})") from None
+            yield 1, document
             return
         with path.open("rb") as handle:
             handle.seek(part.start)

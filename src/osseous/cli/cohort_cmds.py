@@ -232,6 +232,76 @@ def report_cmd(
     _emit(doc, Fmt.json, lambda d: "")
 
 
+class PlotKind(StrEnum):
+    survival = "survival"
+    survival_from_radiotherapy = "survival-from-radiotherapy"
+    sre = "sre"
+    pain = "pain"
+    quality = "quality"
+
+
+class By(StrEnum):
+    primary = "primary"
+    agent = "agent"
+    schedule = "schedule"
+    all = "all"
+
+
+@cohort_app.command("plot")
+def plot_cmd(
+    kind: Annotated[PlotKind, typer.Argument(help="Which plot.")],
+    paths: CasesArg,
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="The image: .png or .svg (by its suffix).")],
+    by: Annotated[By, typer.Option(help="Grouping of the curves.")] = By.primary,
+    workers: WorkersOpt = 0,
+    scheduler: SchedulerOpt = None,
+) -> None:
+    """Kaplan-Meier and cumulative-incidence curves with numbers at risk, pain response bars,
+    or quality indicators by year, as PNG or SVG."""
+    from osseous.analytics import engine, outcomes, plots
+    from osseous.analytics.sources import CohortInputError
+    from osseous.core.executor import open_executor
+
+    fmt = output.suffix.lstrip(".").lower()
+    if fmt not in ("png", "svg"):
+        typer.echo(f"error: --output: must end in .png or .svg (given: {output.name})", err=True)
+        raise typer.Exit(2)
+    if kind is PlotKind.survival_from_radiotherapy and by not in (By.primary, By.all):
+        typer.echo("error: --by: survival from radiotherapy is by primary or all", err=True)
+        raise typer.Exit(2)
+    name = {PlotKind.pain: "pain", PlotKind.quality: "quality"}.get(kind, "outcomes")
+    try:
+        with open_executor(workers, scheduler) as executor:
+            tally = engine.tallies(paths, [name], executor)[name]
+    except CohortInputError as exc:
+        for line in str(exc).splitlines():
+            typer.echo(f"error: {line}", err=True)
+        raise typer.Exit(2) from None
+    if kind is PlotKind.pain:
+        image = plots.pain_response_plot(engine.ANALYSES["pain"].finish(tally), fmt=fmt)
+    elif kind is PlotKind.quality:
+        doc = engine.ANALYSES["quality"].finish(tally)
+        image = plots.quality_trend_plot(
+            [{**i, "years": [y for y in i["years"] if y["year"] is not None]}
+             for i in doc["indicators"]], fmt=fmt)
+    else:
+        curve = {PlotKind.survival: "os", PlotKind.survival_from_radiotherapy: "rt-os",
+                 PlotKind.sre: "sre"}[kind]
+        title = {"os": "Survival from the first bone metastasis",
+                 "rt-os": "Survival from the first palliative radiotherapy",
+                 "sre": "First skeletal-related event (death competing)"}[curve]
+        image = plots.survival_plot(
+            outcomes.curves(tally, curve, by.value), title=title, cumulative=curve == "sre",
+            ylabel="Cumulative incidence" if curve == "sre" else "Survival", fmt=fmt)
+    try:
+        output.write_bytes(image)
+    except OSError as exc:
+        typer.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"wrote {output}")
+
+
 @cohort_app.command("synth")
 def synth_cmd(
     patients: Annotated[int, typer.Option("--patients", "-n", min=0,
