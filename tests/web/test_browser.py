@@ -233,3 +233,25 @@ def test_patient_information_prints_without_the_menus(server: str, browser: obje
     assert not page.locator("header.top").is_visible()
     assert not page.locator(".no-print").is_visible()
     page.close()
+
+
+def test_analytics_page_shows_its_plots(server: str, browser: object) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    _sign_in(page, server)
+    page.get_by_role("link", name="Analytics").click()
+    page.wait_for_url("**/app/analytics")
+    page.get_by_role("link", name="synthetic demonstration cohort").click()
+    page.wait_for_url("**/app/analytics?source=synthetic")
+    images = page.locator("img.chart")
+    assert images.count() >= 5
+    for i in range(images.count()):
+        images.nth(i).scroll_into_view_if_needed()
+        # a decoded image has a natural width; a broken one has 0
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                               arg=images.nth(i).element_handle(), timeout=30_000)
+    assert page.get_by_role("table").first.is_visible()
+    assert page.get_by_text("Harrell's C").first.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "analytics.png"), full_page=True)
+    context.close()

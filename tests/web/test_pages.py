@@ -40,10 +40,11 @@ def csrf(c: TestClient, path: str = "/app/login") -> str:
     return found.group(1)
 
 
-def sign_in(c: TestClient, user: str = "demo", password: str = "demo-osseous") -> None:
+def sign_in(c: TestClient, user: str = "demo", password: str = "demo-osseous",
+            lands: str = "/app/cases") -> None:
     r = c.post("/app/login", data={"csrf": csrf(c), "username": user, "password": password,
                                    "next": "/app/cases"})
-    assert r.status_code == 200 and r.url.path == "/app/cases", r.text[:300]
+    assert r.status_code == 200 and r.url.path == lands, r.text[:300]
 
 
 def test_pages_need_sign_in(web: TestClient) -> None:
@@ -75,8 +76,14 @@ def test_forms_need_the_csrf_token(web: TestClient) -> None:
 
 def test_roles_on_pages(web: TestClient) -> None:
     r = web.post("/app/login", data={"csrf": csrf(web), "username": "res",
-                                     "password": "correct horse battery"})
-    assert r.status_code == 401  # researchers have no patient pages
+                                     "password": "correct horse battery",
+                                     "next": "/app/cases"})
+    # researchers land on the aggregate analytics and have no patient pages
+    assert r.status_code == 200 and r.url.path == "/app/analytics"
+    assert 'href="/app/cases"' not in r.text
+    assert web.get("/app/cases/demo-breast-01").status_code == 403
+    assert web.get("/app/cases").status_code == 403
+    web.cookies.clear()
     sign_in(web, "coord", "correct horse battery")
     assert web.get("/app/cases/demo-breast-01").status_code == 200
     r = web.post("/app/cases/new", data={"csrf": csrf(web, "/app/cases"), "id": "x"})

@@ -201,7 +201,7 @@ def logrank_counts(groups: Mapping[str, Counts]) -> LogRank:
     At each event time, group g's expected deaths are n_g d / n and the covariance of the
     observed counts is hypergeometric: n_g (delta_gh n - n_h) d (n - d) / (n^2 (n - 1)). The
     statistic (O - E)' V^-1 (O - E) over the first k - 1 groups is chi-square on k - 1
-    degrees of freedom.
+    degrees of freedom, k counting the groups with any patient at risk at an event time.
     """
     names = sorted(groups)
     if len(names) < 2:
@@ -227,10 +227,15 @@ def logrank_counts(groups: Mapping[str, Counts]) -> LogRank:
                         cov[i][j] += n_g[i] * ((n if i == j else 0) - n_g[j]) * scale
         for i, g in enumerate(names):
             at_risk[g] -= rows[i][0] + rows[i][1]
-    diff = [observed[g] - expected[g] for g in names[:-1]]
-    solved = _solve([row[:-1] for row in cov[:-1]], diff)
+    # a group nobody in which was at risk at any event time adds nothing and would make the
+    # covariance singular: it is left out, as R's survdiff does
+    keep = [i for i, g in enumerate(names) if expected[g] > 0]
+    df = len(keep) - 1
+    if df < 1:
+        return LogRank(math.nan, max(df, 0), math.nan, observed, expected)
+    diff = [observed[names[i]] - expected[names[i]] for i in keep[:-1]]
+    solved = _solve([[cov[i][j] for j in keep[:-1]] for i in keep[:-1]], diff)
     statistic = sum(x * y for x, y in zip(diff, solved, strict=True)) if solved else math.nan
-    df = k - 1
     return LogRank(statistic, df, chi2_sf(statistic, df) if solved else math.nan,
                    observed, expected)
 

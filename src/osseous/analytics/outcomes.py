@@ -96,6 +96,21 @@ def follow_up(case: Case) -> Follow | str:
                   sum(origin <= d <= end for d in dated), schedule)
 
 
+def survival_follow_up(case: Case) -> tuple[int, bool] | str:
+    """(days from the first bone metastasis, died) for survival alone: unlike
+    :func:`follow_up`, problems with the skeletal-related events do not exclude the patient."""
+    bm = case.cancer.bone_metastases
+    origin = bm.diagnosed_on if bm else None
+    if origin is None:
+        return "first bone metastasis date not recorded"
+    end = _end(case)
+    if isinstance(end, str):
+        return end
+    if end < origin:
+        return "follow-up ends before the first bone metastasis"
+    return (end - origin).days, any(e.type == "death" for e in case.events or ())
+
+
 def _end(case: Case) -> date | str:
     deaths = [e for e in case.events or () if e.type == "death"]
     if deaths and deaths[0].date is None:

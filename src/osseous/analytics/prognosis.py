@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from osseous.analytics.estimators import harrell_c_counts
-from osseous.analytics.outcomes import follow_up
+from osseous.analytics.outcomes import survival_follow_up
 from osseous.analytics.tally import Tally, tally
 from osseous.core.case import Case
 
@@ -36,19 +36,21 @@ def observe(case: Case, into: Tally) -> None:
     from osseous.scores.catalog import score_case
 
     into[("cases",)] += 1
-    got = follow_up(case)
+    got = survival_follow_up(case)
     if isinstance(got, str):
         into[("excluded", got)] += 1
         return
-    died = int(got.died)
+    days, died = got[0], int(got[1])
     results = {s.score: s for s in score_case(case) if s.score in SCORE_DIRECTION}
     for name in SCORE_DIRECTION:
         result = results.get(name)
-        if result is None or result.total is None or result.band is None:
+        if result is None:  # the score does not apply (a spinal score without spinal disease)
+            into[("not-applicable", name)] += 1
+        elif result.total is None or result.band is None:
             into[("incomplete", name)] += 1
-            continue
-        into[("total", name, got.survival_days, died, float(result.total))] += 1
-        into[("band", name, str(result.band), got.survival_days, died)] += 1
+        else:
+            into[("total", name, days, died, float(result.total))] += 1
+            into[("band", name, str(result.band), days, died)] += 1
 
 
 def finish(t: Tally) -> dict[str, Any]:
@@ -68,7 +70,8 @@ def finish(t: Tally) -> dict[str, Any]:
         c, pairs = harrell_c_counts(counts) if counts else (math.nan, 0)
         scores.append({"score": name, "patients": sum(counts.values()), "usable_pairs": pairs,
                        "harrell_c": None if math.isnan(c) else c,
-                       "not_computable": t[("incomplete", name)]})
+                       "not_computable": t[("incomplete", name)],
+                       "not_applicable": t[("not-applicable", name)]})
     return {"format": "osseous.prognosis/1", "cases": t[("cases",)],
             "excluded": dict(sorted((k[1], n) for k, n in t.items() if k[0] == "excluded")),
             "scores": scores, "calibration": calibration(bands)}

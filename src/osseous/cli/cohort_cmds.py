@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
 import typer
@@ -168,12 +168,17 @@ def _prognosis_text(doc: dict[str, Any]) -> str:
                      f"{c['usable_pairs']} usable pairs; score incomplete for "
                      f"{c['not_computable']})")
     lines.append("\nObserved against published survival by group")
-    for score in doc["calibration"].get("scores", []):
+    for score in doc["calibration"]["scores"]:
         lines.append(f"  {score['score']}")
-        for band in score.get("bands", []):
-            lines.append(f"    {band['band']}: {band['patients']} patients; "
-                         + "; ".join(f"{c['statement']}: {c['verdict']}"
-                                     for c in band.get("comparisons", [])))
+        for band in score["bands"]:
+            if not band["patients"]:
+                lines.append(f"    {band['band']}: no patients")
+                continue
+            figures = band["published"] or []
+            lines.append(f"    {band['band']}: {band['patients']} patients; " + (
+                "; ".join(f"{f['statement']} ({f['citation']}): {f['verdict']}"
+                          + (f" - {f['reason']}" if f["reason"] else "") for f in figures)
+                or f"no published figure ({band['published_unavailable']})"))
     return "\n".join(lines)
 
 
@@ -263,13 +268,14 @@ def plot_cmd(
     from osseous.analytics.sources import CohortInputError
     from osseous.core.executor import open_executor
 
-    fmt = output.suffix.lstrip(".").lower()
-    if fmt not in ("png", "svg"):
+    suffix = output.suffix.lstrip(".").lower()
+    if suffix not in ("png", "svg"):
         typer.echo(f"error: --output: must end in .png or .svg (given: {output.name})", err=True)
         raise typer.Exit(2)
     if kind is PlotKind.survival_from_radiotherapy and by not in (By.primary, By.all):
         typer.echo("error: --by: survival from radiotherapy is by primary or all", err=True)
         raise typer.Exit(2)
+    fmt: Literal["png", "svg"] = "png" if suffix == "png" else "svg"
     name = {PlotKind.pain: "pain", PlotKind.quality: "quality"}.get(kind, "outcomes")
     try:
         with open_executor(workers, scheduler) as executor:

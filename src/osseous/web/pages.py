@@ -92,7 +92,7 @@ async def login(request: Request) -> Response:
     with db.session() as s:
         user = security.authenticate(s, username, password)
         plain = None
-        if user is not None and user.role in ("clinician", "coordinator"):
+        if user is not None and user.role in ("clinician", "coordinator", "researcher"):
             plain, _ = security.create_token(s, user, "web session", 1)
             audit.record(s, Actor(user.username, user.role, client), "login", "web")
     if plain is None:
@@ -101,7 +101,9 @@ async def login(request: Request) -> Response:
                               outcome="denied")
         return render(request, "login.html", {"next": target, "error":
                                               "Wrong username or password, or this account "
-                                              "has no access to patient pages."}, status=401)
+                                              "has no access to these pages."}, status=401)
+    if user is not None and user.role == "researcher":  # aggregates only: the analytics
+        target = "/app/analytics"
     response = _redirect(target if target.startswith("/app") else "/app/cases")
     set_cookies(response, request, session=plain)
     return response
