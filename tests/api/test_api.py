@@ -299,3 +299,24 @@ def test_monitoring_and_calendar_feed(client: TestClient) -> None:
     assert client.get(f"/cases/{case_id}/monitoring", params={"as_of": "soon"},
                       headers=h).status_code == 422
     assert client.get("/cases/nope/monitoring", headers=h).status_code == 404
+
+
+def test_analytics_report_by_role(client: TestClient) -> None:
+    h = token(client, "clinician")
+    followed = {**DEMO, "id": "followed-01",
+                "patient": {**DEMO.get("patient", {}), "last_known_alive": "2026-10-01"},
+                "cancer": {**DEMO["cancer"],
+                           "bone_metastases": {**(DEMO["cancer"].get("bone_metastases") or {}),
+                                               "diagnosed_on": "2026-01-01"}}}
+    new_case(client, h, followed)
+    r = client.get("/analytics?scores=false", headers=token(client, "researcher"))
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert doc["format"] == "osseous.cohort-report/1" and "prognosis" not in doc
+    assert doc["outcomes"]["overall"]["patients"] == 1
+    assert doc["decisions"]["overall"]["decided"] == 0
+    assert client.get("/analytics", headers=token(client, "admin")).status_code == 403
+    assert client.get("/analytics").status_code == 401
+    assert client.get("/analytics?scores=maybe", headers=h).status_code == 422
+    full = client.get("/analytics", headers=h).json()
+    assert full["prognosis"]["format"] == "osseous.prognosis/1"

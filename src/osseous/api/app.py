@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from osseous import __version__
 from osseous.api import problems
 from osseous.api.middleware import Hardening
-from osseous.api.routes import audit, auth, cases, cds, fhir, patients, system
+from osseous.api.routes import analytics, audit, auth, cases, cds, fhir, patients, system
 from osseous.interop.cds_jwt import JwtVerifier
 from osseous.registry.db import Database
 from osseous.web import pages
@@ -30,7 +30,7 @@ def create_app(db: Database | None = None, *, https: bool = False,
     app.state.db = db or Database()
     app.state.cds_verifier = cds_verifier or cds.verifier_from_environment()
     problems.install(app)
-    for module in (system, auth, patients, cases, audit, cds, fhir):
+    for module in (system, auth, patients, cases, audit, cds, fhir, analytics):
         app.include_router(module.router, responses=problems.COMMON)
     pages.install(app)
     app.add_middleware(Hardening, https=https)
