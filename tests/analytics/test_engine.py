@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -53,7 +54,7 @@ def test_parts_cover_every_line_once_with_its_number(
     got = [(n, orjson.dumps(doc)) for part in parts for n, doc in documents(part)]
     assert got == [(n, orjson.dumps(orjson.loads(line))) for n, line in _lines(path)]
     # parts are contiguous and in order
-    for before, after in zip(parts, parts[1:], strict=False):
+    for before, after in itertools.pairwise(parts):
         assert before.end == after.start
 
 

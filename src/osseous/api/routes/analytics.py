@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from osseous.analytics import decisions as board
-from osseous.analytics.tally import Tally
 from osseous.analytics import engine
+from osseous.analytics.tally import Tally
 from osseous.api.deps import Caller, SessionDep, require
 from osseous.core.errors import InvalidInput
 from osseous.core.validation import parse_case
