@@ -1,9 +1,10 @@
 """Chow three-variable number-of-risk-factors (NRF) survival model, 0-3 (Chow 2008).
 
 One risk factor each: a non-breast primary; metastases other than bone only; Karnofsky <= 60.
-Groups: I 0-1, II 2, III 3 risk factors. The 2008 paper's abstract gives no group medians;
-medians are quoted only from validation cohorts, with their own citation (15.0 / 6.5 / 2.3
-months, Mojica-Marquez 2020).
+Groups: I 0-1, II 2, III 3 risk factors. The 2008 paper's abstract gives no group medians.
+Mojica-Marquez 2020 quotes the groups' expected median survival as 15.0 / 6.5 / 2.3 months;
+these are figures that paper cites, not survival it observed (its own cohort all died within
+90 days), so they are shown as quoted, with that citation.
 
 Do not confuse with the 2002 six-variable model, whose Karnofsky cut-off is < 60.
 
@@ -56,5 +57,5 @@ def chow_nrf(case: Case) -> ScoreResult:
     return assemble("chow-nrf", parts, BANDS, REFERENCES,
                     extra={"converted": True} if kps.converted_from else None,
                     band_extra=lambda band: {"survival": (
-                        f"{VALIDATION_MEDIANS[band]} in a validation cohort "
+                        f"expected {VALIDATION_MEDIANS[band]} as quoted by Mojica-Marquez 2020 "
                         "(mojica-marquez-2020), not from Chow 2008")})
