@@ -13,10 +13,11 @@ import math
 from collections.abc import Iterable
 from typing import Any, Final
 
-from osseous.analytics.estimators import harrell_c_counts
+from osseous.analytics.estimators import Step, harrell_c_counts, kaplan_meier_counts
 from osseous.analytics.outcomes import survival_follow_up
 from osseous.analytics.tally import Tally, tally
 from osseous.core.case import Case
+from osseous.knowledge.published_survival import PUBLISHED_SURVIVAL
 
 #: the direction of each survival score: +1 when a higher total means longer survival
 SCORE_DIRECTION: Final = {
@@ -51,6 +52,20 @@ def observe(case: Case, into: Tally) -> None:
         else:
             into[("total", name, days, died, float(result.total))] += 1
             into[("band", name, str(result.band), days, died)] += 1
+
+
+def band_curves(t: Tally, score: str) -> dict[str, list[Step]]:
+    """Kaplan-Meier survival by the groups of one score, in the score's band order."""
+    if score not in SCORE_DIRECTION:
+        raise ValueError(f"score: must be one of {sorted(SCORE_DIRECTION)} (given: {score!r})")
+    counts: dict[str, dict[float, list[int]]] = {}
+    for key, n in t.items():
+        if key[0] == "band" and key[1] == score and n:
+            _, _, band, days, died = key
+            counts.setdefault(band, {}).setdefault(days, [0, 0])[died] += n
+    order = {band: i for i, band in enumerate(PUBLISHED_SURVIVAL[score])}
+    return {band: kaplan_meier_counts(c)
+            for band, c in sorted(counts.items(), key=lambda bc: order.get(bc[0], 99))}
 
 
 def finish(t: Tally) -> dict[str, Any]:

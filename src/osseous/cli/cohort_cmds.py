@@ -241,6 +241,7 @@ class PlotKind(StrEnum):
     survival = "survival"
     survival_from_radiotherapy = "survival-from-radiotherapy"
     sre = "sre"
+    survival_by_score = "survival-by-score"
     pain = "pain"
     quality = "quality"
 
@@ -259,12 +260,16 @@ def plot_cmd(
     output: Annotated[Path, typer.Option(
         "--output", "-o", help="The image: .png or .svg (by its suffix).")],
     by: Annotated[By, typer.Option(help="Grouping of the curves.")] = By.primary,
+    score: Annotated[str | None, typer.Option(
+        help="For survival-by-score: the score whose groups are compared, e.g. "
+             "tokuhashi-revised.")] = None,
     workers: WorkersOpt = 0,
     scheduler: SchedulerOpt = None,
 ) -> None:
-    """Kaplan-Meier and cumulative-incidence curves with numbers at risk, pain response bars,
-    or quality indicators by year, as PNG or SVG."""
-    from osseous.analytics import engine, outcomes, plots
+    """Kaplan-Meier and cumulative-incidence curves with numbers at risk (by primary, agent,
+    schedule or a survival score's groups), pain response bars, or quality indicators by year,
+    as PNG or SVG."""
+    from osseous.analytics import engine, outcomes, plots, prognosis
     from osseous.analytics.sources import CohortInputError
     from osseous.core.executor import open_executor
 
@@ -276,7 +281,12 @@ def plot_cmd(
         typer.echo("error: --by: survival from radiotherapy is by primary or all", err=True)
         raise typer.Exit(2)
     fmt: Literal["png", "svg"] = "png" if suffix == "png" else "svg"
-    name = {PlotKind.pain: "pain", PlotKind.quality: "quality"}.get(kind, "outcomes")
+    if kind is PlotKind.survival_by_score and score not in prognosis.SCORE_DIRECTION:
+        typer.echo(f"error: --score: must be one of {', '.join(prognosis.SCORE_DIRECTION)} "
+                   f"(given: {score})", err=True)
+        raise typer.Exit(2)
+    name = {PlotKind.pain: "pain", PlotKind.quality: "quality",
+            PlotKind.survival_by_score: "prognosis"}.get(kind, "outcomes")
     try:
         with open_executor(workers, scheduler) as executor:
             tally = engine.tallies(paths, [name], executor)[name]
@@ -284,7 +294,11 @@ def plot_cmd(
         for line in str(exc).splitlines():
             typer.echo(f"error: {line}", err=True)
         raise typer.Exit(2) from None
-    if kind is PlotKind.pain:
+    if kind is PlotKind.survival_by_score:
+        assert score is not None
+        image = plots.survival_plot(prognosis.band_curves(tally, score),
+                                    title=f"Survival by {score} group", fmt=fmt)
+    elif kind is PlotKind.pain:
         image = plots.pain_response_plot(engine.ANALYSES["pain"].finish(tally), fmt=fmt)
     elif kind is PlotKind.quality:
         doc = engine.ANALYSES["quality"].finish(tally)

@@ -14,7 +14,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from osseous.analytics import decisions as board
-from osseous.analytics import engine, outcomes, plots
+from osseous.analytics import engine, outcomes, plots, prognosis
 from osseous.analytics.synth import synthetic_cohort
 from osseous.analytics.tally import Tally
 from osseous.core.errors import InvalidInput
@@ -98,6 +98,12 @@ def _plot(name: str, tallies: dict[str, Tally], by: str, fmt: Any, source: str) 
             outcomes.curves(tallies["outcomes"], kind, by), title=f"{title}{suffix}",
             ylabel="Cumulative incidence" if kind == "sre" else "Survival",
             cumulative=kind == "sre", fmt=fmt)
+    if name.startswith("score-"):
+        score = name.removeprefix("score-")
+        if score not in prognosis.SCORE_DIRECTION:
+            raise HTTPException(404, f"no survival score {score[:40]!r}")
+        return plots.survival_plot(prognosis.band_curves(tallies["prognosis"], score),
+                                   title=f"Survival by {score} group{suffix}", fmt=fmt)
     if name == "pain":
         doc = engine.ANALYSES["pain"].finish(tallies["pain"])
         return plots.pain_response_plot(
