@@ -178,3 +178,22 @@ def test_survival_from_the_first_radiotherapy() -> None:
     assert (overall["patients"], overall["deaths"]) == (2, 1)
     # KM: 1/2 die at day 30 -> S = 0.5, so the median is 30 days
     assert overall["median_survival_months"] == pytest.approx(30 / (365.25 / 12))
+
+
+def test_survival_by_the_groups_of_a_score() -> None:
+    from osseous.analytics.prognosis import band_curves
+    from osseous.analytics.prognosis import observe as observe_scores
+    from osseous.analytics.tally import tally
+
+    cohort = [chow_patient("breast", "none", 80, None, alive="2026-12-31"),      # group-1
+              chow_patient("lung-nsclc", "none", 50, "2026-06-01"),              # group-2
+              chow_patient("lung-nsclc", "untreatable", 50, "2026-02-01"),       # group-3
+              chow_patient("lung-nsclc", "untreatable", 50, None, alive="2026-03-01")]
+    curves = band_curves(tally((make_case(d) for d in cohort), observe_scores), "chow-nrf")
+    assert list(curves) == ["group-1", "group-2", "group-3"]
+    # group-3: a death at day 31 of 2 at risk, then a censoring at day 59
+    assert [(s.time, s.at_risk, s.estimate) for s in curves["group-3"]] == [
+        (31, 2, 0.5), (59, 1, 0.5)]
+    assert curves["group-1"][0].estimate == 1.0
+    with pytest.raises(ValueError, match="score: must be one of"):
+        band_curves(tally([], observe_scores), "mirels")

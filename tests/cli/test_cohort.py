@@ -98,7 +98,8 @@ def test_plots_are_written_as_png_and_svg(tmp_path: Path) -> None:
     cohort = _synthetic(tmp_path)
     for kind, name, extra in [("survival", "km.png", []), ("sre", "sre.svg", ["--by", "agent"]),
                               ("survival-from-radiotherapy", "rt.png", ["--by", "all"]),
-                              ("pain", "pain.svg", []), ("quality", "quality.png", [])]:
+                              ("pain", "pain.svg", []), ("quality", "quality.png", []),
+                              ("survival-by-score", "chow.svg", ["--score", "chow-nrf"])]:
         out = tmp_path / name
         result = runner.invoke(app, ["cohort", "plot", kind, str(cohort), "-o", str(out),
                                      *extra])
@@ -107,6 +108,8 @@ def test_plots_are_written_as_png_and_svg(tmp_path: Path) -> None:
         assert data.startswith(b"\x89PNG") if name.endswith(".png") else b"<svg" in data[:600]
     svg = (tmp_path / "sre.svg").read_text()
     assert "Number at risk" in svg and "denosumab" in svg
+    chow = (tmp_path / "chow.svg").read_text()
+    assert "Survival by chow-nrf group" in chow and "group-1" in chow
 
 
 def test_plot_refuses_bad_options(tmp_path: Path) -> None:
@@ -120,6 +123,9 @@ def test_plot_refuses_bad_options(tmp_path: Path) -> None:
     result = runner.invoke(app, ["cohort", "plot", "histogram", str(cohort), "-o",
                                  str(tmp_path / "x.png")])
     assert result.exit_code == 2
+    result = runner.invoke(app, ["cohort", "plot", "survival-by-score", str(cohort), "-o",
+                                 str(tmp_path / "x.png")])
+    assert result.exit_code == 2 and "--score: must be one of" in result.stderr
 
 
 def test_report_is_the_same_on_dask_workers(tmp_path: Path) -> None:

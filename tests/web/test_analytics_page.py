@@ -51,7 +51,8 @@ def test_synthetic_cohort_plots(web: TestClient) -> None:
     assert 'src="/app/analytics/plots/survival.svg?source=synthetic&amp;by=primary"' in page.text
     for path, kind in [("survival.svg?by=agent", "image/svg+xml"), ("sre.png", "image/png"),
                        ("survival-from-radiotherapy.svg?by=all", "image/svg+xml"),
-                       ("pain.png", "image/png"), ("quality.svg", "image/svg+xml")]:
+                       ("pain.png", "image/png"), ("quality.svg", "image/svg+xml"),
+                       ("score-chow-nrf.svg", "image/svg+xml")]:
         sep = "&" if "?" in path else "?"
         r = web.get(f"/app/analytics/plots/{path}{sep}source=synthetic")
         assert r.status_code == 200, (path, r.text[:200])
@@ -65,6 +66,7 @@ def test_synthetic_cohort_plots(web: TestClient) -> None:
     ("/app/analytics/plots/survival.svg?by=height", 400),
     ("/app/analytics/plots/survival-from-radiotherapy.png?by=agent", 400),
     ("/app/analytics/plots/histogram.png", 404),
+    ("/app/analytics/plots/score-astrology.png", 404),
     ("/app/analytics/plots/survival.gif", 404),
 ])
 def test_bad_parameters(web: TestClient, path: str, status: int) -> None:
