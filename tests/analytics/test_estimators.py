@@ -187,3 +187,75 @@ def test_chi_square_tail_at_tabulated_critical_values(x: float, df: int, p: floa
     from osseous.analytics.estimators import chi2_sf
 
     assert chi2_sf(x, df) == pytest.approx(p, rel=1e-9)
+
+
+def _pairs_per_patient(times: list[int], events: list[int], scores: list[int]
+                       ) -> tuple[list[float], list[float]]:
+    """Each patient's concordant and discordant usable pairs, by the O(n^2) definition."""
+    n = len(times)
+    good, bad = [0.0] * n, [0.0] * n
+    for i in range(n):
+        for j in range(n):
+            usable = i != j and events[i] == 1 and (
+                times[i] < times[j] or (times[i] == times[j] and events[j] == 0))
+            if not usable:
+                continue
+            c = 1.0 if scores[i] < scores[j] else 0.0 if scores[i] > scores[j] else 0.5
+            for k in (i, j):
+                good[k] += c
+                bad[k] += 1 - c
+    return good, bad
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_harrell_c_interval_equals_the_per_patient_definition(seed: int) -> None:
+    import random
+
+    from osseous.analytics.estimators import Z95, harrell_c_interval
+
+    rng = random.Random(seed)
+    n = 60
+    times = [rng.randint(1, 25) for _ in range(n)]
+    events = [rng.choice((0, 1, 1)) for _ in range(n)]
+    scores = [rng.randint(0, 4) for _ in range(n)]
+    good, bad = _pairs_per_patient(times, events, scores)
+    pairs, triples = n * (n - 1), n * (n - 1) * (n - 2)
+    pc, pd = sum(good) / pairs, sum(bad) / pairs
+    pcc = sum(c * (c - 1) for c in good) / triples
+    pdd = sum(d * (d - 1) for d in bad) / triples
+    pcd = sum(c * d for c, d in zip(good, bad, strict=True)) / triples
+    variance = 4 * (pd**2 * pcc - 2 * pc * pd * pcd + pc**2 * pdd) / ((pc + pd) ** 4 * n)
+    c_index = sum(good) / (sum(good) + sum(bad))
+    counts: dict[tuple[float, int, float], int] = {}
+    for t, e, p in zip(times, events, scores, strict=True):
+        counts[(float(t), e, float(p))] = counts.get((float(t), e, float(p)), 0) + 1
+    interval = harrell_c_interval(counts)
+    assert interval is not None
+    half = Z95 * variance**0.5
+    assert interval == pytest.approx((c_index - half, c_index + half), abs=1e-12)
+
+
+def test_harrell_c_interval_width_matches_the_bootstrap() -> None:
+    import random
+    import statistics
+
+    from osseous.analytics.estimators import Z95, harrell_c, harrell_c_interval
+
+    rng = random.Random(7)
+    n = 300
+    scores = [rng.randint(0, 3) for _ in range(n)]
+    times = [max(1, int(rng.expovariate(1 / (30 + 20 * s)))) for s in scores]
+    events = [int(rng.random() < 0.8) for _ in range(n)]
+    counts: dict[tuple[float, int, float], int] = {}
+    for t, e, p in zip(times, events, scores, strict=True):
+        counts[(float(t), e, float(p))] = counts.get((float(t), e, float(p)), 0) + 1
+    interval = harrell_c_interval(counts)
+    assert interval is not None
+    se = (interval[1] - interval[0]) / (2 * Z95)
+    boot = []
+    for _ in range(200):
+        idx = [rng.randrange(n) for _ in range(n)]
+        boot.append(harrell_c([times[i] for i in idx], [events[i] for i in idx],
+                              [scores[i] for i in idx])[0])
+    assert se == pytest.approx(statistics.stdev(boot), rel=0.2)
+    assert harrell_c_interval({(1.0, 1, 0.0): 1, (2.0, 0, 1.0): 1}) is None  # under 3 patients

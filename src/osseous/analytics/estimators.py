@@ -346,6 +346,80 @@ def harrell_c_counts(counts: Mapping[tuple[float, int, float], int]) -> tuple[fl
     return (concordant / usable if usable else math.nan), usable
 
 
+def harrell_c_interval(counts: Mapping[tuple[float, int, float], int]
+                       ) -> tuple[float, float] | None:
+    """95 % interval of Harrell's C from the U-statistic variance of Noether (1967), in the
+    form Pencina and D'Agostino (2004) give for survival data.
+
+    Every patient i has c_i concordant and d_i discordant usable pairs (a tied score counts one
+    half to each). With n patients, pi_c = sum c_i / n(n-1), pi_d likewise, pi_cc =
+    sum c_i(c_i - 1) / n(n-1)(n-2), pi_dd and pi_cd likewise:
+
+        var(C) = 4 (pi_d^2 pi_cc - 2 pi_c pi_d pi_cd + pi_c^2 pi_dd) / ((pi_c + pi_d)^4 n)
+
+    Patients with the same (time, event, score) share c_i and d_i, so the sums come from the
+    counts in one sweep each way. None when fewer than three patients or no usable pair.
+    """
+    cells = sorted(counts.items())
+    n = sum(k for _, k in cells)
+    if n < 3:
+        return None
+    values = sorted({p for (_, _, p), _ in cells})
+    rank = {v: i for i, v in enumerate(values)}
+    per_cell: dict[tuple[float, int, float], list[float]] = {key: [0.0, 0.0] for key, _ in cells}
+
+    def credit(key: tuple[float, int, float], partners: list[int], longer: bool) -> None:
+        # ``partners`` by score rank; ``longer``: i outlived them (else they outlived i)
+        r = rank[key[2]]
+        below, tied = sum(partners[:r]), partners[r]
+        above = sum(partners[r + 1:])
+        # concordant when the one who died first has the lower score
+        good, bad = (below, above) if longer else (above, below)
+        per_cell[key][0] += good + tied / 2
+        per_cell[key][1] += bad + tied / 2
+
+    by_time: dict[float, list[tuple[tuple[float, int, float], int]]] = {}
+    for key, k in cells:
+        by_time.setdefault(key[0], []).append((key, k))
+    width = len(values)
+    later = [0] * width  # everyone strictly later
+    for t in sorted(by_time, reverse=True):
+        censored = [0] * width
+        for (_, e, p), k in by_time[t]:
+            if e == 0:
+                censored[rank[p]] += k
+        for key, _k in by_time[t]:
+            if key[1] == 1:  # i died at t: partners who lived longer
+                credit(key, [a + b for a, b in zip(later, censored, strict=True)], False)
+        for (_, _e, p), k in by_time[t]:
+            later[rank[p]] += k
+    earlier = [0] * width  # deaths strictly earlier
+    for t in sorted(by_time):
+        deaths = [0] * width
+        for (_, e, p), k in by_time[t]:
+            if e == 1:
+                deaths[rank[p]] += k
+        for key, _k in by_time[t]:
+            partners = earlier if key[1] == 1 else [a + b for a, b in
+                                                    zip(earlier, deaths, strict=True)]
+            credit(key, partners, True)
+        earlier = [a + b for a, b in zip(earlier, deaths, strict=True)]
+    sc = sd = scc = sdd = scd = 0.0
+    for key, k in cells:
+        c, d = per_cell[key]
+        sc, sd = sc + k * c, sd + k * d
+        scc, sdd, scd = scc + k * c * (c - 1), sdd + k * d * (d - 1), scd + k * c * d
+    if sc + sd == 0:
+        return None
+    pairs, triples = n * (n - 1), n * (n - 1) * (n - 2)
+    pc, pd = sc / pairs, sd / pairs
+    pcc, pdd, pcd = scc / triples, sdd / triples, scd / triples
+    variance = 4 * (pd * pd * pcc - 2 * pc * pd * pcd + pc * pc * pdd) / ((pc + pd) ** 4 * n)
+    c_index = sc / (sc + sd)
+    half = Z95 * math.sqrt(max(variance, 0.0))
+    return max(0.0, c_index - half), min(1.0, c_index + half)
+
+
 def wilson(numerator: int, denominator: int, z: float = Z95) -> tuple[float, float] | None:
     """Wilson score interval for a proportion; None without a denominator."""
     if denominator == 0:

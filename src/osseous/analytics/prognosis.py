@@ -13,7 +13,12 @@ import math
 from collections.abc import Iterable
 from typing import Any, Final
 
-from osseous.analytics.estimators import Step, harrell_c_counts, kaplan_meier_counts
+from osseous.analytics.estimators import (
+    Step,
+    harrell_c_counts,
+    harrell_c_interval,
+    kaplan_meier_counts,
+)
 from osseous.analytics.outcomes import survival_follow_up
 from osseous.analytics.tally import Tally, tally
 from osseous.core.case import Case
@@ -83,8 +88,10 @@ def finish(t: Tally) -> dict[str, Any]:
     scores = []
     for name, counts in totals.items():
         c, pairs = harrell_c_counts(counts) if counts else (math.nan, 0)
+        interval = harrell_c_interval(counts) if counts else None
         scores.append({"score": name, "patients": sum(counts.values()), "usable_pairs": pairs,
                        "harrell_c": None if math.isnan(c) else c,
+                       "harrell_c_ci95": list(interval) if interval else None,
                        "not_computable": t[("incomplete", name)],
                        "not_applicable": t[("not-applicable", name)]})
     return {"format": "osseous.prognosis/1", "cases": t[("cases",)],

@@ -164,9 +164,11 @@ def _prognosis_text(doc: dict[str, Any]) -> str:
     lines.append("\nHarrell's C of each survival score")
     for c in doc["scores"]:
         value = f"{c['harrell_c']:.2f}" if c["harrell_c"] is not None else "not computable"
+        if c["harrell_c_ci95"]:
+            value += f" (95% CI {c['harrell_c_ci95'][0]:.2f}-{c['harrell_c_ci95'][1]:.2f})"
         lines.append(f"  {c['score']}: {value} ({c['patients']} patients, "
                      f"{c['usable_pairs']} usable pairs; score incomplete for "
-                     f"{c['not_computable']})")
+                     f"{c['not_computable']}, not applicable for {c['not_applicable']})")
     lines.append("\nObserved against published survival by group")
     for score in doc["calibration"]["scores"]:
         lines.append(f"  {score['score']}")
