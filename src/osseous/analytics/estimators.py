@@ -346,67 +346,74 @@ def harrell_c_counts(counts: Mapping[tuple[float, int, float], int]) -> tuple[fl
     return (concordant / usable if usable else math.nan), usable
 
 
-def harrell_c_interval(counts: Mapping[tuple[float, int, float], int]
-                       ) -> tuple[float, float] | None:
+Cell = tuple[float, int, float]  # (time, event 0/1, score)
+
+
+def _pairs_by_cell(cells: list[tuple[Cell, int]]) -> dict[Cell, list[float]]:
+    """Concordant and discordant usable pairs of one patient in each cell (a tied score counts
+    one half to each): one sweep down the times for the partners who lived longer, one sweep up
+    for those who died earlier."""
+    values = sorted({p for (_, _, p), _ in cells})
+    rank = {v: i for i, v in enumerate(values)}
+    out: dict[Cell, list[float]] = {key: [0.0, 0.0] for key, _ in cells}
+
+    def credit(key: Cell, partners: list[int], outlived: bool) -> None:
+        r = rank[key[2]]
+        below, tied, above = sum(partners[:r]), partners[r], sum(partners[r + 1:])
+        # concordant when the one who died first has the lower score
+        good, bad = (below, above) if outlived else (above, below)
+        out[key][0] += good + tied / 2
+        out[key][1] += bad + tied / 2
+
+    def by_rank(rows: list[tuple[Cell, int]], event: int | None) -> list[int]:
+        counts = [0] * len(values)
+        for (_, e, p), k in rows:
+            if event is None or e == event:
+                counts[rank[p]] += k
+        return counts
+
+    by_time: dict[float, list[tuple[Cell, int]]] = {}
+    for key, k in cells:
+        by_time.setdefault(key[0], []).append((key, k))
+    later = [0] * len(values)  # everyone strictly later
+    for t in sorted(by_time, reverse=True):
+        partners = [a + b for a, b in zip(later, by_rank(by_time[t], 0), strict=True)]
+        for key, _ in by_time[t]:
+            if key[1] == 1:  # died at t: those censored at t or later lived longer
+                credit(key, partners, False)
+        later = [a + b for a, b in zip(later, by_rank(by_time[t], None), strict=True)]
+    earlier = [0] * len(values)  # deaths strictly earlier
+    for t in sorted(by_time):
+        deaths = by_rank(by_time[t], 1)
+        for key, _ in by_time[t]:
+            # censored at t: outlived the deaths at t as well (deaths come first)
+            credit(key, earlier if key[1] == 1 else
+                   [a + b for a, b in zip(earlier, deaths, strict=True)], True)
+        earlier = [a + b for a, b in zip(earlier, deaths, strict=True)]
+    return out
+
+
+def harrell_c_interval(counts: Mapping[Cell, int]) -> tuple[float, float] | None:
     """95 % interval of Harrell's C from the U-statistic variance of Noether (1967), in the
     form Pencina and D'Agostino (2004) give for survival data.
 
-    Every patient i has c_i concordant and d_i discordant usable pairs (a tied score counts one
-    half to each). With n patients, pi_c = sum c_i / n(n-1), pi_d likewise, pi_cc =
-    sum c_i(c_i - 1) / n(n-1)(n-2), pi_dd and pi_cd likewise:
+    Every patient i has c_i concordant and d_i discordant usable pairs. With n patients,
+    pi_c = sum c_i / n(n-1), pi_d likewise, pi_cc = sum c_i(c_i - 1) / n(n-1)(n-2), pi_dd and
+    pi_cd likewise:
 
         var(C) = 4 (pi_d^2 pi_cc - 2 pi_c pi_d pi_cd + pi_c^2 pi_dd) / ((pi_c + pi_d)^4 n)
 
     Patients with the same (time, event, score) share c_i and d_i, so the sums come from the
-    counts in one sweep each way. None when fewer than three patients or no usable pair.
+    counts. None with fewer than three patients or no usable pair.
     """
     cells = sorted(counts.items())
     n = sum(k for _, k in cells)
     if n < 3:
         return None
-    values = sorted({p for (_, _, p), _ in cells})
-    rank = {v: i for i, v in enumerate(values)}
-    per_cell: dict[tuple[float, int, float], list[float]] = {key: [0.0, 0.0] for key, _ in cells}
-
-    def credit(key: tuple[float, int, float], partners: list[int], longer: bool) -> None:
-        # ``partners`` by score rank; ``longer``: i outlived them (else they outlived i)
-        r = rank[key[2]]
-        below, tied = sum(partners[:r]), partners[r]
-        above = sum(partners[r + 1:])
-        # concordant when the one who died first has the lower score
-        good, bad = (below, above) if longer else (above, below)
-        per_cell[key][0] += good + tied / 2
-        per_cell[key][1] += bad + tied / 2
-
-    by_time: dict[float, list[tuple[tuple[float, int, float], int]]] = {}
-    for key, k in cells:
-        by_time.setdefault(key[0], []).append((key, k))
-    width = len(values)
-    later = [0] * width  # everyone strictly later
-    for t in sorted(by_time, reverse=True):
-        censored = [0] * width
-        for (_, e, p), k in by_time[t]:
-            if e == 0:
-                censored[rank[p]] += k
-        for key, _k in by_time[t]:
-            if key[1] == 1:  # i died at t: partners who lived longer
-                credit(key, [a + b for a, b in zip(later, censored, strict=True)], False)
-        for (_, _e, p), k in by_time[t]:
-            later[rank[p]] += k
-    earlier = [0] * width  # deaths strictly earlier
-    for t in sorted(by_time):
-        deaths = [0] * width
-        for (_, e, p), k in by_time[t]:
-            if e == 1:
-                deaths[rank[p]] += k
-        for key, _k in by_time[t]:
-            partners = earlier if key[1] == 1 else [a + b for a, b in
-                                                    zip(earlier, deaths, strict=True)]
-            credit(key, partners, True)
-        earlier = [a + b for a, b in zip(earlier, deaths, strict=True)]
     sc = sd = scc = sdd = scd = 0.0
+    pairs_of = _pairs_by_cell(cells)
     for key, k in cells:
-        c, d = per_cell[key]
+        c, d = pairs_of[key]
         sc, sd = sc + k * c, sd + k * d
         scc, sdd, scd = scc + k * c * (c - 1), sdd + k * d * (d - 1), scd + k * c * d
     if sc + sd == 0:
