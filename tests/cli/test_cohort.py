@@ -155,3 +155,24 @@ def test_outcomes_and_quality_text_show_intervals_and_years(tmp_path: Path) -> N
     assert "schedule: " in text and "from the first palliative radiotherapy" in text
     quality = runner.invoke(app, ["cohort", "quality", str(cohort)]).stdout
     assert "mescc-treated-within-1-day" in quality and "\n  2021: " in quality
+
+
+def test_registry_export_and_board_decisions(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    files = [str(p) for p in sorted((ROOT / "examples" / "cases").glob("*.json"))]
+    imported = runner.invoke(app, ["import", *files, "--database", url])
+    assert imported.exit_code == 0, imported.stderr
+    out = tmp_path / "registry.ndjson"
+    result = runner.invoke(app, ["cohort", "export", "-o", str(out), "--database", url])
+    assert result.exit_code == 0, result.stderr
+    assert "wrote 14 cases" in result.stdout and len(out.read_bytes().splitlines()) == 14
+    quality = runner.invoke(app, ["cohort", "quality", str(out), "-f", "json"])
+    assert json.loads(quality.stdout)["cases"] == 14
+    none = runner.invoke(app, ["cohort", "decisions", "--database", url])
+    assert none.exit_code == 0 and "No tumour-board decisions recorded." in none.stdout
+    doc = json.loads(runner.invoke(app, ["cohort", "decisions", "--database", url,
+                                         "-f", "json"]).stdout)
+    assert doc["format"] == "osseous.board-decisions/1" and doc["overall"]["decided"] == 0
+    bad = runner.invoke(app, ["cohort", "export", "-o", str(tmp_path / "no" / "x.ndjson"),
+                              "--database", url])
+    assert bad.exit_code == 2 and "cannot write" in bad.stderr

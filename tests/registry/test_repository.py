@@ -185,3 +185,27 @@ def test_agenda(db: Database) -> None:
         assert total == 1 and rows[0].board_date == date(2026, 12, 1)
         with pytest.raises(InvalidInput):
             repo.set_agenda(s, ALICE, case_id, rows[0].version, status="done")
+
+
+def test_cohort_reads_for_analytics(db: Database) -> None:
+    case_id = _import(db)
+    with db.session() as s:
+        row = repo.store_assessment(s, ALICE, case_id, date(2026, 11, 20))
+        first, second = row.document["recommendations"][:2]
+    with db.session() as s:
+        for rec, decision, reason in ((first, "declined", "patient preference"),
+                                      (first, "accepted", None),   # replaces the first
+                                      (second, "modified", "fewer fractions")):
+            repo.record_decision(s, ALICE, case_id, {
+                "recommendation_id": rec["id"], "lesion": rec["lesion"],
+                "decision": decision, "reason": reason})
+    with db.session() as s:
+        docs = list(repo.cohort_documents(s, ALICE))
+        latest = sorted(repo.latest_decisions(s, ALICE), key=lambda d: d[1])
+    assert [d["id"] for d in docs] == [case_id]
+    assert [(d[0], d[1], d[2]) for d in latest] == [
+        (first["id"], "accepted", None), (second["id"], "modified", "fewer fractions")]
+    with db.session() as s:
+        reads = {e.resource for e in s.scalars(select(AuditEvent).where(
+            AuditEvent.action == "read", AuditEvent.patient_id.is_(None)))}
+    assert {"cohort", "cohort-decisions"} <= reads

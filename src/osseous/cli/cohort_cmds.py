@@ -324,6 +324,67 @@ def plot_cmd(
     typer.echo(f"wrote {output}")
 
 
+DbOption = Annotated[str | None, typer.Option("--database", envvar="OSSEOUS_DATABASE_URL",
+                                              help="Database URL (default ./osseous.db).")]
+
+
+def _decisions_text(doc: dict[str, Any]) -> str:
+    o = doc["overall"]
+    if not o["decided"]:
+        return "No tumour-board decisions recorded."
+    lines = [f"Tumour-board recommendations implemented as recommended: {o['accepted']}/"
+             f"{o['decided']} = {o['implemented']:.1%}{_pct(o['implemented_ci95'])}; "
+             f"modified {o['modified']}, declined {o['declined']}"]
+    for family, r in doc["by_family"].items():
+        lines.append(f"  {family}: {r['accepted']}/{r['decided']} implemented"
+                     f"{_pct(r['implemented_ci95'])}")
+    for kind, reasons in doc["deviation_reasons"].items():
+        for r in reasons:
+            lines.append(f"  {kind}: {r['n']} ({r['reason']})")
+    return "\n".join(lines)
+
+
+@cohort_app.command("decisions")
+def decisions_cmd(
+    fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text,
+    database: DbOption = None,
+) -> None:
+    """Tumour-board recommendations of the registry implemented or deviated from, by treatment
+    family and year, with the reasons for deviating."""
+    from osseous.analytics import decisions as board
+    from osseous.analytics.tally import Tally
+    from osseous.cli.registry_cmds import SYSTEM, _open
+    from osseous.registry import repository as repo
+
+    decided = Tally()
+    with _open(database).session() as s:
+        for rec, decision, reason, on in repo.latest_decisions(s, SYSTEM):
+            board.observe(board.Decision(rec, decision, reason, on), decided)
+    _emit(board.finish(decided), fmt, _decisions_text)
+
+
+@cohort_app.command("export")
+def export_cmd(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The NDJSON file to write.")],
+    database: DbOption = None,
+) -> None:
+    """The current document of every case in the registry, one per line, for the cohort
+    commands (and for a Dask cluster, which reads files, not the database)."""
+    from osseous.cli.registry_cmds import SYSTEM, _open
+    from osseous.registry import repository as repo
+
+    n = 0
+    try:
+        with _open(database).session() as s, output.open("wb") as out:
+            for doc in repo.cohort_documents(s, SYSTEM):
+                out.write(orjson.dumps(doc) + b"\n")
+                n += 1
+    except OSError as exc:
+        typer.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"wrote {n} cases to {output}")
+
+
 @cohort_app.command("synth")
 def synth_cmd(
     patients: Annotated[int, typer.Option("--patients", "-n", min=0,
