@@ -353,8 +353,9 @@ def decisions_cmd(
     family and year, with the reasons for deviating."""
     from osseous.analytics import decisions as board
     from osseous.analytics.tally import Tally
-    from osseous.cli.registry_cmds import SYSTEM, _open
+    from osseous.cli.registry_cmds import _open
     from osseous.registry import repository as repo
+    from osseous.registry.audit import SYSTEM
 
     decided = Tally()
     with _open(database).session() as s:
@@ -370,8 +371,9 @@ def export_cmd(
 ) -> None:
     """The current document of every case in the registry, one per line, for the cohort
     commands (and for a Dask cluster, which reads files, not the database)."""
-    from osseous.cli.registry_cmds import SYSTEM, _open
+    from osseous.cli.registry_cmds import _open
     from osseous.registry import repository as repo
+    from osseous.registry.audit import SYSTEM
 
     n = 0
     try:
