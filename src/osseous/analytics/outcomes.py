@@ -66,8 +66,8 @@ class Follow:
     schedule: str = "not recorded"
 
 
-def follow_up(case: Case) -> Follow | str:
-    """The patient's follow-up, or the reason the patient cannot be analysed."""
+def _window(case: Case) -> tuple[date, date] | str:
+    """(first bone metastasis, end of follow-up), or why they are not known."""
     bm = case.cancer.bone_metastases
     origin = bm.diagnosed_on if bm else None
     if origin is None:
@@ -77,6 +77,15 @@ def follow_up(case: Case) -> Follow | str:
         return end
     if end < origin:
         return "follow-up ends before the first bone metastasis"
+    return origin, end
+
+
+def follow_up(case: Case) -> Follow | str:
+    """The patient's follow-up, or the reason the patient cannot be analysed."""
+    window = _window(case)
+    if isinstance(window, str):
+        return window
+    origin, end = window
     died = any(e.type == "death" for e in case.events or ())
     sres = [e for e in case.events or () if e.type in SRE_TYPES]
     if any(e.date is None for e in sres):
@@ -99,15 +108,10 @@ def follow_up(case: Case) -> Follow | str:
 def survival_follow_up(case: Case) -> tuple[int, bool] | str:
     """(days from the first bone metastasis, died) for survival alone: unlike
     :func:`follow_up`, problems with the skeletal-related events do not exclude the patient."""
-    bm = case.cancer.bone_metastases
-    origin = bm.diagnosed_on if bm else None
-    if origin is None:
-        return "first bone metastasis date not recorded"
-    end = _end(case)
-    if isinstance(end, str):
-        return end
-    if end < origin:
-        return "follow-up ends before the first bone metastasis"
+    window = _window(case)
+    if isinstance(window, str):
+        return window
+    origin, end = window
     return (end - origin).days, any(e.type == "death" for e in case.events or ())
 
 
