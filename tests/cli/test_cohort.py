@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from osseous.cli.main import app
@@ -176,3 +177,13 @@ def test_registry_export_and_board_decisions(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["cohort", "export", "-o", str(tmp_path / "no" / "x.ndjson"),
                               "--database", url])
     assert bad.exit_code == 2 and "cannot write" in bad.stderr
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("bogus://x", "--database: not a database URL"),
+    ("sqlite:////nonexistent-dir/x.db", "--database: cannot connect"),
+])
+def test_a_bad_database_url_is_a_clear_error(url: str, message: str) -> None:
+    for command in (["cohort", "decisions"], ["cohort", "export", "-o", "/tmp/never.ndjson"]):
+        result = runner.invoke(app, [*command, "--database", url])
+        assert result.exit_code == 2 and message in result.stderr

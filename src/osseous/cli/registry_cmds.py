@@ -35,8 +35,17 @@ def _fail(message: str) -> NoReturn:
 
 
 def _open(url: str | None) -> Database:
-    db = Database(url)
-    upgrade(db)
+    """The registry at ``url``, migrated; a URL that names no usable database exits 2."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    try:
+        db = Database(url)
+        upgrade(db)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        _fail(f"--database: not a database URL this build can open ({exc}); use "
+              "sqlite:///path.db or postgresql+psycopg://user@host/db")
+    except OperationalError as exc:
+        _fail(f"--database: cannot connect ({exc.orig})")
     return db
 
 
