@@ -78,3 +78,24 @@ def test_bad_parameters(web: TestClient, path: str, status: int) -> None:
 def test_analytics_need_sign_in(web: TestClient) -> None:
     r = web.get("/app/analytics", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/app/login")
+
+
+def test_registry_aggregates_are_recomputed_only_after_a_change(web: TestClient,
+                                                                 db: Database) -> None:
+    sign_in(web)
+    assert web.get("/app/analytics").status_code == 200
+    first = web.app.state.analytics_cache  # type: ignore[attr-defined]
+    assert web.get("/app/analytics/plots/quality.svg").status_code == 200
+    assert web.app.state.analytics_cache is first  # type: ignore[attr-defined]
+    with db.session() as s:  # a new case version changes the registry
+        from osseous.registry import repository as repo
+        from osseous.registry.audit import SYSTEM
+
+        case = next(iter(repo.cohort_documents(s, SYSTEM)))
+        repo.import_case(s, SYSTEM, {**case, "id": "another-case"})
+    assert web.get("/app/analytics").status_code == 200
+    assert web.app.state.analytics_cache is not first  # type: ignore[attr-defined]
+    with db.session() as s:
+        reads = [e for e in s.scalars(select(AuditEvent).where(
+            AuditEvent.resource == "cohort", AuditEvent.username == "demo"))]
+    assert len(reads) == 3  # every read audited, cached or not

@@ -65,6 +65,14 @@ def finish(t: Tally) -> dict[str, Any]:
                     "deviations. Only the latest decision on each recommendation counts."}
 
 
+def tally_decisions(rows: Iterable[tuple[str, str, str | None, date]]) -> Tally:
+    """The tally of (recommendation id, decision, reason, decided on) rows."""
+    t = Tally()
+    for row in rows:
+        observe(Decision(*row), t)
+    return t
+
+
 def board_decisions(decisions: Iterable[Decision]) -> dict[str, Any]:
     t = Tally()
     for d in decisions:

@@ -79,5 +79,26 @@ def tally_cases(cases: Iterable[Case], names: Sequence[str]) -> dict[str, Tally]
     return out
 
 
+def tally_documents(documents: Iterable[Any], names: Sequence[str]
+                    ) -> tuple[dict[str, Tally], int]:
+    """The tallies over stored documents, and how many no longer validate (left out: a
+    registry may hold documents written before a stricter version of the format)."""
+    from osseous.core.errors import InvalidInput
+    from osseous.core.validation import parse_case
+
+    invalid = 0
+
+    def valid() -> Iterable[Case]:
+        nonlocal invalid
+        for doc in documents:
+            try:
+                yield parse_case(doc).case
+            except InvalidInput:
+                invalid += 1
+
+    tallies = tally_cases(valid(), names)
+    return tallies, invalid
+
+
 def finish(tallies: Mapping[str, Tally]) -> dict[str, dict[str, Any]]:
     return {name: ANALYSES[name].finish(t) for name, t in tallies.items()}

@@ -337,6 +337,15 @@ def monitoring_of(session: Session, actor: Actor, *, clinician: str | None = Non
 # ---- cohort reads for analytics ----------------------------------------------------------
 
 
+def registry_fingerprint(session: Session) -> tuple[int, int, int]:
+    """Changes whenever a case version or a board decision is added: (versions, the latest
+    version id, decisions). Cached aggregates keyed by it are never stale."""
+    versions, latest = session.execute(
+        select(func.count(CaseVersion.id), func.max(CaseVersion.id))).one()
+    decided = session.scalar(select(func.count(BoardDecision.id)))
+    return int(versions or 0), int(latest or 0), int(decided or 0)
+
+
 def cohort_documents(session: Session, actor: Actor) -> Iterator[dict[str, Any]]:
     """The current document of every case, for aggregate analytics: one audit event for the
     whole read (the analytics show only aggregates, never one patient)."""

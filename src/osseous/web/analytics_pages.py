@@ -8,7 +8,7 @@ table. Plots are served as images from the same routes the page links (PNG or SV
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -17,8 +17,8 @@ from osseous.analytics import decisions as board
 from osseous.analytics import engine, outcomes, plots, prognosis
 from osseous.analytics.synth import synthetic_cohort
 from osseous.analytics.tally import Tally
-from osseous.core.errors import InvalidInput
 from osseous.core.validation import parse_case
+from osseous.registry import audit
 from osseous.registry import repository as repo
 from osseous.web.session import WebUser, current, database
 
@@ -27,7 +27,6 @@ ROLES: Final = frozenset({"clinician", "coordinator", "researcher"})
 NAMES: Final = ("outcomes", "quality", "pain", "prognosis")
 SYNTHETIC_PATIENTS: Final = 2000
 GROUPINGS: Final = ("primary", "agent", "schedule", "all")
-Source = Literal["registry", "synthetic"]
 MEDIA: Final = {"png": "image/png", "svg": "image/svg+xml"}
 
 
@@ -39,20 +38,21 @@ def _synthetic() -> tuple[dict[str, Tally], Tally]:
 
 
 def _registry(request: Request, user: WebUser) -> tuple[dict[str, Tally], Tally, int]:
-    invalid = 0
+    """The registry's tallies, recomputed only when a case or decision has changed since the
+    last request; every read is audited, cached or not."""
+    state = request.app.state
     with database(request).session() as s:
-        docs = list(repo.cohort_documents(s, user.actor))
-        rows = repo.latest_decisions(s, user.actor)
-    cases = []
-    for doc in docs:
-        try:
-            cases.append(parse_case(doc).case)
-        except InvalidInput:  # a stored document older than the current format
-            invalid += 1
-    decided = Tally()
-    for rec, decision, reason, on in rows:
-        board.observe(board.Decision(rec, decision, reason, on), decided)
-    return engine.tally_cases(cases, NAMES), decided, invalid
+        mark = repo.registry_fingerprint(s)
+        cached = getattr(state, "analytics_cache", None)
+        if cached is not None and cached[0] == mark:
+            audit.record(s, user.actor, "read", "cohort", None, None,
+                         detail="aggregate analytics")
+            hit: tuple[dict[str, Tally], Tally, int] = cached[1]
+            return hit
+        tallies, invalid = engine.tally_documents(repo.cohort_documents(s, user.actor), NAMES)
+        decided = board.tally_decisions(repo.latest_decisions(s, user.actor))
+    state.analytics_cache = (mark, (tallies, decided, invalid))
+    return tallies, decided, invalid
 
 
 def _data(request: Request, source: str) -> tuple[WebUser, dict[str, Tally], Tally, int]:

@@ -8,10 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from osseous.analytics import decisions as board
 from osseous.analytics import engine
-from osseous.analytics.tally import Tally
 from osseous.api.deps import Caller, SessionDep, require
-from osseous.core.errors import InvalidInput
-from osseous.core.validation import parse_case
 from osseous.registry import repository as repo
 
 router = APIRouter(tags=["analytics"])
@@ -27,15 +24,7 @@ def analytics(
     """Outcomes, quality, pain response, board decisions and (optionally) the survival scores
     over the current document of every case: aggregates only, one audit event."""
     names = ["outcomes", "quality", "pain"] + (["prognosis"] if scores else [])
-    cases, invalid = [], 0
-    for doc in repo.cohort_documents(s, caller.actor):
-        try:
-            cases.append(parse_case(doc).case)
-        except InvalidInput:
-            invalid += 1
-    decided = Tally()
-    for rec, decision, reason, on in repo.latest_decisions(s, caller.actor):
-        board.observe(board.Decision(rec, decision, reason, on), decided)
+    tallies, invalid = engine.tally_documents(repo.cohort_documents(s, caller.actor), names)
+    decided = board.tally_decisions(repo.latest_decisions(s, caller.actor))
     return {"format": "osseous.cohort-report/1", "invalid_documents": invalid,
-            **engine.finish(engine.tally_cases(cases, names)),
-            "decisions": board.finish(decided)}
+            **engine.finish(tallies), "decisions": board.finish(decided)}
