@@ -42,6 +42,10 @@ def test_rates_by_regimen_and_month() -> None:
                                "no assessment near month 3": 3}
     assert out["retreatment"]["treated_lesions"] == 3
     assert out["retreatment"]["n"] == 1
+    by_first = out["retreatment"]["by_first_regimen"]
+    # A and C start with a single fraction (C retreated), B with five fractions
+    assert {k: (v["n"], v["treated_lesions"]) for k, v in by_first.items()} == {
+        "single-fraction": (1, 2), "multiple-fractions": (0, 1)}
 
 
 def test_missing_omed_is_not_evaluable() -> None:

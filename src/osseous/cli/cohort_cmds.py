@@ -210,6 +210,9 @@ def _pain_text(doc: dict[str, Any]) -> str:
     if rt["treated_lesions"]:
         lines.append(f"  retreated: {rt['n']}/{rt['treated_lesions']} treated lesions"
                      f"{_pct(rt['ci95'])}")
+        for kind, r in rt["by_first_regimen"].items():
+            lines.append(f"    after a first {kind} course: {r['n']}/{r['treated_lesions']}"
+                         f"{_pct(r['ci95'])}")
     return "\n".join(lines)
 
 
