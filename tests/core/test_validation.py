@@ -145,3 +145,16 @@ def test_unit_conversion_round_trip(analyte: str, value: float) -> None:
 @given(st.floats(min_value=0.5, max_value=5.0))
 def test_calcium_units_agree(mmol: float) -> None:
     assert to_canonical("calcium", mmol, "mmol/L") == pytest.approx(mmol * 4.008)
+
+
+def test_unknown_fields_deep_in_lists_and_the_analytics_shortcut() -> None:
+    doc = {"patient": {"dental": {"last_exam": "2026-01-01", "dentist": "x"}},
+           "lesions": [{"id": "A", "site": "femur", "prior_radiotherapy": [
+               {"dose_gy": 8, "fractions": 1, "machine": "linac-2"}]}],
+           "medications": [{"drug": "denosumab"}, {"drug": "morphine", "brand": "y"}],
+           "events": []}
+    assert parse_case(doc).ignored_fields == (
+        "patient.dental.dentist", "lesions[0].prior_radiotherapy[0].machine",
+        "medications[1].brand")
+    quiet = parse_case(doc, list_ignored=False)
+    assert quiet.ignored_fields == () and quiet.case == parse_case(doc).case

@@ -92,7 +92,7 @@ def tally_documents(documents: Iterable[Any], names: Sequence[str]
         nonlocal invalid
         for doc in documents:
             try:
-                yield parse_case(doc).case
+                yield parse_case(doc, list_ignored=False).case
             except InvalidInput:
                 invalid += 1
 

@@ -113,7 +113,7 @@ def cases(part: Part) -> Iterator[Case]:
 
     for number, data in documents(part):
         try:
-            yield parse_case(data).case
+            yield parse_case(data, list_ignored=False).case
         except InvalidInput as exc:
             where = f"{part.path}:{number}" if part.path.endswith(".ndjson") else part.path
             raise CohortInputError("\n".join(f"{where}: {p}" for p in exc.problems)) from None
