@@ -67,6 +67,12 @@ def test_cohort_by_hand() -> None:
     assert six["sre_cumulative_incidence"] == pytest.approx(1 / 3)
     assert six["survival"] == pytest.approx(2 / 3)
     assert overall["median_survival_months"] is None
+    # the incidence reaches 1/3 at day 90: 25 % by then, 50 % never in this follow-up; with
+    # three patients the band's upper limit passes 50 % at day 90, its lower limit never
+    times = overall["time_to_first_sre_months"]
+    assert times["25%"]["estimate"] == pytest.approx(90 / (365.25 / 12))
+    assert times["50%"]["estimate"] is None
+    assert times["50%"]["ci95"] == [pytest.approx(90 / (365.25 / 12)), None]
     assert set(out["by_primary"]) == {"breast", "prostate"}
     assert out["by_primary"]["prostate"]["deaths"] == 1
 

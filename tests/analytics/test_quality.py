@@ -141,7 +141,8 @@ def test_mescc_time_to_treatment_by_hand() -> None:
     assert got["excluded"] == {"compression date not recorded": 1,
                                "no treatment recorded after the compression": 1}
     # days 0, 1, 2, 4: median (smallest with half at or below) 1, quartiles 0 and 2
-    assert got["days_to_treatment"] == {"median": 1, "quartiles": [0, 2]}
+    assert got["days_to_treatment"] == {"n": 4, "median": 1, "median_ci95": None,
+                                        "quartiles": [0, 2]}
     assert got["years"] == [{"year": 2026, "numerator": 2, "denominator": 4,
                              "proportion": 0.5, "ci95": got["ci95"]}]
 
@@ -152,3 +153,28 @@ def test_indicators_by_year_keep_undated_items_apart() -> None:
     years = {y["year"]: (y["numerator"], y["denominator"]) for y in got["years"]}
     assert years == {2024: (1, 1), 2025: (0, 1), None: (0, 1)}
     assert (got["numerator"], got["denominator"]) == (1, 3)
+
+
+@pytest.mark.parametrize(("n", "ranks"), [
+    (6, (1, 6)),     # exact binomial coverage 1 - 2/64 = 96.9 %
+    (20, (6, 15)),   # the exact order statistics for n = 20 (tables of binomial order statistics)
+    (100, (40, 61)),  # P(B <= 39) = 0.0176, P(B <= 40) = 0.0284
+    (5000, (2431, 2570)),  # still exact: P(B <= 2430) <= 0.025 < P(B <= 2431)
+    (6000, (2924, 3077)),  # normal approximation: 3000 - 1.96 * sqrt(6000) / 2 = 2924.1
+])
+def test_median_interval_ranks(n: int, ranks: tuple[int, int]) -> None:
+    from osseous.analytics.quality import _median_interval
+
+    # the values 1..n once each, so a value is its rank
+    assert _median_interval(dict.fromkeys(range(1, n + 1), 1)) == list(ranks)
+    assert _median_interval({3: 5}) is None  # five observations: no 95 % interval exists
+
+
+def test_median_interval_ranks_agree_with_scipy() -> None:
+    binom = pytest.importorskip("scipy.stats").binom
+    from osseous.analytics.quality import _median_interval
+
+    for n in [*range(6, 120), 333, 1001]:
+        tails = binom.cdf(range(n), n, 0.5)  # P(B <= k) for k = 0 .. n-1
+        r = max(k + 1 for k in range(n) if tails[k] <= 0.025)
+        assert _median_interval(dict.fromkeys(range(1, n + 1), 1)) == [r, n + 1 - r], n

@@ -228,6 +228,17 @@ def survival_summary(os_counts: Mapping[float, list[int]]) -> dict[str, Any]:
             "landmarks": landmarks}
 
 
+def _incidence_time(cif: list[Step], share: float) -> dict[str, Any]:
+    """The time by which the cumulative incidence reaches ``share`` (e.g. the median time to
+    the first SRE at 0.5), with the interval where the pointwise band crosses it; None where it
+    is not reached in the follow-up (often: death comes first for many)."""
+    def first(value: Any) -> float | None:
+        return _months(next((s.time for s in cif if value(s) is not None
+                             and value(s) >= share), None))
+    return {"estimate": first(lambda s: s.estimate),
+            "ci95": [first(lambda s: s.upper), first(lambda s: s.lower)]}
+
+
 def _summary(os_counts: Mapping[float, list[int]], sre_counts: Mapping[float, list[int]],
              events: int, days: int) -> dict[str, Any]:
     out = survival_summary(os_counts)
@@ -238,6 +249,8 @@ def _summary(os_counts: Mapping[float, list[int]], sre_counts: Mapping[float, li
         landmark["sre_cumulative_incidence_ci95"] = (
             [c.lower, c.upper] if c and c.lower is not None else None)
     out["first_sre"] = sum(r[1] for r in sre_counts.values())
+    out["time_to_first_sre_months"] = {
+        f"{int(q * 100)}%": _incidence_time(cif, q) for q in (0.25, 0.5)}
     out["sre_per_patient_year"] = _poisson_rate(events, days / 365.25)
     return out
 

@@ -31,12 +31,13 @@ compression), so a service can follow it over time.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Final
 
-from osseous.analytics.estimators import wilson
+from osseous.analytics.estimators import Z95, wilson
 from osseous.analytics.tally import Tally, tally
 from osseous.core.case import Case, SpinalLesion
 from osseous.knowledge import bma
@@ -44,6 +45,7 @@ from osseous.knowledge import bma
 COMPRESSING_ESCC: Final = ("2", "3")
 LAST_DAYS: Final = 30
 MESCC_DAYS: Final = 1
+EXACT_MEDIAN_LIMIT: Final = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +220,36 @@ def _quantile(days: dict[int, int], q: float) -> int | None:
     return None
 
 
+def _at_rank(values: dict[int, int], rank: int) -> int:
+    seen = 0
+    for value in sorted(values):
+        seen += values[value]
+        if seen >= rank:
+            return value
+    return max(values)
+
+
+def _median_interval(values: dict[int, int]) -> list[int] | None:
+    """Distribution-free 95 % interval of a median: the order statistics x(r) and x(n + 1 - r)
+    with r the largest rank such that P(B <= r - 1) <= 0.025, B binomial(n, 1/2) (Conover 1999,
+    3.2), so the coverage is at least 95 %. Exact up to 5,000 observations, above that the
+    normal approximation rounded outwards. None below 6 observations, where no interval of
+    order statistics reaches 95 %."""
+    n = sum(values.values())
+    if n <= EXACT_MEDIAN_LIMIT:
+        # the binomial tail in integers: sum of C(n, k) for k < r, against 0.025 * 2^n
+        whole, tail, term, r = 2**n, 0, 1, 0
+        while 40 * (tail + term) <= whole:
+            tail += term
+            term = term * (n - r) // (r + 1)
+            r += 1
+    else:
+        r = math.floor(n / 2 - Z95 * math.sqrt(n) / 2)
+    if r < 1:
+        return None
+    return [_at_rank(values, r), _at_rank(values, n + 1 - r)]
+
+
 def finish(t: Tally) -> dict[str, Any]:
     """The quality document from a (merged) tally."""
     out = []
@@ -237,8 +269,9 @@ def finish(t: Tally) -> dict[str, Any]:
         days = {k[2]: n for k, n in t.items() if k[0] == "days" and k[1] == d.id}
         if d.id == "mescc-treated-within-1-day":
             row["days_to_treatment"] = {
-                "median": _quantile(days, 0.5), "quartiles": [_quantile(days, 0.25),
-                                                              _quantile(days, 0.75)]}
+                "n": sum(days.values()), "median": _quantile(days, 0.5),
+                "median_ci95": _median_interval(days),
+                "quartiles": [_quantile(days, 0.25), _quantile(days, 0.75)]}
         out.append(row)
     return {"format": "osseous.quality/1", "cases": t[("cases",)], "indicators": out}
 

@@ -73,8 +73,11 @@ def _text(doc: dict[str, Any]) -> str:
                              f"{y['denominator']} = {y['proportion']:.1%}{_pct(y['ci95'])}")
         if "days_to_treatment" in i and i["days_to_treatment"]["median"] is not None:
             d = i["days_to_treatment"]
+            ci = (f"95% CI {d['median_ci95'][0]}-{d['median_ci95'][1]}, "
+                  if d["median_ci95"] else "")
             lines.append(f"  days from compression to treatment: median {d['median']} "
-                         f"(quartiles {d['quartiles'][0]}-{d['quartiles'][1]})")
+                         f"({ci}quartiles {d['quartiles'][0]}-{d['quartiles'][1]}, "
+                         f"n = {d['n']})")
         for reason, n in i["excluded"].items():
             lines.append(f"  excluded: {n} ({reason})")
     return "\n".join(lines)
@@ -119,6 +122,11 @@ def _outcomes_text(doc: dict[str, Any]) -> str:
         + [(f"schedule: {a}", g) for a, g in doc["by_schedule"].items()]
     for name, g in groups:
         lines.append("\n" + _survival_line(name, g) + f"; {g['first_sre']} first SREs")
+        quarter = g["time_to_first_sre_months"]["25%"]
+        if quarter["estimate"] is not None:
+            low, high = quarter["ci95"]
+            lines.append(f"  25% had a first SRE by {quarter['estimate']:.1f} months (95% CI "
+                         f"{_months(low)}-{_months(high)})")
         rate = g["sre_per_patient_year"]
         if rate["rate"] is not None:
             low, high = rate["ci95"]
