@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from osseous.analytics.engine import ANALYSES, run, tallies
+from osseous.analytics import sources
 from osseous.analytics.sources import CohortInputError, Part, documents, partitions
 from osseous.analytics.synth import synthetic_cohort
 from osseous.core.executor import Executor, InProcess, open_executor
@@ -41,16 +42,20 @@ def _lines(path: Path) -> list[tuple[int, bytes]]:
             if line.strip()]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(lines=st.lists(st.sampled_from([b'{"a":1}', b'{"bb":[1,2,3]}', b"", b"  "]),
                       max_size=30),
-       part_bytes=st.integers(min_value=1, max_value=64), final_newline=st.booleans())
+       part_bytes=st.integers(min_value=1, max_value=64), final_newline=st.booleans(),
+       scan=st.sampled_from([3, 8, 17, 8 * 1024 * 1024]))
 def test_parts_cover_every_line_once_with_its_number(
         tmp_path_factory: pytest.TempPathFactory, lines: list[bytes], part_bytes: int,
-        final_newline: bool) -> None:
+        final_newline: bool, scan: int) -> None:
     path = tmp_path_factory.mktemp("p") / "x.ndjson"
     path.write_bytes(b"\n".join(lines) + (b"\n" if final_newline and lines else b""))
-    parts = partitions([path], part_bytes)
+    # the file is read in blocks of ``scan`` bytes: small blocks split lines and parts
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sources, "_SCAN", scan)
+        parts = partitions([path], part_bytes)
     got = [(n, orjson.dumps(doc)) for part in parts for n, doc in documents(part)]
     assert got == [(n, orjson.dumps(orjson.loads(line))) for n, line in _lines(path)]
     # parts are contiguous and in order
