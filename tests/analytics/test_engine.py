@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from osseous.analytics.engine import ANALYSES, run, tallies
 from osseous.analytics import sources
+from osseous.analytics.engine import ANALYSES, run, tallies
 from osseous.analytics.sources import CohortInputError, Part, documents, partitions
 from osseous.analytics.synth import synthetic_cohort
 from osseous.core.executor import Executor, InProcess, open_executor
