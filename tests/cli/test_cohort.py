@@ -149,6 +149,23 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "--scheduler tcp://127.0.0.1:9" in result.stderr
 
 
+
+@pytest.mark.parametrize(("address", "why"), [
+    ("notaurl", "missing port number"), ("http://x:1", "unknown address scheme")])
+def test_a_malformed_scheduler_address_is_a_clear_error(tmp_path: Path, address: str,
+                                                        why: str) -> None:
+    cohort = _synthetic(tmp_path, 5)
+    (tmp_path / "export").mkdir()
+    for command in (["cohort", "report", str(cohort)],
+                    ["cohort", "plot", "survival", str(cohort), "-o", str(tmp_path / "x.png")],
+                    ["bulk", "assess", str(tmp_path / "export"), "--out",
+                     str(tmp_path / "out")]):
+        result = runner.invoke(app, [*command, "--scheduler", address])
+        assert result.exit_code == 2, (command, result.stderr)
+        assert f"--scheduler {address}: " in result.stderr and why in result.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
 def test_outcomes_and_quality_text_show_intervals_and_years(tmp_path: Path) -> None:
     cohort = _synthetic(tmp_path)
     text = runner.invoke(app, ["cohort", "outcomes", str(cohort)]).stdout

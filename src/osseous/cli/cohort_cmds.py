@@ -6,10 +6,13 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import orjson
 import typer
+
+if TYPE_CHECKING:
+    from osseous.analytics.tally import Tally
 
 cohort_app = typer.Typer(help="Metrics over a cohort of cases.", no_args_is_help=True)
 
@@ -31,23 +34,32 @@ SchedulerOpt = Annotated[str | None, typer.Option(
                         "workers must see the case files at the same paths.")]
 
 
-def _run(paths: list[Path], names: list[str], workers: int,
-         scheduler: str | None) -> dict[str, dict[str, Any]]:
-    """The named analyses over the cohort; unreadable or invalid documents exit 2."""
-    from osseous.analytics.engine import run
+def _tallies(paths: list[Path], names: list[str], workers: int,
+             scheduler: str | None) -> dict[str, Tally]:
+    """The named analyses' tallies over the cohort; unreadable or invalid documents and an
+    unusable scheduler exit 2."""
+    from osseous.analytics.engine import tallies
     from osseous.analytics.sources import CohortInputError
-    from osseous.core.executor import open_executor
+    from osseous.core.executor import SchedulerUnavailable, open_executor
 
     try:
         with open_executor(workers, scheduler) as executor:
-            return run(paths, names, executor)
+            return tallies(paths, names, executor)
     except CohortInputError as exc:
         for line in str(exc).splitlines():
             typer.echo(f"error: {line}", err=True)
         raise typer.Exit(2) from None
-    except OSError as exc:  # a scheduler that cannot be reached
-        typer.echo(f"error: --scheduler {scheduler}: {exc}", err=True)
+    except SchedulerUnavailable as exc:
+        typer.echo(f"error: --scheduler {exc}", err=True)
         raise typer.Exit(2) from None
+
+
+def _run(paths: list[Path], names: list[str], workers: int,
+         scheduler: str | None) -> dict[str, dict[str, Any]]:
+    """The documents of the named analyses over the cohort."""
+    from osseous.analytics.engine import finish
+
+    return finish(_tallies(paths, names, workers, scheduler))
 
 
 def _emit(doc: dict[str, Any], fmt: Fmt, text: Callable[[dict[str, Any]], str]) -> None:
@@ -283,8 +295,6 @@ def plot_cmd(
     schedule or a survival score's groups), pain response bars, or quality indicators by year,
     as PNG or SVG."""
     from osseous.analytics import engine, outcomes, plots, prognosis
-    from osseous.analytics.sources import CohortInputError
-    from osseous.core.executor import open_executor
 
     suffix = output.suffix.lstrip(".").lower()
     if suffix not in ("png", "svg"):
@@ -300,13 +310,7 @@ def plot_cmd(
         raise typer.Exit(2)
     name = {PlotKind.pain: "pain", PlotKind.quality: "quality",
             PlotKind.survival_by_score: "prognosis"}.get(kind, "outcomes")
-    try:
-        with open_executor(workers, scheduler) as executor:
-            tally = engine.tallies(paths, [name], executor)[name]
-    except CohortInputError as exc:
-        for line in str(exc).splitlines():
-            typer.echo(f"error: {line}", err=True)
-        raise typer.Exit(2) from None
+    tally = _tallies(paths, [name], workers, scheduler)[name]
     if kind is PlotKind.survival_by_score:
         assert score is not None
         image = plots.survival_plot(prognosis.band_curves(tally, score),

@@ -181,7 +181,7 @@ def bulk_assess(
 
     if not source.is_dir():
         _fail(f"{source} is not a folder of NDJSON files")
-    from osseous.core.executor import open_executor
+    from osseous.core.executor import SchedulerUnavailable, open_executor
 
     try:
         with open_executor(workers, scheduler) as executor, Progress(transient=True) as bar:
@@ -189,8 +189,8 @@ def bulk_assess(
             report = assess_export(
                 source, out, date.today(),
                 lambda n, total: bar.update(task, completed=n, total=total), executor)
-    except OSError as exc:  # a scheduler that cannot be reached
-        _fail(f"--scheduler {scheduler}: {exc}")
+    except SchedulerUnavailable as exc:
+        _fail(f"--scheduler {exc}")
     for key, value in report.to_dict().items():
         typer.echo(f"{key.replace('_', ' ')}: {value}")
     if report.malformed_lines:

@@ -26,6 +26,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+class SchedulerUnavailable(Exception):
+    """The Dask scheduler address is malformed or nothing answers there."""
+
+
 class Executor(Protocol):
     workers: int
     description: str
@@ -75,7 +79,11 @@ def open_executor(workers: int = 0, scheduler: str | None = None) -> Iterator[Ex
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
-        with Client(scheduler, timeout="10s") as client:  # type: ignore[no-untyped-call]
+        try:
+            client = Client(scheduler, timeout="10s")  # type: ignore[no-untyped-call]
+        except (ValueError, OSError) as exc:  # a malformed address, or nobody answering
+            raise SchedulerUnavailable(f"{scheduler}: {exc}") from None
+        with client:
             yield OnDask(client, f"Dask scheduler {scheduler}")
         return
     cluster = LocalCluster(  # type: ignore[no-untyped-call]
