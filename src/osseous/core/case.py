@@ -117,7 +117,13 @@ class Patient(_Model):
     hospitalizations_past_3_months: Count | None = None
     dialysis: bool | None = None
     dental: Dental | None = None
-    goal: Literal["palliative", "life-prolonging", "unknown"] | None = None
+    goal: Literal["palliative", "life-prolonging", "comfort", "unknown"] | None = Field(
+        default=None, description="Goal of care: life-prolonging, palliative (symptom control "
+                                  "with disease-directed treatment), or comfort (end of life, "
+                                  "symptom control only).")
+    pregnant: bool | None = Field(
+        default=None, description="Known pregnancy (true), known not pregnant (false); absent "
+                                  "means unknown.")
     surgical_candidate: bool | None = None
     estimated_survival_months: Annotated[float, Field(ge=0)] | None = None
     declines: list[Declinable] | None = None
@@ -136,6 +142,13 @@ class BoneMetastases(_Model):
     diagnosed_on: IsoDate | None = Field(
         default=None, description="Date the first bone metastasis was diagnosed (the origin of "
                                   "skeletal-event and survival analyses).")
+    present: bool | None = Field(
+        default=None, description="The record states that bone metastases exist (true) or that "
+                                  "there are none (false), whether or not lesions are listed.")
+    unlocalised: bool | None = Field(
+        default=None, description="Some or all known bone metastases are not yet localised to a "
+                                  "site (for example a coded diagnosis without a body site): the "
+                                  "lesions list is then incomplete.")
 
 
 VisceralSite = Literal["liver", "lung", "adrenal", "lymph-node", "pleura", "peritoneum", "other"]
