@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from osseous.report import labels
+from osseous.report import interpretation, labels
 
 
 def score_text(d: Mapping[str, Any]) -> str:
@@ -138,14 +138,11 @@ def references_text(rows: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(out)
 
 
-def mapping_text(name: str, data: Mapping[str, Any]) -> str:
-    out = [name]
-    for k, v in data.items():
-        if isinstance(v, list) and v and isinstance(v[0], Mapping):
-            out.append(f"  {k}:")
-            out.extend("    " + ", ".join(f"{kk} {vv}" for kk, vv in item.items()) for item in v)
-        else:
-            out.append(f"  {k}: {v}")
+def formula_text(name: str, data: Mapping[str, Any]) -> str:
+    """A formula's result in words (the JSON output keeps the field names)."""
+    out = [labels.score(name)]
+    out.extend(f"  {label}: {shown}" for label, shown in interpretation.formula_rows(data))
+    out.append("  sources: " + ", ".join(data.get("references") or ()))
     return "\n".join(out)
 
 

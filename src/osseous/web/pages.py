@@ -29,7 +29,6 @@ from osseous.report.patient_summary import summarise
 from osseous.report.patient_texts import FAQ, GLOSSARY, INVESTIGATIONS, TREATMENTS, PatientText
 from osseous.report.pdf import html_to_pdf
 from osseous.report.readability import medical_terms
-from osseous.scores.catalog import BY_ID, SCORES
 from osseous.scores.pain import radiotherapy_start
 from osseous.web import charts, forms
 from osseous.web.session import (
@@ -620,81 +619,6 @@ def information_topic(request: Request, topic: str) -> HTMLResponse:
         "words": _glossary_for([text.title, *(p for _, p in paragraphs)])}, user=user)
 
 
-# ---- calculators --------------------------------------------------------------------------
-
-CALCULATOR_FIELDS: Final[dict[str, tuple[str, ...]]] = {
-    "sins": ("lesion:spine",), "escc": ("lesion:spine",), "mirels": ("lesion:bone",),
-    "tokuhashi-revised": ("patient.karnofsky", "patient.ecog", "patient.frankel",
-                          "cancer.primary", "cancer.visceral_metastases",
-                          "cancer.bone_metastases.spinal", "cancer.bone_metastases.extraspinal"),
-    "tomita": ("cancer.primary", "cancer.visceral_metastases", "cancer.bone_metastases.spinal",
-               "cancer.bone_metastases.extraspinal"),
-    "bauer": ("cancer.primary", "cancer.visceral_metastases", "cancer.brain_metastases",
-              "cancer.bone_metastases.spinal", "cancer.bone_metastases.extraspinal",
-              "lesion:bone"),
-    "bauer-modified": ("cancer.primary", "cancer.visceral_metastases",
-                       "cancer.brain_metastases", "cancer.bone_metastases.spinal",
-                       "cancer.bone_metastases.extraspinal"),
-    "katagiri-new": ("cancer.primary", "cancer.hormone_receptor_positive",
-                     "cancer.castration_resistant", "cancer.targeted_therapy",
-                     "cancer.visceral_metastases", "cancer.brain_metastases",
-                     "cancer.disseminated", "patient.ecog", "patient.karnofsky",
-                     "cancer.prior_chemotherapy_lines", "cancer.bone_metastases.spinal",
-                     "cancer.bone_metastases.extraspinal", "labs"),
-    "nesms": ("cancer.primary", "cancer.visceral_metastases", "cancer.brain_metastases",
-              "cancer.bone_metastases.spinal", "cancer.bone_metastases.extraspinal",
-              "patient.ambulatory", "labs"),
-    "chow-nrf": ("cancer.primary", "cancer.visceral_metastases", "cancer.brain_metastases",
-                 "patient.karnofsky", "patient.ecog"),
-    "teachh": ("cancer.primary", "patient.ecog", "patient.karnofsky", "patient.age_years",
-               "cancer.prior_chemotherapy_lines", "patient.hospitalizations_past_3_months",
-               "cancer.visceral_sites"),
-    "crcl": ("patient.age_years", "patient.sex", "patient.weight_kg", "labs"),
-    "corrected-calcium": ("labs",),
-    "omed": ("medications",),
-}
-
-
-@router.get("/calculators")
-def calculators(request: Request) -> HTMLResponse:
-    user = current(request)
-    return render(request, "calculators.html", {
-        "scores": [s for s in SCORES if s.id in CALCULATOR_FIELDS]}, user=user)
-
-
-@router.api_route("/calculators/{score}", methods=["GET", "POST"])
-async def calculator(request: Request, score: str, case: str = "") -> HTMLResponse:
-    user = current(request)
-    if score not in CALCULATOR_FIELDS:
-        raise HTTPException(404, f"no calculator {score!r}")
-    values: dict[str, Any] = {}
-    results: list[dict[str, Any]] = []
-    errors: dict[str, str] = {}
-    base: dict[str, Any] = {}
-    if case:
-        with database(request).session() as s:
-            _, base = repo.get_case(s, user.actor, case)
-        values = forms.form_values(base)
-    if request.method == "POST":
-        form = await _form(request)
-        doc, problems = forms.document_from_form(form, {})
-        values = forms.raw_values(form)
-        try:
-            parsed = parse_case(doc)
-            results = [r.to_dict() for r in BY_ID[score].compute(parsed.case)]
-        except InvalidInput as exc:
-            problems.extend(exc.problems)
-        errors = _errors(problems)
-    elif base:
-        results = [r.to_dict() for r in BY_ID[score].compute(parse_case(base).case)]
-    info = BY_ID[score]
-    values.setdefault("lesions[0].id", "spinal lesion")
-    values.setdefault("lesions[1].id", "bone lesion")
-    return render(request, "calculator.html", {
-        "info": info, "wanted": CALCULATOR_FIELDS[score], "values": values, "errors": errors,
-        "results": results, "from_case": case}, user=user)
-
-
 # ---- wiring -------------------------------------------------------------------------------
 
 def html_error(request: Request, status: int, detail: str) -> Response:
@@ -704,10 +628,11 @@ def html_error(request: Request, status: int, detail: str) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    from osseous.web import analytics_pages
+    from osseous.web import analytics_pages, calculator_pages
 
     app.include_router(router)
     app.include_router(analytics_pages.router)
+    app.include_router(calculator_pages.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.state.html_error = html_error
 
