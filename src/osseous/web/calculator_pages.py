@@ -23,6 +23,7 @@ from osseous.scores.catalog import BY_ID
 from osseous.scores.formulas import FORMULAS
 from osseous.web import calculators as calc
 from osseous.web import forms
+from osseous.web.rendering import form_of, render
 from osseous.web.session import current, database
 
 router = APIRouter(prefix="/app", include_in_schema=False)
@@ -35,8 +36,6 @@ def _citations(ids: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
 
 @router.get("/calculators")
 def index(request: Request) -> HTMLResponse:
-    from osseous.web.pages import render
-
     return render(request, "calculators.html", {"calculators": calc.calculators()},
                   user=current(request))
 
@@ -76,15 +75,13 @@ def _from_case(request: Request, case_id: str, user: Any) -> tuple[FormData, dic
 
 @router.api_route("/calculators/{name}", methods=["GET", "POST"])
 async def calculator(request: Request, name: str, case: str = "") -> HTMLResponse:
-    from osseous.web.pages import _form, render
-
     user = current(request)
     kind = calc.kind_of(name) if name in calc.SCORE_INPUTS or name in calc.FORMULA_INPUTS \
         else None
     if kind is None:
         raise HTTPException(404, f"no calculator {name[:60]!r}")
     if request.method == "POST":
-        values = await _form(request)
+        values = await form_of(request)
     else:
         values = FormData([(k, v) for k, v in request.query_params.multi_items()
                            if k != "case"])

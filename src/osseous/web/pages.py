@@ -4,73 +4,39 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any, Final
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
-from starlette.datastructures import FormData
 
 from osseous.core.errors import InvalidInput, Problem
 from osseous.core.validation import parse_case
-from osseous.plan.model import FAMILIES
-from osseous.plan.monitoring import monitoring
 from osseous.plan.triage import QUESTIONS, parse_answers, triage
 from osseous.registry import audit, security
 from osseous.registry import repository as repo
 from osseous.registry.audit import Actor
-from osseous.registry.errors import NotFound, PreconditionFailed, RegistryError
-from osseous.registry.models import Assessment, Case, Patient
-from osseous.report.patient_summary import summarise
+from osseous.registry.errors import PreconditionFailed, RegistryError
+from osseous.registry.models import Case, Patient
 from osseous.report.patient_texts import FAQ, GLOSSARY, INVESTIGATIONS, TREATMENTS, PatientText
-from osseous.report.pdf import html_to_pdf
 from osseous.report.readability import medical_terms
-from osseous.scores.pain import radiotherapy_start
-from osseous.web import charts, forms
+from osseous.web import forms
+from osseous.web.rendering import HERE, form_of, redirect, render
 from osseous.web.session import (
     LoginRequired,
     WebUser,
-    check_csrf,
     clear_cookies,
-    csrf_token,
     current,
     database,
     set_cookies,
 )
 
-HERE: Final = Path(__file__).parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
 router = APIRouter(prefix="/app", include_in_schema=False)
 SEVERITY_RANK: Final = {"critical": 0, "warning": 1, "info": 2}
-FAMILY_NAMES: Final = {
-    "radiotherapy": "Radiotherapy", "bone-modifying-agent": "Bone-modifying agents",
-    "interventional": "Interventional radiology", "surgery": "Surgery",
-    "radiopharmaceutical": "Radiopharmaceuticals", "systemic-therapy": "Systemic therapy",
-    "supportive-care": "Supportive care"}
-
-
-def render(request: Request, name: str, context: dict[str, Any], status: int = 200,
-           user: WebUser | None = None) -> HTMLResponse:
-    csrf = user.csrf if user else csrf_token(request)
-    response = templates.TemplateResponse(request, name, {
-        "user": user, "csrf": csrf, "fields": forms, "family_names": FAMILY_NAMES,
-        **context}, status_code=status)
-    set_cookies(response, request, csrf=csrf)
-    return response
-
-
-async def _form(request: Request) -> FormData:
-    form = await request.form()
-    check_csrf(request, str(form.get("csrf") or ""))
-    return form
-
-
-def _redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
+_form = form_of
+_redirect = redirect
 
 
 # ---- sign in ------------------------------------------------------------------------------
@@ -123,55 +89,6 @@ async def logout(request: Request) -> Response:
     response = _redirect("/app/login")
     clear_cookies(response)
     return response
-
-
-# ---- case list ----------------------------------------------------------------------------
-
-def _latest_assessment(s: Any, case: Case) -> dict[str, Any] | None:
-    row = s.scalar(select(Assessment).where(Assessment.case_id == case.id)
-                   .order_by(Assessment.id.desc()).limit(1))
-    return row.document if row is not None else None
-
-
-def _duties(doc: dict[str, Any]) -> dict[str, Any] | None:
-    """Monitoring duties as of today; None when the stored document no longer validates."""
-    try:
-        return monitoring(parse_case(doc).case, date.today())
-    except InvalidInput:
-        return None
-
-
-@router.get("/cases")
-def cases(request: Request, q: str = "", primary: str = "", severity: str = "",
-          status: str = "", board_date: str = "") -> HTMLResponse:
-    user = current(request)
-    rows = []
-    with database(request).session() as s:
-        found, _ = repo.list_cases(s, user.actor, status=status or None,
-                                   board_date=date.fromisoformat(board_date) if board_date
-                                   else None, limit=200)
-        for case in found:
-            doc = repo.current_document(s, case)
-            patient = s.get(Patient, case.patient_id)
-            pseudonym = patient.pseudonym if patient else ""
-            if q and q.lower() not in f"{case.id} {pseudonym}".lower():
-                continue
-            if primary and (doc.get("cancer") or {}).get("primary") != primary:
-                continue
-            assessment = _latest_assessment(s, case)
-            alerts = sorted(assessment.get("alerts", []) if assessment else [],
-                            key=lambda a: SEVERITY_RANK[a["severity"]])
-            if severity and not any(a["severity"] == severity for a in alerts):
-                continue
-            duties = _duties(doc)
-            rows.append({"case": case, "pseudonym": pseudonym,
-                         "primary": (doc.get("cancer") or {}).get("primary"),
-                         "alerts": alerts, "assessed": assessment is not None,
-                         "overdue": None if duties is None else [
-                             d for d in duties["duties"] if d["status"] == "overdue"]})
-    return render(request, "cases.html", {"rows": rows, "filters": {
-        "q": q, "primary": primary, "severity": severity, "status": status,
-        "board_date": board_date}}, user=user)
 
 
 # ---- case editor --------------------------------------------------------------------------
@@ -307,242 +224,6 @@ async def import_case(request: Request) -> Response:
     return _redirect(f"/app/cases/{quote(case.id)}")
 
 
-# ---- the assessment -----------------------------------------------------------------------
-
-def _shown_assessment(s: Any, user: WebUser, case: Case) -> dict[str, Any]:
-    """The assessment of the current version, stored the first time it is shown."""
-    row = s.scalar(select(Assessment).where(Assessment.case_id == case.id)
-                   .order_by(Assessment.id.desc()).limit(1))
-    if row is None or row.case_version != case.current_version:
-        row = repo.store_assessment(s, user.actor, case.id, date.today())
-    document: dict[str, Any] = row.document
-    return document
-
-
-def _view_model(doc: dict[str, Any], assessment: dict[str, Any]) -> dict[str, Any]:
-    by_family: dict[str, list[dict[str, Any]]] = {f: [] for f in FAMILIES}
-    for r in assessment["recommendations"]:
-        by_family[r["modality"]].append(r)
-    survival = [s for s in assessment["scores"] if s["score"] in (
-        "tokuhashi-revised", "tomita", "bauer", "bauer-modified", "katagiri-new", "nesms",
-        "chow-nrf", "teachh")]
-    lesion_scores = [s for s in assessment["scores"] if s.get("lesion") and s["score"] in (
-        "sins", "escc", "mirels")]
-    other = [s for s in assessment["scores"] if s not in survival and s not in lesion_scores]
-    return {"by_family": by_family, "survival": survival, "lesion_scores": lesion_scores,
-            "other_scores": other, "estimate": (doc.get("patient") or {}).get(
-                "estimated_survival_months")}
-
-
-@router.get("/cases/{case_id}")
-def case_view(request: Request, case_id: str) -> HTMLResponse:
-    return _case_page(request, current(request), case_id)
-
-
-def _case_page(request: Request, user: WebUser, case_id: str,
-               form_error: dict[str, Any] | None = None) -> HTMLResponse:
-    """The assessment view; ``form_error`` re-shows a refused decision form with its message
-    and what the user typed."""
-    with database(request).session() as s:
-        case, doc = repo.get_case(s, user.actor, case_id)
-        assessment = _shown_assessment(s, user, case)
-        decisions = repo.decisions(s, user.actor, case_id)
-        patient = s.get(Patient, case.patient_id)
-    return render(request, "case.html", {
-        "case": case, "doc": doc, "a": assessment, "decisions": decisions,
-        "pseudonym": patient.pseudonym if patient else "", "form_error": form_error or {},
-        "duties": _duties(doc),
-        **_view_model(doc, assessment)}, status=422 if form_error else 200, user=user)
-
-
-@router.post("/cases/{case_id}/decisions")
-async def decide(request: Request, case_id: str) -> Response:
-    user = current(request)
-    if not user.can_write:
-        raise HTTPException(403, "only clinicians record decisions")
-    form = await _form(request)
-    typed = {k: str(form.get(k, "")) for k in ("recommendation_id", "lesion", "decision",
-                                                "reason", "specialty", "due_date")}
-    problems: list[Problem] = []
-    if typed["decision"] not in repo.DECISIONS:
-        problems.append(Problem("decision", "choose accepted, modified or declined"))
-    due = None
-    if typed["due_date"]:
-        try:
-            due = date.fromisoformat(typed["due_date"])
-        except ValueError:
-            problems.append(Problem("due_date", "must be a date written YYYY-MM-DD"))
-    payload = {"recommendation_id": typed["recommendation_id"],
-               "lesion": typed["lesion"] or None, "decision": typed["decision"],
-               "reason": typed["reason"].strip() or None,
-               "specialty": typed["specialty"].strip() or None, "due_date": due}
-    if not problems:
-        try:
-            with database(request).session() as s:
-                repo.record_decision(s, user.actor, case_id, payload)
-                case = s.get(Case, case_id)
-                if case is not None and case.status != "follow-up":
-                    repo.set_agenda(s, user.actor, case_id, case.version, status="follow-up")
-        except InvalidInput as exc:
-            problems = exc.problems
-    if problems:
-        return _case_page(request, user, case_id, {
-            "key": f"{typed['recommendation_id']}-{typed['lesion'] or 'patient'}",
-            "values": typed, "errors": {p.path: p.message for p in problems}})
-    return _redirect(f"/app/cases/{quote(case_id)}#decisions")
-
-
-@router.post("/cases/{case_id}/agenda")
-async def agenda(request: Request, case_id: str) -> Response:
-    user = current(request)
-    form = await _form(request)
-    board = str(form.get("board_date", "")) or None
-    with database(request).session() as s:
-        case = s.get(Case, case_id)
-        if case is None:
-            raise NotFound(f"case {case_id} not found")
-        repo.set_agenda(s, user.actor, case_id, case.version,
-                        status=str(form.get("status", "")) or None,
-                        board_date=date.fromisoformat(board) if board else None)
-    return _redirect(f"/app/cases/{quote(case_id)}")
-
-
-# ---- follow-up ----------------------------------------------------------------------------
-
-@router.get("/cases/{case_id}/follow-up")
-def follow_up(request: Request, case_id: str) -> HTMLResponse:
-    return _follow_up_page(request, current(request), case_id)
-
-
-def _follow_up_page(request: Request, user: WebUser, case_id: str,
-                    refused: dict[str, Any] | None = None) -> HTMLResponse:
-    """The follow-up page; ``refused`` re-shows a refused form with messages and values."""
-    with database(request).session() as s:
-        case, doc = repo.get_case(s, user.actor, case_id)
-        assessment = _shown_assessment(s, user, case)
-    parsed = parse_case(doc).case
-    responses = {(r["lesion"], r.get("follow_up")): r["band"] for r in assessment["scores"]
-                 if r["score"] == "pain-response"}
-    chart_svgs = []
-    for lesion in parsed.lesions:
-        points = [{"date": p.date.isoformat(), "worst_pain": p.worst_pain,
-                   "omed": p.omed_mg_per_day,
-                   "response": responses.get((lesion.id, p.date.isoformat()))}
-                  for p in parsed.pain_assessments or () if p.lesion == lesion.id]
-        if points:
-            chart_svgs.append((lesion.id, charts.pain_chart(
-                lesion.id, points, radiotherapy_start(parsed, lesion.id))))
-    timeline = []
-    for lesion in doc.get("lesions") or []:
-        for c in lesion.get("prior_radiotherapy") or []:
-            timeline.append((c.get("date") or "", f"Radiotherapy {c.get('dose_gy')} Gy in "
-                             f"{c.get('fractions')} to {lesion['id']}"))
-        for p in lesion.get("prior_surgery") or []:
-            timeline.append((p.get("date") or "", f"{p.get('procedure')} of {lesion['id']}"))
-    for e in doc.get("events") or []:
-        timeline.append((e.get("date") or "", f"{e['type']}" + (f" ({e['lesion']})"
-                                                                if e.get("lesion") else "")))
-    return render(request, "follow_up.html", {
-        "case": case, "doc": doc, "charts": chart_svgs, "timeline": sorted(timeline),
-        "responses": [r for r in assessment["scores"] if r["score"] == "pain-response"],
-        "refused": refused or {"kind": None, "values": {}, "errors": {}}},
-        status=422 if refused else 200, user=user)
-
-
-def _follow_up_entry(kind: str, typed: dict[str, str]) -> tuple[dict[str, Any],
-                                                                dict[str, str]]:
-    """The typed values of a follow-up form as case fields, and a message per refused field."""
-    errors: dict[str, str] = {}
-    numbers: tuple[tuple[str, type], ...] = (
-        (("worst_pain", float), ("omed_mg_per_day", float)) if kind == "pain" else
-        (("dose_gy", float), ("fractions", int)))
-    item: dict[str, Any] = {"date": typed["date"], "lesion": typed["lesion"]}
-    for key, kind_of in numbers:
-        if typed[key]:
-            try:
-                item[key] = kind_of(typed[key])
-            except ValueError:
-                errors[key] = "must be a whole number" if kind_of is int else "must be a number"
-        elif kind == "radiotherapy":
-            errors[key] = "required"
-    if not typed["date"]:
-        errors["date"] = "required"
-    return item, errors
-
-
-@router.post("/cases/{case_id}/follow-up")
-async def add_follow_up(request: Request, case_id: str) -> Response:
-    user = current(request)
-    if not user.can_write:
-        raise HTTPException(403, "only clinicians record follow-up")
-    form = await _form(request)
-    kind = "radiotherapy" if str(form.get("kind")) == "radiotherapy" else "pain"
-    typed = {k: str(form.get(k, "")).strip() for k in (
-        "date", "lesion", "worst_pain", "omed_mg_per_day", "dose_gy", "fractions", "technique")}
-    item, errors = _follow_up_entry(kind, typed)
-
-    def edit(doc: dict[str, Any]) -> dict[str, Any]:
-        if kind == "pain":
-            doc["pain_assessments"] = [*(doc.get("pain_assessments") or []), item]
-            return doc
-        course = {"date": item["date"], "dose_gy": item["dose_gy"],
-                  "fractions": item["fractions"], "technique": typed["technique"] or None}
-        for lesion in doc.get("lesions") or []:
-            if lesion.get("id") == typed["lesion"]:
-                lesion["prior_radiotherapy"] = [*(lesion.get("prior_radiotherapy") or []),
-                                                {k: v for k, v in course.items() if v}]
-        return doc
-
-    if not errors:
-        try:
-            with database(request).session() as s:
-                case = s.get(Case, case_id)
-                if case is None:
-                    raise NotFound(f"case {case_id} not found")
-                repo.edit_document(s, user.actor, case_id, case.version, edit)
-        except InvalidInput as exc:
-            for p in exc.problems:
-                errors[p.path.rsplit(".", 1)[-1]] = p.message
-    if errors:
-        return _follow_up_page(request, user, case_id,
-                               {"kind": kind, "values": typed, "errors": errors})
-    return _redirect(f"/app/cases/{quote(case_id)}/follow-up")
-
-
-# ---- reports ------------------------------------------------------------------------------
-
-@router.get("/cases/{case_id}/board.pdf")
-def board_pdf(request: Request, case_id: str) -> Response:
-    user = current(request)
-    with database(request).session() as s:
-        case, doc = repo.get_case(s, user.actor, case_id)
-        assessment = _shown_assessment(s, user, case)
-        decisions = repo.decisions(s, user.actor, case_id)
-        patient = s.get(Patient, case.patient_id)
-    html = templates.get_template("board_summary.html").render(
-        case=case, doc=doc, a=assessment, decisions=decisions, family_names=FAMILY_NAMES,
-        pseudonym=patient.pseudonym if patient else "", css=(HERE / "static" / "print.css")
-        .read_text(), **_view_model(doc, assessment))
-    pdf = html_to_pdf(html)
-    return Response(pdf, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="osseous-{case.id}.pdf"'})
-
-
-@router.get("/cases/{case_id}/patient-summary")
-def patient_summary(request: Request, case_id: str) -> HTMLResponse:
-    user = current(request)
-    with database(request).session() as s:
-        case, _ = repo.get_case(s, user.actor, case_id)
-        assessment = _shown_assessment(s, user, case)
-    # the treatment families the summary explains, in plan order, each linked to its handout
-    families = list(dict.fromkeys(r["modality"] for r in assessment["recommendations"]
-                                  if r["strength"] != "not-recommended"))
-    return render(request, "patient_summary.html", {
-        "case": case, "summary": summarise(assessment),
-        "handouts": [(f, TREATMENTS[f].title) for f in families if f in TREATMENTS]},
-        user=user)
-
-
 # ---- symptom triage -----------------------------------------------------------------------
 
 #: the value of each radio button -> the answer given to the triage
@@ -628,13 +309,20 @@ def html_error(request: Request, status: int, detail: str) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    from osseous.web import analytics_pages, calculator_pages
+    from osseous.registry.overview import Forbidden
+    from osseous.web import analytics_pages, board_pages, calculator_pages, case_pages
 
     app.include_router(router)
+    app.include_router(case_pages.router)
+    app.include_router(board_pages.router)
     app.include_router(analytics_pages.router)
     app.include_router(calculator_pages.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.state.html_error = html_error
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        return html_error(request, 403, str(exc))
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
