@@ -98,30 +98,39 @@ def _visceral(case: Case) -> Part:
     return known("visceral_metastases", 0)
 
 
+def _calcium(calcium: float | None,
+             albumin: float | None) -> tuple[list[float], bool, list[str]]:
+    """The calcium values the critical test reads, whether the albumin would decide it, notes.
+
+    Measured calcium always counts; a known albumin adds the corrected value when it is on the
+    other side of 10.3 mg/dL (the higher tier wins); an unknown albumin leaves the item
+    undecided when some plausible albumin would correct a measured value below 10.3 to 10.3 or
+    more.
+    """
+    if calcium is None:
+        return [], False, []
+    if albumin is None:
+        highest = corrected_calcium_bounds_mg_dl(calcium)[1]
+        if calcium < 10.3 <= highest:
+            return [calcium], True, [
+                f"laboratory: measured calcium {calcium:.2f} mg/dL with albumin unknown - the "
+                f"corrected value could reach {highest:.2f} mg/dL (albumin "
+                f"{ALBUMIN_PLAUSIBLE_G_DL[0]:g} g/dL), at or above 10.3; the calcium tier needs "
+                "the albumin"]
+        return [calcium], False, []
+    corrected = corrected_calcium_mg_dl(calcium, albumin)
+    if (corrected >= 10.3) != (calcium >= 10.3):
+        return [calcium, corrected], False, [
+            f"laboratory: measured calcium {calcium:.2f} mg/dL and albumin-corrected "
+            f"{corrected:.2f} mg/dL fall on either side of 10.3; the higher tier is used"]
+    return [calcium], False, []
+
+
 def _laboratory(case: Case) -> Part:
     values = {name: lab.canonical_value for name in (*CRITICAL, *ABNORMAL)
               if (lab := facts.latest_lab(case, name)) is not None}
-    notes = []
-    albumin = values.get("albumin")
-    calcium = values.get("calcium")
-    calcium_tests = []
-    calcium_undecided = False
-    if calcium is not None:
-        calcium_tests.append(calcium)
-        highest = corrected_calcium_bounds_mg_dl(calcium)[1]
-        if albumin is None and calcium < 10.3 <= highest:
-            calcium_undecided = True
-            notes.append(f"laboratory: measured calcium {calcium:.2f} mg/dL with albumin unknown - "
-                         f"the corrected value could reach {highest:.2f} mg/dL (albumin "
-                         f"{ALBUMIN_PLAUSIBLE_G_DL[0]:g} g/dL), at or above 10.3; the calcium "
-                         "tier needs the albumin")
-        if albumin is not None:
-            corrected = corrected_calcium_mg_dl(calcium, albumin)
-            if (corrected >= 10.3) != (calcium >= 10.3):
-                notes.append(f"laboratory: measured calcium {calcium:.2f} mg/dL and albumin-"
-                             f"corrected {corrected:.2f} mg/dL fall on either side of 10.3; "
-                             "the higher tier is used")
-                calcium_tests.append(corrected)
+    calcium_tests, calcium_undecided, notes = _calcium(values.get("calcium"),
+                                                       values.get("albumin"))
 
     def hit(tier: dict[str, tuple[Callable[[float], bool], str]]) -> tuple[list[str], list[str]]:
         found, unknown_paths = [], []
@@ -141,9 +150,10 @@ def _laboratory(case: Case) -> Part:
     critical, critical_unknown = hit(CRITICAL)
     abnormal, abnormal_unknown = hit(ABNORMAL)
     note = "; ".join(notes) or None
-    if critical:
+    if critical:  # decided by a critical value: an undecided calcium no longer matters
         return known("laboratory", 2, "; ".join(
-            [f"laboratory: critical - {', '.join(critical)}", *notes]))
+            [f"laboratory: critical - {', '.join(critical)}",
+             *([] if calcium_undecided else notes)]))
     low = 1 if abnormal else 0
     high = 2 if critical_unknown else 1 if (abnormal or abnormal_unknown) else 0
     if low != high:

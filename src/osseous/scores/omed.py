@@ -10,8 +10,8 @@ table does not cover (for example dihydrocodeine, pentazocine, butorphanol, bupr
 levorphanol or pethidine, a combination product, or a parenteral route) is named and leaves the
 total incomplete - it is never counted as 0. Medicines that are not opioids
 (:func:`osseous.knowledge.opioids.is_opioid`) are ignored. Without a recorded route, a daily
-dose in mg is read as oral and a fentanyl rate in mcg/h as a patch - the only routes the factors exist for - and the note says so
-(docs/clinical/decisions.md).
+dose in mg is read as oral and a fentanyl rate in mcg/h as a patch - the only routes the
+factors exist for - and the note says so (docs/clinical/decisions.md).
 
 References: Dowell 2022 (cdc-2022); Dowell 2016 (cdc-2016).
 """
