@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,9 +11,7 @@ import pytest
 from osseous.core.errors import InvalidInput
 from osseous.core.validation import parse_case
 from osseous.interop.fhir_in import MappingReport, MappingResult, bundle_to_case
-
-FHIR = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "fhir"
-needs_fixtures = pytest.mark.skipif(not FHIR.exists(), reason="shared fixtures not available")
+from tests.third_party import FHIR
 
 SCT = "http://snomed.info/sct"
 LNC = "http://loinc.org"
@@ -86,7 +83,6 @@ ALL_FIXTURES = sorted(p.relative_to(FHIR).as_posix() for p in FHIR.glob("*/*.jso
     FHIR.exists()) else []
 
 
-@needs_fixtures
 @pytest.mark.parametrize("name", ALL_FIXTURES)
 def test_every_fixture_maps_to_a_valid_case(name: str) -> None:
     bundle = load(name)
@@ -108,7 +104,6 @@ def test_fixture_count() -> None:
         assert len(ALL_FIXTURES) == 6
 
 
-@needs_fixtures
 def test_trial_matching_patient01() -> None:
     result = bundle_to_case(load("mcode-clinical-trial-matching-app/TrialMatching_Patient01.json"))
     case = result.case
@@ -133,7 +128,6 @@ def test_trial_matching_patient01() -> None:
     assert "40556-3" in whys(result.report.ignored)  # ER tumour marker: not used
 
 
-@needs_fixtures
 def test_trial_matching_patient02() -> None:
     result = bundle_to_case(load("mcode-clinical-trial-matching-app/TrialMatching_Patient02.json"))
     case = result.case
@@ -151,7 +145,6 @@ def test_trial_matching_patient02() -> None:
     assert all("not a radiotherapy course summary" in e["why"] for e in radiation)
 
 
-@needs_fixtures
 def test_patient_data_dirty_bundle() -> None:
     result = bundle_to_case(load("mcode-clinical-trial-matching-service/patient_data.json"))
     case = result.case
@@ -171,7 +164,6 @@ def test_patient_data_dirty_bundle() -> None:
     assert "brain_metastases" not in case["cancer"] and "disseminated" not in case["cancer"]
 
 
-@needs_fixtures
 def test_invalid_ecog_and_karnofsky_are_reported_not_used() -> None:
     result = bundle_to_case(load(
         "mcode-clinical-trial-matching-service/"
@@ -188,7 +180,6 @@ def test_invalid_ecog_and_karnofsky_are_reported_not_used() -> None:
     assert not any(e["as"] in ("patient.ecog", "patient.karnofsky") for e in result.report.used)
 
 
-@needs_fixtures
 def test_eom_patient() -> None:
     result = bundle_to_case(load("mcode-clinical-trial-matching-service/eom_patient_1.json"))
     case = result.case
@@ -206,7 +197,6 @@ def test_eom_patient() -> None:
     ]
 
 
-@needs_fixtures
 def test_ancora_minimal_bundle() -> None:
     result = bundle_to_case(load(
         "mcode-clinical-trial-matching-service-ancora.ai/patient_bundle.json"))
