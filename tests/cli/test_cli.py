@@ -35,7 +35,7 @@ def test_assess_json_is_the_assessment_document() -> None:
 def test_assess_text() -> None:
     code, out, _ = run("assess", str(EXAMPLE))
     assert code == 0
-    assert "sins [L1]: 11 -> potentially-unstable" in out
+    assert "[L1] SINS 11: potentially unstable" in out
 
 
 def test_assess_reads_stdin_and_fills_today() -> None:
