@@ -35,7 +35,7 @@ def test_assess_json_is_the_assessment_document() -> None:
 def test_assess_text() -> None:
     code, out, _ = run("assess", str(EXAMPLE))
     assert code == 0
-    assert "sins [L1]: 11 -> potentially-unstable" in out
+    assert "[L1] SINS 11: potentially unstable" in out
 
 
 def test_assess_reads_stdin_and_fills_today() -> None:
@@ -177,7 +177,7 @@ def test_assess_with_trace_and_rules_listing() -> None:
     code, out, _ = run("rules")
     assert code == 0 and "rt.spine" in out and "references:" in out
     code, out, _ = run("assess", str(EXAMPLE))
-    assert "PLAN" in out and "RADIOTHERAPY" in out and "NOMS" in out
+    assert "PROBLEMS" in out and "Radiotherapy" in out and "NOMS" in out
 
 
 INCOMPLETE = ROOT / "examples" / "cases" / "incomplete-data.json"

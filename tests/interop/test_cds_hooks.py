@@ -20,13 +20,11 @@ from osseous.registry.db import Database
 from osseous.registry.models import CdsFeedback
 from tests.interop.test_cds_jwt import FIXTURES as JWT_FIXTURES
 from tests.interop.test_cds_jwt import ISS, JKU, sandbox_token
+from tests.third_party import CDS_HOOKS, FIXTURES
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
-HOOKS = SHARED / "cds-hooks"
+SHARED = FIXTURES
+HOOKS = CDS_HOOKS
 BASE = "http://testserver"
-
-pytestmark = pytest.mark.skipif(not SHARED.exists(), reason="shared fixtures not available")
-
 
 def load(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text())

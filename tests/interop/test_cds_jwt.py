@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import jwt
@@ -14,16 +13,14 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from osseous.interop.cds_jwt import JwtRejected, JwtVerifier, TrustedIssuer
+from tests.third_party import JWT
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "jwt"
-SANDBOX_KEY = (FIXTURES / "sandbox" / "ecprivkey.pem").read_bytes() if FIXTURES.exists() else b""
+FIXTURES = JWT
+SANDBOX_KEY = (FIXTURES / "sandbox" / "ecprivkey.pem").read_bytes()
 ISS = "https://sandbox.cds-hooks.org"
 KID = "44823f3d-0b01-4a6c-a80e-b9d3e8a7226f"
 JKU = "https://sandbox.cds-hooks.org/.well-known/jwks.json"
 URL = "https://osseous.example/cds-services/osseous-patient-view"
-
-pytestmark = pytest.mark.skipif(not FIXTURES.exists(), reason="shared fixtures not available")
-
 
 def sandbox_token(aud: str = URL, **overrides: Any) -> str:
     """A token built the way the Sandbox's jwt-generator builds one."""

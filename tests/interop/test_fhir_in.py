@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,9 +11,7 @@ import pytest
 from osseous.core.errors import InvalidInput
 from osseous.core.validation import parse_case
 from osseous.interop.fhir_in import MappingReport, MappingResult, bundle_to_case
-
-FHIR = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "fhir"
-needs_fixtures = pytest.mark.skipif(not FHIR.exists(), reason="shared fixtures not available")
+from tests.third_party import FHIR
 
 SCT = "http://snomed.info/sct"
 LNC = "http://loinc.org"
@@ -86,7 +83,6 @@ ALL_FIXTURES = sorted(p.relative_to(FHIR).as_posix() for p in FHIR.glob("*/*.jso
     FHIR.exists()) else []
 
 
-@needs_fixtures
 @pytest.mark.parametrize("name", ALL_FIXTURES)
 def test_every_fixture_maps_to_a_valid_case(name: str) -> None:
     bundle = load(name)
@@ -108,18 +104,19 @@ def test_fixture_count() -> None:
         assert len(ALL_FIXTURES) == 6
 
 
-@needs_fixtures
 def test_trial_matching_patient01() -> None:
     result = bundle_to_case(load("mcode-clinical-trial-matching-app/TrialMatching_Patient01.json"))
     case = result.case
     assert case["id"] == "fhir-mCODETrialMatchingPatientExample01"
-    assert case["patient"] == {"sex": "female", "birth_date": "1959-01-01", "ecog": 1}
+    assert case["patient"] == {"sex": "female", "birth_date": "1959-01-01", "ecog": 1,
+                               "ecog_assessed_on": "2019-04-01"}
     assert case["cancer"]["primary"] == "breast"  # SNOMED 408643008, infiltrating duct carcinoma
     assert case["cancer"]["visceral_sites"] == ["lymph-node", "liver"]
     assert "visceral_metastases" not in case["cancer"]
     assert "brain_metastases" not in case["cancer"]
-    # the bone metastasis (94222008) has no bodySite: reported, no lesion invented
+    # the bone metastasis (94222008) has no bodySite: no lesion invented, but the fact is kept
     assert case["lesions"] == []
+    assert case["cancer"]["bone_metastases"] == {"present": True, "unlocalised": True}
     bone = "Condition/mCODETrialMatchingSecondaryCancerCondition03PatientExample01"
     assert "bone metastasis without a body site" in whys(result.report.unmapped, bone)
     drugs = [(m["drug"], m.get("status")) for m in case["medications"]]
@@ -133,12 +130,13 @@ def test_trial_matching_patient01() -> None:
     assert "40556-3" in whys(result.report.ignored)  # ER tumour marker: not used
 
 
-@needs_fixtures
 def test_trial_matching_patient02() -> None:
     result = bundle_to_case(load("mcode-clinical-trial-matching-app/TrialMatching_Patient02.json"))
     case = result.case
-    assert case["patient"] == {"sex": "female", "birth_date": "1973-01-01", "ecog": 1}
-    assert case["cancer"] == {"primary": "breast"}
+    assert case["patient"] == {"sex": "female", "birth_date": "1973-01-01", "ecog": 1,
+                               "ecog_assessed_on": "2019-04-01"}
+    assert case["cancer"] == {"primary": "breast",
+                              "bone_metastases": {"present": True, "unlocalised": True}}
     assert case["lesions"] == []
     zol = [m for m in case["medications"] if m["drug"] == "zoledronic-acid"]
     assert zol == [{"drug": "zoledronic-acid", "status": "completed", "rxnorm": "1156253"}]
@@ -151,13 +149,13 @@ def test_trial_matching_patient02() -> None:
     assert all("not a radiotherapy course summary" in e["why"] for e in radiation)
 
 
-@needs_fixtures
 def test_patient_data_dirty_bundle() -> None:
     result = bundle_to_case(load("mcode-clinical-trial-matching-service/patient_data.json"))
     case = result.case
     assert case["id"] == "fhir-1e208b6b-77f1-4808-a32b-9f9caf1ec334"
     assert case["patient"] == {"sex": "female", "birth_date": "1966-08-03", "ecog": 3,
-                               "karnofsky": 90}
+                               "karnofsky": 90, "ecog_assessed_on": "2019-04-01",
+                               "karnofsky_assessed_on": "2019-04-01"}
     assert case["cancer"] == {"primary": "breast", "diagnosed_on": "2017-07-21",
                               "histology": "Malignant Neoplasm (Morphology)"}
     assert case["lesions"] == []
@@ -171,7 +169,6 @@ def test_patient_data_dirty_bundle() -> None:
     assert "brain_metastases" not in case["cancer"] and "disseminated" not in case["cancer"]
 
 
-@needs_fixtures
 def test_invalid_ecog_and_karnofsky_are_reported_not_used() -> None:
     result = bundle_to_case(load(
         "mcode-clinical-trial-matching-service/"
@@ -188,13 +185,13 @@ def test_invalid_ecog_and_karnofsky_are_reported_not_used() -> None:
     assert not any(e["as"] in ("patient.ecog", "patient.karnofsky") for e in result.report.used)
 
 
-@needs_fixtures
 def test_eom_patient() -> None:
     result = bundle_to_case(load("mcode-clinical-trial-matching-service/eom_patient_1.json"))
     case = result.case
     assert case["id"] == "fhir-Ancora-13"
     # ECOG 89247-1 without meta.profile is recognised by its LOINC code
-    assert case["patient"] == {"sex": "female", "birth_date": "1987-01-01", "ecog": 3}
+    assert case["patient"] == {"sex": "female", "birth_date": "1987-01-01", "ecog": 3,
+                               "ecog_assessed_on": "2022-01-02"}
     assert case["cancer"] == {"primary": "breast", "visceral_sites": ["lung"]}
     assert "histology is coded without a text" in whys(result.report.unmapped,
                                                        "Condition/conditionId-1")
@@ -206,7 +203,6 @@ def test_eom_patient() -> None:
     ]
 
 
-@needs_fixtures
 def test_ancora_minimal_bundle() -> None:
     result = bundle_to_case(load(
         "mcode-clinical-trial-matching-service-ancora.ai/patient_bundle.json"))
@@ -579,7 +575,8 @@ def test_weight_and_height_with_conversion_and_latest() -> None:
     result = run(obs("w1", "29463-7", "2025-01-01", **qty(70, "kg")),
                  obs("w2", "29463-7", "2026-01-01", **qty(150, "[lb_av]")),
                  obs("h1", "8302-2", "2026-01-01", **qty(65, "[in_i]")))
-    assert result.case["patient"] == {"weight_kg": 68.0, "height_cm": 165.1}
+    assert result.case["patient"] == {"weight_kg": 68.0, "height_cm": 165.1,
+                                      "weight_measured_on": "2026-01-01"}
     assert "superseded" in whys(result.report.ignored, "Observation/w1")
     cm = run(obs("h1", "8302-2", **qty(172, "cm")))
     assert cm.case["patient"] == {"height_cm": 172}
@@ -887,6 +884,6 @@ def test_first_bone_metastasis_date_is_the_earliest_onset() -> None:
     result = run(bone_met("b1", {"text": "T8 vertebra"}, onsetDateTime="2025-03-01"),
                  bone_met("b2", {"text": "left femur"}, onsetDateTime="2024-11-20T08:00:00Z"),
                  bone_met("b3", {"text": "L2 vertebra"}, onsetDateTime="2024"))
-    assert result.case["cancer"]["bone_metastases"] == {"diagnosed_on": "2024-11-20"}
+    assert result.case["cancer"]["bone_metastases"]["diagnosed_on"] == "2024-11-20"
     used = [u for u in result.report.used if u["as"] == "cancer.bone_metastases.diagnosed_on"]
     assert len(used) == 1 and "b2" in used[0]["resource"]

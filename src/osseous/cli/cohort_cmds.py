@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -52,6 +53,35 @@ def _tallies(paths: list[Path], names: list[str], workers: int,
     except SchedulerUnavailable as exc:
         typer.echo(f"error: --scheduler {exc}", err=True)
         raise typer.Exit(2) from None
+
+
+#: the id prefix of every document the synthetic generator writes (``osseous cohort synth``)
+SYNTHETIC_PREFIX = "synth-"
+SYNTHETIC_NOTE = " (synthetic demonstration cohort, not patients)"
+
+
+def _first_id(path: Path) -> str | None:
+    """The id of the first case in a file (the first line of NDJSON), or None if unreadable."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(65536)
+    except OSError:
+        return None
+    line = head.split(b"\n", 1)[0] if path.suffix == ".ndjson" else head
+    try:
+        doc = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        match = re.search(rb'"id"\s*:\s*"([^"]{0,128})"', head)
+        return match.group(1).decode("utf-8", "replace") if match else None
+    return str(doc.get("id")) if isinstance(doc, dict) else None
+
+
+def is_synthetic(paths: list[Path]) -> bool:
+    """Whether the cohort is the synthetic one (its files start with a synthetic case), so
+    that every plot of it says so."""
+    files = [f for p in paths for f in (sorted(p.glob("*.*json")) if p.is_dir() else [p])]
+    return bool(files) and all((_first_id(f) or "").startswith(SYNTHETIC_PREFIX)
+                               for f in files[:20])
 
 
 def _run(paths: list[Path], names: list[str], workers: int,
@@ -311,17 +341,20 @@ def plot_cmd(
     name = {PlotKind.pain: "pain", PlotKind.quality: "quality",
             PlotKind.survival_by_score: "prognosis"}.get(kind, "outcomes")
     tally = _tallies(paths, [name], workers, scheduler)[name]
+    note = SYNTHETIC_NOTE if is_synthetic(paths) else ""
     if kind is PlotKind.survival_by_score:
         assert score is not None
         image = plots.survival_plot(prognosis.band_curves(tally, score),
-                                    title=f"Survival by {score} group", fmt=fmt)
+                                    title=f"Survival by {score} group{note}", fmt=fmt)
     elif kind is PlotKind.pain:
-        image = plots.pain_response_plot(engine.ANALYSES["pain"].finish(tally), fmt=fmt)
+        image = plots.pain_response_plot(
+            engine.ANALYSES["pain"].finish(tally), fmt=fmt,
+            title=f"Pain response after palliative radiotherapy{note}")
     elif kind is PlotKind.quality:
         doc = engine.ANALYSES["quality"].finish(tally)
         image = plots.quality_trend_plot(
             [{**i, "years": [y for y in i["years"] if y["year"] is not None]}
-             for i in doc["indicators"]], fmt=fmt)
+             for i in doc["indicators"]], fmt=fmt, title=f"Quality indicators by year{note}")
     else:
         curve = {PlotKind.survival: "os", PlotKind.survival_from_radiotherapy: "rt-os",
                  PlotKind.sre: "sre"}[kind]
@@ -329,7 +362,7 @@ def plot_cmd(
                  "rt-os": "Survival from the first palliative radiotherapy",
                  "sre": "First skeletal-related event (death competing)"}[curve]
         image = plots.survival_plot(
-            outcomes.curves(tally, curve, by.value), title=title, cumulative=curve == "sre",
+            outcomes.curves(tally, curve, by.value), title=title + note, cumulative=curve == "sre",
             ylabel="Cumulative incidence" if curve == "sre" else "Survival", fmt=fmt)
     try:
         output.write_bytes(image)

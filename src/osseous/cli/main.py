@@ -14,6 +14,7 @@ from typing import Annotated, Any, NoReturn
 import orjson
 import typer
 
+from osseous import KNOWLEDGE_VERSION, __version__
 from osseous.cli import cohort_cmds, registry_cmds, render
 from osseous.core.case import Case
 from osseous.core.errors import InvalidInput, Problem
@@ -27,6 +28,21 @@ from osseous.scores.omed import omed_of
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Osseous: scores, alerts and a plan for patients with bone metastases.")
+
+
+def _version(show: bool) -> None:
+    if show:
+        typer.echo(f"osseous {__version__} (knowledge {KNOWLEDGE_VERSION})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="Print the version of Osseous and of its knowledge tables, then exit.")] = False,
+) -> None:
+    """Osseous: scores, alerts and a plan for patients with bone metastases."""
 
 
 class Format(StrEnum):
@@ -134,7 +150,13 @@ def _ask(questions: dict[str, str]) -> dict[str, bool | None]:
     typer.echo("Answer y (yes), n (no) or ? / Enter (not known).", err=True)
     for key, question in questions.items():
         while True:
-            reply = typer.prompt(question, default="", show_default=False, err=True)
+            try:
+                reply = typer.prompt(question, default="", show_default=False, err=True)
+            except typer.Abort:  # input ended (Ctrl-D, a short file): not asked
+                left = len(questions) - len(answers)
+                typer.echo(f"\ninput ended: the {left} question{'s' if left != 1 else ''} "
+                           "not answered count as not asked (unknown, not no)", err=True)
+                return answers
             if reply.strip().lower() in _ANSWERS:
                 answers[key] = _ANSWERS[reply.strip().lower()]
                 break

@@ -85,7 +85,8 @@ def serve(
 
     db = _open(database)
     seeded = demo and seed_demo(db)
-    typer.echo(f"Osseous on http://{host}:{port}  (OpenAPI document: /openapi.json)")
+    typer.echo(f"Osseous tumour-board application on http://{host}:{port}/app/  "
+               "(the API is described at /openapi.json)")
     typer.echo(f"database: {db.url}")
     if demo:
         typer.echo(f"demo login: {DEMO_USER} / {DEMO_PASSWORD}"

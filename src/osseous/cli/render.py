@@ -5,82 +5,117 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-
-def _fmt_total(d: Mapping[str, Any]) -> str:
-    if d.get("score") == "escc":
-        return f"grade {d.get('grade')}" if d.get("grade") else "not graded"
-    if d["status"] == "complete":
-        unit = f" {d['unit']}" if d.get("unit") else ""
-        return f"{d['total'] if d['total'] is not None else ''}{unit}".strip()
-    rng = d.get("range")
-    return f"incomplete (possible {rng[0]}-{rng[1]})" if rng else "incomplete"
+from osseous.report import labels
 
 
 def score_text(d: Mapping[str, Any]) -> str:
-    head = d["score"] + (f" [{d['lesion']}]" if d.get("lesion") else "")
-    band = f" -> {d['band']}" if d.get("band") else ""
-    lines = [f"{head}: {_fmt_total(d)}{band}"]
+    head = labels.score_result(d)
+    if d.get("lesion"):
+        head = f"[{d['lesion']}] {head}"
+    lines = [head]
     comps = d.get("components") or {}
     if comps:
-        lines.append("  " + ", ".join(f"{k} {'?' if v is None else v}" for k, v in comps.items()))
+        lines.append("  points: " + labels.components(comps).replace(" · ", ", "))
     if d.get("missing"):
-        lines.append("  missing: " + ", ".join(d["missing"]))
+        lines.append("  missing: " + labels.fields(d["missing"]))
     lines.extend(f"  note: {n}" for n in d.get("notes") or ())
-    lines.append("  references: " + ", ".join(d.get("references") or ()))
+    lines.append("  sources: " + ", ".join(d.get("references") or ()))
     return "\n".join(lines)
 
 
-def assessment_text(doc: Mapping[str, Any]) -> str:
-    out = [f"Osseous assessment of case {doc.get('case') or '(no id)'} on {doc['assessed_on']}"]
-    alerts = doc.get("alerts") or []
-    if alerts:
-        out.append("\nALERTS")
-        for a in alerts:
-            where = f" [{a['lesion']}]" if a.get("lesion") else ""
-            out.append(f"  !! {a['severity'].upper()}{where}: {a['message']}")
-    for n in doc.get("noms") or ():
-        if n is doc["noms"][0]:
-            out.append("\nNOMS (spine)")
-        neuro, onco, mech, sysm = (n["neurologic"], n["oncologic"], n["mechanical"],
-                                   n["systemic"])
-        sensitivity = onco["radiosensitivity"] or "unclassified"
-        out.append(f"  {n['lesion']}: N ESCC {neuro['escc']} ({neuro['escc_band']}), deficit "
-                   f"{neuro['neurological_deficit']}; O {sensitivity}"
-                   f" ({onco['source']}); M SINS {mech['sins']} ({mech['sins_band']}); "
-                   f"S ECOG {sysm['ecog']}, surgical candidate {sysm['surgical_candidate']}")
-    out.append("\nSCORES")
-    out.extend("  " + score_text(s).replace("\n", "\n  ") for s in doc.get("scores") or ())
+def _noms_line(n: Mapping[str, Any]) -> str:
+    neuro, onco, mech, sysm = (n["neurologic"], n["oncologic"], n["mechanical"], n["systemic"])
+    escc = (f"ESCC {neuro['escc']} ({labels.band('escc', neuro.get('escc_band'))})"
+            if neuro.get("escc") else "ESCC not graded")
+    sins = (f"SINS {mech['sins']} ({labels.band('sins', mech.get('sins_band'))})"
+            if mech.get("sins") is not None else "SINS incomplete")
+    sensitivity = onco.get("radiosensitivity") or "not classified"
+    ecog = f"ECOG {sysm['ecog']}" if sysm.get("ecog") is not None else "ECOG unknown"
+    return (f"  {n['lesion']}: neurologic {escc}, deficit "
+            f"{labels.value(neuro.get('neurological_deficit'))}; oncologic {sensitivity}"
+            f" ({labels.plain(onco['source'])}); mechanical {sins}; systemic {ecog}, "
+            f"fit for surgery {labels.value(sysm.get('surgical_candidate'))}")
+
+
+def _rec_line(r: Mapping[str, Any]) -> list[str]:
+    where = f" [{r['lesion']}]" if r.get("lesion") and r["lesion"] not in r["title"] else ""
+    return [f"    - {r['title']}{where} ({labels.STRENGTH[r['strength']]}, "
+            f"{labels.URGENCY_SHORT[r['urgency']]})",
+            f"      why: {r['rationale']}",
+            "      sources: " + ", ".join(r.get("references") or ())]
+
+
+def _plan_lines(doc: Mapping[str, Any]) -> list[str]:
     recs = doc.get("recommendations") or []
+    by_key = {(r["id"], r.get("lesion")): r for r in recs}
+    problems = doc.get("problems")
+    out: list[str] = []
+    if problems:
+        out.append("\nPROBLEMS (most urgent first)")
+        for p in problems:
+            status = "" if p["status"] == "active" else f"; {labels.PROBLEM_STATUS[p['status']]}"
+            out.append(f"  {labels.URGENCY_SHORT[p['urgency']].upper():9} {p['title']}{status}")
+            if p.get("note"):
+                out.append(f"            {p['note']}")
+            for o in p.get("options") or ():
+                rec = by_key.get((o["recommendation"], o.get("lesion")))
+                if rec is not None:
+                    out.append(f"            {labels.ROLE[o['role']]}: {rec['title']} "
+                               f"({labels.STRENGTH[rec['strength']]})")
+        return out
     if recs:
         out.append("\nPLAN")
         family = None
         for r in recs:
             if r["modality"] != family:
                 family = r["modality"]
-                out.append(f"  {family.upper()}")
-            where = f" [{r['lesion']}]" if r.get("lesion") else ""
-            out.append(f"    - {r['title']}{where} ({r['strength']}, {r['urgency']})")
-            out.append(f"      why: {r['rationale']}")
-            out.append("      sources: " + ", ".join(r.get("references") or ()))
-    if doc.get("trace"):
-        out.append("\nTRACE")
-    for t in doc.get("trace") or ():
-        out.append(f"  {t['rule']} v{t['version']}: {t['status']}")
-        out.extend("    " + ", ".join(f"{k}={v}" for k, v in f.items() if v is not None)
-                   for f in t["findings"])
+                out.append(f"  {labels.FAMILY[family].upper()}")
+            out.extend(_rec_line(r))
+    return out
+
+
+def assessment_text(doc: Mapping[str, Any]) -> str:
+    """The assessment for a person: plain words above the DETAIL line, the rule trace (ids,
+    facts) below it."""
+    case = doc.get("case") or "without an id"
+    out = [f"Osseous assessment of case {case} on {doc['assessed_on']}"]
+    alerts = doc.get("alerts") or []
+    if alerts:
+        out.append("\nALERTS")
+        for a in alerts:
+            where = f" [{a['lesion']}]" if a.get("lesion") else ""
+            out.append(f"  !! {labels.SEVERITY[a['severity']].upper()}{where}: {a['message']}")
+    if doc.get("noms"):
+        out.append("\nNOMS (spine)")
+        out.extend(_noms_line(n) for n in doc["noms"])
+    out.append("\nSCORES")
+    out.extend("  " + score_text(s).replace("\n", "\n  ") for s in doc.get("scores") or ())
+    out.extend(_plan_lines(doc))
+    if doc.get("problems"):
+        out.append("\nOPTIONS IN DETAIL")
+        for r in doc.get("recommendations") or ():
+            out.extend(_rec_line(r))
     needs = doc.get("needs_data") or []
     if needs:
-        out.append("\nNEEDS DATA")
+        out.append("\nMISSING INFORMATION")
         for n in needs:
             where = f" [{n['lesion']}]" if n.get("lesion") else ""
-            out.append(f"  {n['for']}{where}: " + ", ".join(n["missing"]))
+            out.append(f"  {labels.rule(n['for'])}{where}: " + labels.fields(n["missing"]))
     workup = (doc.get("workup") or {}).get("items") or []
     if workup:
         out.append("\nWORK-UP")
         out.extend(workup_lines(workup))
+    if doc.get("ignored_fields") or doc.get("trace"):
+        out.append("\nDETAIL (for checking: rule ids and case fields)")
     if doc.get("ignored_fields"):
-        out.append("\nIGNORED FIELDS (not part of osseous.case/1): "
+        out.append("  fields not part of osseous.case/1, ignored: "
                    + ", ".join(doc["ignored_fields"]))
+    if doc.get("trace"):
+        out.append("  TRACE")
+    for t in doc.get("trace") or ():
+        out.append(f"  {t['rule']} v{t['version']}: {t['status']}")
+        out.extend("    " + ", ".join(f"{k}={v}" for k, v in f.items() if v is not None)
+                   for f in t["findings"])
     return "\n".join(out)
 
 
@@ -144,10 +179,11 @@ def workup_lines(items: Sequence[Mapping[str, Any]]) -> list[str]:
     out = []
     for i in items:
         where = f" [{', '.join(i['lesions'])}]" if i.get("lesions") else ""
-        out.append(f"  {i['urgency'].upper():9} {i['investigation']}{where}")
-        out.append(f"            why: {i['reason']}")
+        out.append(f"  {labels.URGENCY_SHORT[i['urgency']].upper():9} {i['investigation']}"
+                   f"{where}")
+        out.append(f"            why: {labels.plain(i['reason'])}")
         if i.get("unlocks"):
-            out.append(f"            unlocks: {', '.join(i['unlocks'])}")
+            out.append("            unlocks: " + ", ".join(labels.rule(u) for u in i["unlocks"]))
     return out
 
 

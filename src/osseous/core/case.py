@@ -120,9 +120,15 @@ class Patient(_Model):
     birth_date: IsoDate | None = None
     sex: Literal["female", "male", "other", "unknown"] | None = None
     weight_kg: Annotated[float, Field(gt=0, le=400)] | None = None
+    weight_measured_on: IsoDate | None = Field(
+        default=None, description="Date the weight was measured (absent: undated).")
     height_cm: Annotated[float, Field(gt=0, le=272)] | None = None
     ecog: Annotated[int, Field(ge=0, le=4)] | None = None
+    ecog_assessed_on: IsoDate | None = Field(
+        default=None, description="Date the ECOG performance status was assessed.")
     karnofsky: Annotated[int, Field(ge=0, le=100, multiple_of=10)] | None = None
+    karnofsky_assessed_on: IsoDate | None = Field(
+        default=None, description="Date the Karnofsky performance status was assessed.")
     ambulatory: Literal["independent", "with-assistance", "non-ambulatory"] | None = None
     frankel: Literal["A", "B", "C", "D", "E"] | None = None
     hospitalizations_past_3_months: Count | None = None

@@ -747,3 +747,9 @@ def install(app: FastAPI) -> None:
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
         return RedirectResponse("/app/cases", status_code=307)
+
+    @app.get("/app", include_in_schema=False)
+    @app.get("/app/", include_in_schema=False)
+    def app_root() -> RedirectResponse:
+        """The address the README and the start-up line give: the case list."""
+        return RedirectResponse("/app/cases", status_code=307)

@@ -1,0 +1,38 @@
+"""What must not reach a person: ``None``/``True``/``False``, rule or recommendation ids and
+case-format paths. Shared by the page, PDF and CLI-text tests."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+PATH = re.compile(r"\b(?:patient|cancer)\.[a-z_]+(?:\.[a-z_]+)*|\blesions\[\d+\]"
+                  r"|\blabs\.[a-z_]+|\bmedications\[\d+\]|\bpain_assessments\b")
+LITERAL = re.compile(r"\b(?:None|True|False)\b")
+
+
+@cache
+def rule_ids() -> frozenset[str]:
+    """Every rule id and every recommendation id the examples produce."""
+    from pathlib import Path
+
+    import orjson
+
+    from osseous.core.validation import parse_case
+    from osseous.plan.engine import assess, rules
+
+    ids = {r.id for r in rules()}
+    examples = Path(__file__).resolve().parents[1] / "examples" / "cases"
+    for f in sorted(examples.glob("*.json")):
+        parsed = parse_case(orjson.loads(f.read_bytes()))
+        doc = assess(parsed.case, parsed.ignored_fields)
+        ids.update(r["id"] for r in doc["recommendations"])
+        ids.update(t["rule"] for t in doc.get("trace") or ())
+    return frozenset(i for i in ids if "." in i)
+
+
+def leaks(text: str) -> list[str]:
+    """The forbidden tokens found in ``text`` (empty when it is clean)."""
+    found = LITERAL.findall(text) + PATH.findall(text)
+    found += [i for i in rule_ids() if re.search(rf"(?<![\w.-]){re.escape(i)}(?![\w-])", text)]
+    return found
