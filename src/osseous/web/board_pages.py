@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Final
 
+from anyio import to_thread
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -14,6 +15,7 @@ from osseous.core.errors import InvalidInput
 from osseous.registry import overview
 from osseous.report.pdf import html_to_pdf
 from osseous.web.case_pages import case_page, printed_at, record_decision, view_context
+from osseous.web.offload import heavy
 from osseous.web.rendering import HERE, form_of, redirect, render, templates
 from osseous.web.session import current, database
 
@@ -136,16 +138,21 @@ async def discussed(request: Request, day: str, n: int) -> Response:
                     else f"/app/board/{when.isoformat()}")
 
 
-@router.get("/{day}/minutes.pdf")
-def minutes_pdf(request: Request, day: str) -> Response:
+def _minutes(request: Request, when: date) -> tuple[overview.Meeting,
+                                                      list[overview.CaseView]]:
     user = current(request)
-    when = _day(day)
     with database(request).read_session() as s:
-        found, views = overview.minutes(s, user.actor, when)
+        return overview.minutes(s, user.actor, when)
+
+
+@router.get("/{day}/minutes.pdf")
+async def minutes_pdf(request: Request, day: str) -> Response:
+    when = _day(day)
+    found, views = await to_thread.run_sync(_minutes, request, when)
     sections: list[dict[str, Any]] = [
         {"entry": e, **view_context(v)} for e, v in zip(found.agenda, views, strict=True)]
     html = templates.get_template("minutes.html").render(
         m=found, sections=sections, css=(HERE / "static" / "print.css").read_text(),
         printed=printed_at())
-    return Response(html_to_pdf(html), media_type="application/pdf", headers={
+    return Response(await heavy(request, html_to_pdf, html), media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="osseous-board-{when.isoformat()}.pdf"'})

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Final
 from urllib.parse import quote
 
+from anyio import to_thread
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -25,24 +26,14 @@ from osseous.report.patient_texts import TREATMENTS
 from osseous.report.pdf import html_to_pdf
 from osseous.scores.pain import radiotherapy_start
 from osseous.web import charts
-from osseous.web.rendering import HERE, form_of, redirect, render, templates
+from osseous.web.offload import heavy
+from osseous.web.rendering import HERE, date_param, form_of, redirect, render, templates
 from osseous.web.session import WebUser, current, database
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 PER_PAGE: Final = 50
 SEVERITIES: Final = ("critical", "warning", "info")
 PRIMARIES: Final = Primary.__args__  # type: ignore[attr-defined]
-
-
-def _date_param(name: str, raw: str) -> date | None:
-    """A date from the query: empty is none; anything but YYYY-MM-DD is a 400 naming it."""
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise HTTPException(400, f"{name}: must be a date written YYYY-MM-DD, not "
-                                 f"{raw[:40]!r}") from None
 
 
 def _choice_param(name: str, raw: str, allowed: tuple[str, ...]) -> str:
@@ -58,7 +49,7 @@ def cases(request: Request, q: str = "", primary: str = "", severity: str = "",
           status: str = "", board_date: str = "", sort: str = "urgency",
           page: str = "1") -> HTMLResponse:
     user = current(request)
-    when = _date_param("board_date", board_date)
+    when = date_param("board_date", board_date)
     _choice_param("severity", severity, SEVERITIES)
     _choice_param("status", status, repo.STATUSES)
     _choice_param("sort", sort, overview.SORTS)
@@ -177,7 +168,7 @@ async def decide(request: Request, case_id: str) -> Response:
 async def agenda(request: Request, case_id: str) -> Response:
     user = current(request)
     form = await form_of(request)
-    board = _date_param("board_date", str(form.get("board_date", "")))
+    board = date_param("board_date", str(form.get("board_date", "")))
     status = _choice_param("status", str(form.get("status", "")), repo.STATUSES)
     with database(request).session() as s:
         overview.update_agenda(s, user.actor, case_id, status=status or None,
@@ -347,12 +338,16 @@ def board_html(view: overview.CaseView, *, standalone: bool = True) -> str:
         printed=printed_at(), standalone=standalone)
 
 
-@router.get("/cases/{case_id}/board.pdf")
-def board_pdf(request: Request, case_id: str) -> Response:
+def _case_view(request: Request, case_id: str) -> overview.CaseView:
     user = current(request)
     with database(request).read_session() as s:
-        view = overview.case_view(s, user.actor, case_id)
-    pdf = html_to_pdf(board_html(view))
+        return overview.case_view(s, user.actor, case_id)
+
+
+@router.get("/cases/{case_id}/board.pdf")
+async def board_pdf(request: Request, case_id: str) -> Response:
+    view = await to_thread.run_sync(_case_view, request, case_id)
+    pdf = await heavy(request, html_to_pdf, board_html(view))  # seconds of CPU: a few at once
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="osseous-{view.case.id}.pdf"'})
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any, Final
 from urllib.parse import quote
 
+import orjson
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -15,26 +15,30 @@ from sqlalchemy import select
 from osseous.core.errors import InvalidInput, Problem
 from osseous.core.validation import parse_case
 from osseous.plan.triage import QUESTIONS, parse_answers, triage
-from osseous.registry import audit, security
 from osseous.registry import repository as repo
-from osseous.registry.audit import Actor
+from osseous.registry import security
 from osseous.registry.errors import PreconditionFailed, RegistryError
 from osseous.registry.models import Case, Patient
+from osseous.registry.signin import LoginPolicy, sign_in
 from osseous.report.patient_texts import FAQ, GLOSSARY, INVESTIGATIONS, TREATMENTS, PatientText
 from osseous.report.readability import medical_terms
 from osseous.web import forms
+from osseous.web.offload import heavy
 from osseous.web.rendering import HERE, form_of, redirect, render
 from osseous.web.session import (
     LoginRequired,
     WebUser,
     clear_cookies,
+    client_address,
     current,
     database,
+    issue_csrf,
     set_cookies,
+    settings_of,
 )
 
 router = APIRouter(prefix="/app", include_in_schema=False)
-SEVERITY_RANK: Final = {"critical": 0, "warning": 1, "info": 2}
+WEB_ROLES: Final = frozenset({"clinician", "coordinator", "researcher"})
 _form = form_of
 _redirect = redirect
 
@@ -52,25 +56,25 @@ async def login(request: Request) -> Response:
     form = await _form(request)
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     target = str(form.get("next", "/app/cases"))
-    client = request.client.host if request.client else None
-    db = database(request)
-    with db.session() as s:
-        user = security.authenticate(s, username, password)
-        plain = None
-        if user is not None and user.role in ("clinician", "coordinator", "researcher"):
-            plain, _ = security.create_token(s, user, "web session", 1)
-            audit.record(s, Actor(user.username, user.role, client), "login", "web")
-    if plain is None:
-        with db.session() as s:
-            audit.record(s, Actor(username[:64], "none", client), "login", "web",
-                              outcome="denied")
-        return render(request, "login.html", {"next": target, "error":
-                                              "Wrong username or password, or this account "
-                                              "has no access to these pages."}, status=401)
-    if user is not None and user.role == "researcher":  # aggregates only: the analytics
+    settings = settings_of(request)
+    policy = LoginPolicy(settings.login_max_failures_per_account,
+                         settings.login_max_failures_per_client, settings.login_window_seconds)
+    result = await heavy(request, lambda: sign_in(
+        database(request), policy, username, password[:1024], client_address(request),
+        via="web", token_name="web session", days=1, roles=WEB_ROLES))
+    if result.outcome != "ok" or result.token is None:
+        locked = result.outcome == "locked"
+        return render(request, "login.html", {"next": target, "error": (
+            "Too many failed sign-ins: this account or address is locked for "
+            f"{settings.login_window_seconds // 60} minutes." if locked else
+            "Wrong username or password, or this account has no access to these pages.")},
+            status=429 if locked else 401)
+    if result.user is not None and result.user.role == "researcher":  # aggregates only
         target = "/app/analytics"
     response = _redirect(target if target.startswith("/app") else "/app/cases")
-    set_cookies(response, request, session=plain)
+    # a new session gets a new CSRF token, bound to it
+    set_cookies(response, request, session=result.token,
+                csrf=issue_csrf(request, result.token))
     return response
 
 
@@ -96,16 +100,16 @@ async def logout(request: Request) -> Response:
 def _editor(request: Request, user: WebUser, values: dict[str, Any],
             errors: dict[str, str], case: Case | None, pseudonym: str = "",
             status: int = 200, message: str | None = None) -> HTMLResponse:
+    # rows are drawn for the indices submitted (each bounded by forms.MAX_ROWS), never for
+    # every number up to the largest one
     lesion_rows = []
-    indices = sorted({int(k.split("[")[1].split("]")[0]) for k in values
-                      if k.startswith("lesions[")})
+    indices = forms.indices(values, "lesions")
     for i in indices:
         lesion_rows.append((i, values.get(f"lesions[{i}]._kind", "spine")))
     nxt = (max(indices) + 1) if indices else 0
     lesion_rows += [(nxt, "spine"), (nxt + 1, "bone")]
-    counts = {key: max([int(k.split("[")[1].split("]")[0]) for k in values
-                        if k.startswith(f"{key}[")] + [-1]) + 2 for key in ("labs",
-                                                                           "medications")}
+    rows = {key: forms.indices(values, key) for key in ("labs", "medications")}
+    row_indices = {key: [*found, max([*found, -1]) + 1] for key, found in rows.items()}
     courses = {}
     if case is not None:
         with database(request).read_session() as s:
@@ -115,7 +119,7 @@ def _editor(request: Request, user: WebUser, values: dict[str, Any],
     return render(request, "case_edit.html", {
         "values": values, "errors": errors, "case": case, "pseudonym": pseudonym,
         "courses": courses,
-        "lesion_rows": lesion_rows, "row_counts": counts, "message": message}, status=status,
+        "lesion_rows": lesion_rows, "row_indices": row_indices, "message": message}, status=status,
         user=user)
 
 
@@ -185,7 +189,7 @@ async def _save(request: Request, case_id: str | None) -> Response:
                     patient = repo.create_patient(s, user.actor, pseudonym)
                 saved = repo.create_case(s, user.actor, patient.id, doc)
             else:
-                version = int(str(form.get("_version", "0")) or 0)
+                version = forms.version_of(form)
                 saved = repo.update_document(s, user.actor, case_id, version, doc)
     except PreconditionFailed:
         return _editor(request, user, forms.raw_values(form), {}, case, pseudonym, status=409,
@@ -209,9 +213,9 @@ async def import_case(request: Request) -> Response:
         text = (await upload.read()).decode("utf-8", "replace") or text
     pseudonym = str(form.get("pseudonym", "")).strip() or None
     await form.close()  # release the uploaded file
-    try:
-        document = json.loads(text)
-    except ValueError as exc:
+    try:  # orjson refuses NaN, lone surrogates and nesting deeper than 1024 (linear time)
+        document = orjson.loads(text.encode("utf-8", "surrogatepass"))
+    except orjson.JSONDecodeError as exc:
         return _editor(request, user, {}, {"document": f"not valid JSON: {exc}"}, None,
                        status=422, message="The file is not valid JSON.")
     try:

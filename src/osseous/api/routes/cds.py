@@ -1,8 +1,10 @@
 """The CDS Hooks 2.0 endpoints: discovery, the services, and feedback.
 
 Every call needs a bearer JWT from a trusted issuer (``OSSEOUS_CDS_ISSUERS`` names a JSON file
-of ``{"iss", "jwks_file", "jku_allow"}`` entries); ``aud`` must be the URL called (its base can
-be set with ``OSSEOUS_PUBLIC_URL`` behind a proxy). FHIR access tokens from the request are used
+of ``{"iss", "jwks_file", "jku_allow"}`` entries); ``aud`` must be the URL called, built from
+the configured ``OSSEOUS_PUBLIC_URL`` (never from the request's own ``Host`` or
+``X-Forwarded-*`` headers, which the caller chooses: a token minted for another deployment
+would pass). FHIR access tokens from the request are used
 only to fetch what prefetch did not bring, and are never logged.
 """
 
@@ -10,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import urllib.error
 import urllib.request
 from datetime import date
@@ -21,16 +22,19 @@ from fastapi import APIRouter, Body, HTTPException, Request
 from sqlalchemy import select
 
 from osseous.api.deps import database
+from osseous.core.settings import Settings
 from osseous.interop import cds_hooks
 from osseous.interop.cds_jwt import JwtRejected, JwtVerifier, TrustedIssuer
 from osseous.registry import audit
 from osseous.registry.audit import Actor
 from osseous.registry.models import CdsFeedback
 from osseous.registry.security import utcnow
+from osseous.web.session import client_address
 
 router = APIRouter(tags=["cds-hooks"])
 log = logging.getLogger("osseous.cds")
 SERVICE_HOOKS = {s["id"]: s["hook"] for s in cds_hooks.SERVICES}
+MAX_TIMESTAMP = 40  # the column's width; a FHIR instant is at most 35 characters
 
 
 def _fetch_jwks(url: str) -> dict[str, Any]:
@@ -41,10 +45,10 @@ def _fetch_jwks(url: str) -> dict[str, Any]:
     return data
 
 
-def verifier_from_environment() -> JwtVerifier:
+def verifier_from_settings(settings: Settings) -> JwtVerifier:
     """Trusted issuers from ``OSSEOUS_CDS_ISSUERS``: a JSON list of ``{"iss", "jwks_file" or
     "jwks_url", "jku_allow"}``. None configured means every call is refused."""
-    path = os.environ.get("OSSEOUS_CDS_ISSUERS")
+    path = settings.cds_issuers_file
     issuers = {}
     if path:
         for entry in json.loads(Path(path).read_text()):
@@ -58,11 +62,9 @@ def verifier_from_environment() -> JwtVerifier:
     return JwtVerifier(issuers)
 
 
-def _audience(request: Request) -> str:
-    base = os.environ.get("OSSEOUS_PUBLIC_URL")
-    if base:
-        return base.rstrip("/") + request.url.path
-    return str(request.url.replace(query=None))
+def _audience(request: Request) -> str | None:
+    base = request.app.state.settings.public_url
+    return base.rstrip("/") + request.url.path if base else None
 
 
 def _check(request: Request) -> dict[str, Any]:
@@ -73,12 +75,14 @@ def _check(request: Request) -> dict[str, Any]:
                             headers={"WWW-Authenticate": "Bearer"})
     verifier: JwtVerifier = request.app.state.cds_verifier
     try:
-        return verifier.verify(token.strip(), _audience(request))
+        audience = _audience(request)
+        if audience is None:
+            raise JwtRejected("this service has no public URL configured (OSSEOUS_PUBLIC_URL)")
+        return verifier.verify(token.strip(), audience)
     except JwtRejected as exc:
         with database(request).session() as s:
-            audit.record(s, Actor("cds-client", "none", request.client.host if request.client
-                                  else None), "call", "cds-hooks", request.url.path,
-                         outcome="denied", detail=str(exc))
+            audit.record(s, Actor("cds-client", "none", client_address(request)), "call",
+                         "cds-hooks", request.url.path, outcome="denied", detail=str(exc))
         raise HTTPException(401, f"JWT rejected: {exc}",
                             headers={"WWW-Authenticate": "Bearer"}) from None
 
@@ -128,12 +132,13 @@ def call(service_id: str, request: Request,
         raise HTTPException(400, str(exc)) from None
     except cds_hooks.MissingData as exc:
         raise HTTPException(412, str(exc)) from None
-    patient = ((body.get("context") or {}).get("patientId"))
+    context = body.get("context")
+    patient = context.get("patientId") if isinstance(context, dict) else None
     with database(request).session() as s:
-        audit.record(s, Actor(str(claims["iss"])[:64], "cds-client",
-                              request.client.host if request.client else None),
-                     "hook", service_id, str(body.get("hookInstance"))[:128], None,
-                     detail=f"patient {str(patient)[:60]}: {len(result['cards'])} cards")
+        audit.record(s, Actor(str(claims["iss"])[:64], "cds-client", client_address(request)),
+                     "hook", service_id, str(body.get("hookInstance"))[:128],
+                     str(patient)[:64] if patient is not None else None,
+                     detail=f"{len(result['cards'])} cards")
     return result
 
 
@@ -157,6 +162,9 @@ def feedback(service_id: str, request: Request,
             card, when = str(item.get("card", ""))[:64], str(item.get("outcomeTimestamp", ""))
             if not card or not when:
                 raise HTTPException(400, "each feedback item needs card and outcomeTimestamp")
+            if len(when) > MAX_TIMESTAMP:
+                raise HTTPException(400, f"outcomeTimestamp: at most {MAX_TIMESTAMP} "
+                                         "characters (a FHIR instant)")
             exists = s.scalar(select(CdsFeedback).where(
                 CdsFeedback.service == service_id, CdsFeedback.card == card,
                 CdsFeedback.outcome == item["outcome"], CdsFeedback.outcome_timestamp == when))
