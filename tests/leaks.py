@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-PATH = re.compile(r"\b(?:patient|cancer)\.(?!(?:gov|org|net|com)\b)[a-z_]+(?:\.[a-z_]+)*|\blesions\[\d+\]"
-                  r"|\blabs\.[a-z_]+|\bmedications\[\d+\]|\bpain_assessments\b")
+PATH = re.compile(r"\b(?:patient|cancer)\.(?!(?:gov|org|net|com)\b)[a-z_]+(?:\.[a-z_]+)*"
+                  r"|\blesions\[\d+\]|\blabs\.[a-z_]+|\bmedications\[\d+\]|\bpain_assessments\b")
 LITERAL = re.compile(r"\b(?:None|True|False)\b")
 
 

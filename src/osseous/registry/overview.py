@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, update
 from sqlalchemy.event import listens_for
-from sqlalchemy.orm import Mapper, Session
+from sqlalchemy.orm import Session
 
 from osseous.core.errors import InvalidInput, Problem
 from osseous.core.validation import parse_case
@@ -106,9 +106,7 @@ def _decided_keys(connection: Connection, case_id: str) -> set[str]:
     return {option_key(r, les) for r, les in rows}
 
 
-@listens_for(Assessment, "after_insert")
-def _assessment_stored(_mapper: Mapper[Any], connection: Connection,
-                       target: Assessment) -> None:
+def _refresh(connection: Connection, target: Assessment) -> None:
     document = connection.scalar(select(CaseVersion.document).where(
         CaseVersion.case_id == target.case_id, CaseVersion.number == target.case_version))
     values = summarise(target.document, document or {}, date.today())
@@ -120,16 +118,29 @@ def _assessment_stored(_mapper: Mapper[Any], connection: Connection,
         **values))
 
 
-@listens_for(BoardDecision, "after_insert")
-def _decision_recorded(_mapper: Mapper[Any], connection: Connection,
-                       target: BoardDecision) -> None:
+def _recount(connection: Connection, case_id: str) -> None:
     options = connection.scalar(select(CaseOverview.options).where(
-        CaseOverview.case_id == target.case_id))
+        CaseOverview.case_id == case_id))
     if options is None:
         return
-    decided = _decided_keys(connection, target.case_id)
-    connection.execute(update(CaseOverview).where(CaseOverview.case_id == target.case_id)
+    decided = _decided_keys(connection, case_id)
+    connection.execute(update(CaseOverview).where(CaseOverview.case_id == case_id)
                        .values(undecided=len([o for o in options if o not in decided])))
+
+
+@listens_for(Session, "after_flush")
+def _kept_up_to_date(session: Session, _context: Any) -> None:
+    """After a flush (every row of it written: the case version an assessment reads is there),
+    refresh the overview of each case that got an assessment or a decision."""
+    assessed = [o for o in session.new if isinstance(o, Assessment)]
+    decided = {o.case_id for o in session.new if isinstance(o, BoardDecision)}
+    if not assessed and not decided:
+        return
+    connection = session.connection()
+    for row in sorted(assessed, key=lambda r: r.id):
+        _refresh(connection, row)
+    for case_id in decided - {r.case_id for r in assessed}:
+        _recount(connection, case_id)
 
 
 # ---- the case list -------------------------------------------------------------------------
