@@ -177,7 +177,7 @@ def test_assess_with_trace_and_rules_listing() -> None:
     code, out, _ = run("rules")
     assert code == 0 and "rt.spine" in out and "references:" in out
     code, out, _ = run("assess", str(EXAMPLE))
-    assert "PLAN" in out and "RADIOTHERAPY" in out and "NOMS" in out
+    assert "PROBLEMS" in out and "Radiotherapy" in out and "NOMS" in out
 
 
 INCOMPLETE = ROOT / "examples" / "cases" / "incomplete-data.json"

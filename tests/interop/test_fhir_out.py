@@ -182,7 +182,10 @@ def test_renal_mescc_priorities_values_and_alert() -> None:
     assert obs["corrected-calcium"]["valueQuantity"]["code"] == "mg/dL"
     assert obs["omed"]["valueQuantity"]["code"] == "mg/d"
 
-    issue = one(bundle, "DetectedIssue")
+    issues = [e["resource"] for e in bundle["entry"]
+              if e["resource"]["resourceType"] == "DetectedIssue"]
+    assert len(issues) == len(doc["alerts"])
+    issue = next(i for i in issues if i["code"]["coding"][0]["code"] == "mescc")
     assert issue["status"] == "preliminary"
     assert issue["severity"] == "high"
     assert issue["code"]["coding"][0] == {"system": CS_ALERT, "code": "mescc", "display": "mescc"}

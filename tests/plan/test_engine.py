@@ -13,12 +13,11 @@ from tests.plan.helpers import case, run, spine
 
 
 @pytest.fixture
-def extra_rule() -> Iterator[None]:
-    """Remove any rule a test registers."""
+def extra_rule(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests register into a copy of the rule set; the real one is never changed."""
     engine.rules()  # load the real ones first
-    before = list(engine.RULES)
+    monkeypatch.setattr(engine, "DEFAULT_RULES", engine.DEFAULT_RULES.copy())
     yield
-    engine.RULES[:] = before
 
 
 def test_a_rule_that_raises_fails_the_assessment(extra_rule: None) -> None:
@@ -65,17 +64,36 @@ def test_rules_have_metadata() -> None:
         assert r.family in (*FAMILIES, "alerts")
 
 
-def test_recommendations_are_ordered_by_family() -> None:
+def test_recommendations_by_family_then_urgency_and_problems_by_urgency() -> None:
+    # the contract orders recommendations by family (the shared contract check enforces it);
+    # within a family emergencies come first, and the problems list is urgency-first
     out = run(case(lesions=[spine(escc="2", neurological_deficit="myelopathy"),
                             {"id": "A", "site": "acetabulum", "worst_pain": 7}]))
-    order = [FAMILIES.index(r["modality"]) for r in out["recommendations"]]
+    urgency = {"emergency": 0, "urgent": 1, "routine": 2}
+    order = [(FAMILIES.index(r["modality"]), urgency[r["urgency"]])
+             for r in out["recommendations"]]
     assert order == sorted(order)
-    assert len(set(order)) >= 5
+    assert len({f for f, _ in order}) >= 5
+    problems = [urgency[p["urgency"]] for p in out["problems"]]
+    assert problems == sorted(problems)
+    assert out["problems"][0]["kind"] == "cord-compression"
+    assert out["problems"][0]["urgency"] == "emergency"
+
+
+def test_rule_order_is_explicit_not_import_order() -> None:
+    rules = engine.rules()
+    families = [engine.RUN_ORDER.index(r.family) for r in rules]
+    assert families == sorted(families)
+
+
+def test_registering_a_rule_twice_is_refused(extra_rule: None) -> None:
+    with pytest.raises(ValueError, match="registered twice"):
+        engine.rule("rt.spine", "radiotherapy", "1", ("chow-2012",))(lambda ctx: [])
 
 
 def test_trace_records_every_rule_and_its_status() -> None:
     out = run(case(lesions=[spine()]))
-    assert [t["rule"] for t in out["trace"]] == [r.id for r in engine.rules()]
+    assert [t["rule"] for t in out["trace"]] == [r.id for r in engine.rules()] + ["gates"]
     assert {t["status"] for t in out["trace"]} <= {"fired", "needs-data", "not-applicable"}
     fired = next(t for t in out["trace"] if t["rule"] == "rt.spine")
     assert fired["status"] == "fired" and fired["findings"][0]["facts"]["escc"] == "1a"

@@ -9,17 +9,37 @@ from tests.plan.helpers import alert_ids, case, needs, rec, recs, run, spine, st
 # ---- alerts ------------------------------------------------------------------------------
 
 
-def test_mescc_alert_on_high_grade_escc() -> None:
-    out = run(case(lesions=[spine(escc="2")]))
+def test_mescc_alert_on_high_grade_escc_without_deficit_gives_no_steroid_order() -> None:
+    # NICE NG234: compression on MRI without neurological symptoms or signs is not a routine
+    # indication for dexamethasone; the alert must not say "dexamethasone 16 mg now"
+    out = run(case(lesions=[spine(escc="2", worst_pain=4)]))
     alert = next(a for a in out["alerts"] if a["id"] == "mescc")
-    assert alert["severity"] == "critical" and "dexamethasone 16 mg" in alert["message"]
+    assert alert["severity"] == "critical" and "not routine" in alert["message"]
+    assert "16 mg now" not in alert["message"]
+    assert not recs(out, "supportive.dexamethasone")
     assert out["alerts"][0]["id"] == "mescc"  # critical first
+
+
+def test_mescc_alert_with_deficit_orders_dexamethasone() -> None:
+    out = run(case(lesions=[spine(escc="2", neurological_deficit="myelopathy")]))
+    alert = next(a for a in out["alerts"] if a["id"] == "mescc")
+    assert "dexamethasone 16 mg now" in alert["message"]
+    assert rec(out, "supportive.dexamethasone")["urgency"] == "emergency"
 
 
 def test_mescc_alert_on_deficit_without_mri() -> None:
     out = run(case(lesions=[spine(escc=None, neurological_deficit="myelopathy")]))
     alert = next(a for a in out["alerts"] if a["id"] == "mescc")
-    assert "Suspected" in alert["message"] and "same day" in alert["message"]
+    assert "Suspected" in alert["message"] and "within 24 hours" in alert["message"]
+    mri = next(i for i in out["workup"]["items"] if i["id"] == "mri-spine")
+    assert mri["urgency"] == "emergency"  # one urgency for one fact
+
+
+def test_radicular_pain_with_unknown_grade_is_an_emergency_mri_in_alert_and_workup() -> None:
+    out = run(case(lesions=[spine(escc=None, neurological_deficit="radiculopathy")]))
+    alert = next(a for a in out["alerts"] if a["id"] == "mescc")
+    mri = next(i for i in out["workup"]["items"] if i["id"] == "mri-spine")
+    assert "within 24 hours" in alert["message"] and mri["urgency"] == "emergency"
 
 
 def test_mescc_needs_data_when_neither_grade_nor_neurology() -> None:
@@ -47,10 +67,28 @@ def test_hypercalcemia_alert_by_grade(calcium: float, albumin: float, severity: 
     assert alert["severity"] == severity
 
 
-def test_hypercalcemia_without_albumin_needs_data_and_warns() -> None:
+def test_hypercalcemia_without_albumin_grades_what_every_albumin_allows() -> None:
+    # 12.5 mg/dL with albumin anywhere in 1.0-5.5 g/dL: corrected 11.3-14.9 -> at least grade 1
     out = run(case(labs=[{"analyte": "calcium", "value": 12.5, "unit": "mg/dL"}]))
-    assert "calcium-uncorrected" in alert_ids(out)
+    alert = next(a for a in out["alerts"] if a["id"] == "hypercalcemia")
+    assert alert["severity"] == "info" and "at least" in alert["message"]
     assert "labs.albumin" in needs(out, "alert.hypercalcemia")
+
+
+@pytest.mark.parametrize(("labs", "urgency"), [
+    # 14.6 - 0.8 x 1.5 = 13.4 mg/dL at the highest plausible albumin (5.5): grade 3 at least
+    ([{"analyte": "calcium", "value": 14.6, "unit": "mg/dL"}], "emergency"),
+    # ionised 1.95 mmol/L > 1.8: CTCAE grade 4, no albumin needed
+    ([{"analyte": "ionized-calcium", "value": 1.95, "unit": "mmol/L"}], "emergency"),
+])
+def test_severe_hypercalcaemia_without_albumin_is_critical_and_treated(
+        labs: list[dict[str, object]], urgency: str) -> None:
+    out = run(case(labs=[*labs, {"analyte": "creatinine", "value": 0.9, "unit": "mg/dL"}]))
+    alert = next(a for a in out["alerts"] if a["id"] == "hypercalcemia")
+    assert alert["severity"] == "critical"
+    assert rec(out, "supportive.hypercalcemia")["urgency"] == urgency
+    albumin = [i for i in out["workup"]["items"] if i["id"] == "lab-albumin"]
+    assert not albumin or albumin[0]["urgency"] == "emergency"
 
 
 def test_impending_fracture_alert() -> None:
@@ -279,7 +317,9 @@ def test_patchell_excludes_paraplegia_over_48_hours() -> None:
 
 
 def test_patchell_needs_expected_survival() -> None:
-    out = run(case(cancer={"primary": "bladder"}, patient={"estimated_survival_months": None},
+    # no clinician estimate and no complete survival score (no performance status)
+    out = run(case(cancer={"primary": "bladder"},
+                   patient={"estimated_survival_months": None, "ecog": None, "karnofsky": None},
                    lesions=[spine(escc="2", neurological_deficit="myelopathy")]))
     assert "patient.estimated_survival_months" in needs(out, "surgery.spinal-decompression")
     assert not recs(out, "surgery.decompression")

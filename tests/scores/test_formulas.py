@@ -10,9 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from osseous.core.case import Medication
+from osseous.core.errors import InvalidInput
 from osseous.knowledge.radiopharmaceuticals import RADIUM_DECAY_FACTORS, RADIUM_HALF_LIFE_DAYS
 from osseous.scores import calcium, pain
 from osseous.scores import radiobiology as rb
+from osseous.scores.formulas import FORMULAS
 from osseous.scores.omed import omed_of
 from osseous.scores.radium import radium_dose
 from osseous.scores.renal import cockcroft_gault
@@ -66,7 +68,8 @@ def test_nieder_conventional_reirradiation() -> None:
     cumulative, course, interval = checks
     assert cumulative.value == pytest.approx(135.0) and cumulative.margin == 0.5
     assert course.value == pytest.approx(75.0) and course.within
-    assert interval.value == 12.0 and interval.within
+    # 2025-01-01 -> 2026-01-01 is 365 days = 365 / 30.4375 = 11.99 months
+    assert interval.value == pytest.approx(365 / 30.4375) and interval.within
 
 
 def test_nieder_too_soon_and_too_much() -> None:
@@ -86,6 +89,54 @@ def test_sahgal_sbrt_reirradiation() -> None:
     assert sbrt.value == pytest.approx(24.0) and sbrt.margin == 1.0
     assert share.value == pytest.approx(24 / 54) and share.within
     assert interval.value is not None and interval.value >= 5 and interval.within
+
+
+# ---- cord-dose decides on unrounded values (issue 12 E) ---------------------------------
+# Each row: technique, prior course (dose, fractions, date, cord EQD2 from the plan), planned
+# course, the check, the expected within, and the hand reasoning. Months are 365.25 / 12 =
+# 30.4375 days (Nieder and Sahgal give months without a day count; radiobiology.py).
+CORD_CASES = [
+    # SBRT share: planned SBRT Pmax 12 Gy / 2 -> EQD2(a/b 2) = 12 x (6 + 2) / 4 = 24 Gy
+    ("sbrt", (30, 10, "2025-01-01", 24.0), (12, 2, "2026-01-01"),
+     "SBRT share of the cumulative EQD2", True,
+     "prior cord EQD2 24 + SBRT 24 = 48; share 24 / 48 = 0.500 <= 0.5 -> within"),
+    ("sbrt", (30, 10, "2025-01-01", 23.9), (12, 2, "2026-01-01"),
+     "SBRT share of the cumulative EQD2", False,
+     "share 24 / 47.9 = 0.50104 > 0.5 -> not within (rounded to 2 places it read 0.50)"),
+    ("sbrt", (30, 10, "2025-01-01", 23.81), (12, 2, "2026-01-01"),
+     "SBRT share of the cumulative EQD2", False,
+     "share 24 / 47.81 = 0.50199 > 0.5 -> not within"),
+    # intervals: Nieder >= 6 months = 182.625 days; Sahgal >= 5 months = 152.1875 days
+    ("conventional", (20, 5, "2026-01-01", None), (8, 1, "2026-07-02"),
+     "interval since the last course", False,
+     "2026-01-01 -> 2026-07-02 = 182 days = 5.98 months < 6 (rounded to 1 place it read 6.0)"),
+    ("conventional", (20, 5, "2026-01-01", None), (8, 1, "2026-07-03"),
+     "interval since the last course", True,
+     "183 days = 6.012 months >= 6 -> within"),
+    ("sbrt", (20, 5, "2026-01-01", None), (12, 2, "2026-06-02"),
+     "interval since the last course", False,
+     "2026-01-01 -> 2026-06-02 = 152 days = 4.994 months < 5"),
+    ("sbrt", (20, 5, "2026-01-01", None), (12, 2, "2026-06-03"),
+     "interval since the last course", True,
+     "153 days = 5.027 months >= 5 -> within"),
+]
+
+
+@pytest.mark.parametrize(("technique", "prior", "planned", "check", "within", "reasoning"),
+                         CORD_CASES, ids=[c[5][:40] for c in CORD_CASES])
+def test_cord_dose_decides_on_unrounded_values(
+        technique: str, prior: tuple[float, int, str, float | None],
+        planned: tuple[float, int, str], check: str, within: bool, reasoning: str) -> None:
+    course: dict[str, object] = {"dose_gy": prior[0], "fractions": prior[1], "date": prior[2]}
+    if prior[3] is not None:
+        course["cord_max_eqd2_gy"] = prior[3]
+    result = FORMULAS["cord-dose"].run({
+        "technique": technique, "prior": [course],
+        "planned": {"dose_gy": planned[0], "fractions": planned[1], "date": planned[2]}})
+    found = [c for c in result["checks"] if c["name"] == check]
+    assert len(found) == 1 and found[0]["within"] is within, reasoning
+    if not within:
+        assert result["all_within"] is False
 
 
 def test_prior_cord_dose_from_plan_wins() -> None:
@@ -271,3 +322,12 @@ def test_pain_response_complete_implies_partial_criteria_are_not_reported(
         assert cat == "complete"
     if cat == "progression":
         assert fp > bp or fo > bo
+
+
+def test_cord_dose_has_no_alpha_beta_parameter() -> None:
+    """The Nieder and Sahgal limits are Gy2 values, so the cord alpha/beta is fixed at 2 Gy
+    (docs/clinical/scores.md, cord-dose); a caller's alpha/beta is refused, never applied."""
+    with pytest.raises(InvalidInput) as exc:
+        FORMULAS["cord-dose"].run({"technique": "conventional", "alpha_beta": 4,
+                                   "planned": {"dose_gy": 8, "fractions": 1}})
+    assert any(p.path == "alpha_beta" for p in exc.value.problems)

@@ -892,8 +892,12 @@ def _follow_up(r: Any, category: str, pain: int, omed: int) -> tuple[int, int]:
         return pain, omed  # no way to improve from pain 2 on no opioid: indeterminate
     if category == "progression":
         if pain <= 8 and (omed == 0 or r() < 0.7):
-            return pain + 2 + int(r() * (9 - pain)), (
-                omed if r() < 0.7 else math.ceil(omed * (1 + 0.5 * r())))
+            # pain up by 2 or more counts only "with stable OMED": the OMED stays; the draws
+            # that used to raise it are still made, so the rest of the cohort is unchanged
+            rise = pain + 2 + int(r() * (9 - pain))
+            if r() >= 0.7:
+                r()
+            return rise, omed
         return min(10, pain + int(r() * 2)), (math.ceil(omed * 1.25) + 5 * int(r() * 6) if omed
                                               else 10 + 5 * int(r() * 7))
     if pain >= 3 and r() < 0.3:  # indeterminate: less pain on more opioid

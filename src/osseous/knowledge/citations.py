@@ -173,6 +173,13 @@ _CITATIONS: Final = (
        "five things physicians and patients should question (2013; updated 2017): do not "
        "routinely use extended fractionation schemes (>10 fractions) for palliation of bone "
        "metastases.", url="https://www.choosingwisely.org/"),
+    _C("osseous-decisions", "Osseous project. Clinical decisions: the documented defaults the "
+       "plan applies where the sources are silent (docs/clinical/decisions.md)."),
+    _C("schnipper-2012-choosing-wisely", "Schnipper LE, Smith TJ, Raghavan D, et al. American "
+       "Society of Clinical Oncology identifies five key opportunities to improve care and "
+       "reduce costs: the top five list for oncology. J Clin Oncol. 2012;30(14):1715-1724 "
+       "(item 1: no cancer-directed therapy for solid tumours with performance status 3-4).",
+       doi="10.1200/JCO.2012.42.8375"),
     _C("sahgal-2021-sc24", "Sahgal A, Myrehaug SD, Siva S, et al. Stereotactic body radiotherapy "
        "versus conventional external beam radiotherapy in patients with painful spinal "
        "metastases: an open-label, multicentre, randomised, controlled, phase 2/3 trial "

@@ -48,6 +48,37 @@ CDC_2016: Final = OpioidTable(
 )
 TABLES: Final = MappingProxyType({t.id: t for t in (CDC_2022, CDC_2016)})
 DEFAULT_TABLE: Final = "cdc-2022"
-#: every opioid any table knows (used to tell an opioid from another medicine)
-OPIOIDS: Final = frozenset({"methadone", *CDC_2022.factors, *CDC_2016.factors,
-                            "buprenorphine", "pethidine", "meperidine", "levorphanol"})
+#: Opioids, to tell an opioid from another medicine - not a conversion table. An opioid that a
+#: table above does not cover makes the OMED incomplete (never 0). Generic names of the opioid
+#: analgesics and opioid-containing products of the WHO ATC index (N02A opioids, N01AH opioid
+#: anaesthetics, N07BC drugs used in opioid dependence, R05DA opium alkaloids and derivatives),
+#: with the US and international names where they differ (meperidine / pethidine,
+#: propoxyphene / dextropropoxyphene, diamorphine / heroin) and the BNF's "co-" names of
+#: combination products that contain one. Opioid antagonists (naloxone, naltrexone,
+#: methylnaltrexone, naloxegol) and the antidiarrhoeals loperamide and eluxadoline are not
+#: analgesics and are not listed. Source: WHO Collaborating Centre for Drug Statistics
+#: Methodology, ATC/DDD Index (atcddd.fhi.no), groups N02A, N01AH, N07BC, R05DA; BNF.
+OPIOIDS: Final = frozenset({
+    *CDC_2022.factors, *CDC_2016.factors, "methadone",
+    "alfentanil", "bezitramide", "buprenorphine", "butorphanol", "carfentanil",
+    "dextromoramide", "dextropropoxyphene", "dezocine", "diamorphine", "dihydrocodeine",
+    "dihydromorphine", "dipipanone", "ethylmorphine", "heroin", "ketobemidone",
+    "levacetylmethadol", "levomethadone", "levorphanol", "meperidine", "meptazinol",
+    "morphine-glucuronide", "nalbuphine", "nicomorphine", "normethadone", "oliceridine",
+    "opium", "papaveretum", "pentazocine", "pethidine", "phenazocine", "pholcodine",
+    "piritramide", "propoxyphene", "remifentanil", "sufentanil", "tilidine", "trimeperidine",
+    # combination products named without the opioid's own name
+    "co-codamol", "co-codaprin", "co-dydramol", "co-proxamol",
+})
+
+
+def is_opioid(drug: str) -> bool:
+    """Whether a case-format drug name is an opioid or a product containing one.
+
+    A hyphenated combination counts when any of its parts is an opioid
+    (``oxycodone-naloxone``, ``paracetamol-codeine``).
+
+    >>> is_opioid("dihydrocodeine"), is_opioid("oxycodone-naloxone"), is_opioid("letrozole")
+    (True, True, False)
+    """
+    return drug in OPIOIDS or any(part in OPIOIDS for part in drug.split("-"))

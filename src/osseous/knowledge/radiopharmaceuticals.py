@@ -44,3 +44,22 @@ STRONTIUM_CAUTION_WBC: Final = 2.4
 LUTETIUM_GBQ: Final = 7.4
 LUTETIUM_INTERVAL_WEEKS: Final = 6
 LUTETIUM_DOSES: Final = 6
+
+# ---- patient-level eligibility shared by every radiopharmaceutical -------------------------
+#: ALSYMPCA (Parker 2013) and VISION (Sartor 2021) enrolled ECOG 0-2 and a life expectancy of
+#: at least 6 months (VISION registry entry NCT03511664: "life expectancy > 6 months"; ALSYMPCA:
+#: ECOG 0-2, life expectancy >= 6 months, as tabulated by the Czech HTA of radium-223). Outside
+#: these the survival benefit was not shown: not recommended (docs/clinical/decisions.md).
+TRIAL_MAX_ECOG: Final = 2
+TRIAL_MIN_SURVIVAL_MONTHS: Final = 6.0
+#: samarium-153 and strontium-89 relieve pain after 1-3 weeks and suppress marrow for 8-16
+#: weeks: not offered with an expected survival under 3 months (project choice; 8 Gy x 1 of
+#: external-beam radiotherapy acts faster)
+PAIN_RADIONUCLIDE_MIN_SURVIVAL_MONTHS: Final = 3.0
+#: lutetium-177 PSMA-617 counts and renal function: VISION required ANC >= 1.5, platelets
+#: >= 100 x 10^9/L, haemoglobin >= 9 g/dL and creatinine clearance >= 50 mL/min (trial
+#: protocol, not re-read here: tagged unverified in docs/clinical/decisions.md); the Pluvicto
+#: label did not study severe renal impairment (creatinine clearance < 30 mL/min)
+LUTETIUM_COUNTS: Final = (1.5, 100.0, 9.0)
+LUTETIUM_MIN_CRCL_TRIAL: Final = 50.0
+LUTETIUM_MIN_CRCL_LABEL: Final = 30.0

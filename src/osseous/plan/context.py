@@ -11,13 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Literal
+from typing import Final, Literal
 
 from osseous.core.case import BoneLesion, Case, Medication, SpinalLesion
 from osseous.core.results import ScoreResult
 from osseous.knowledge import bma
 from osseous.knowledge.primary_sites import PRIMARY_SITES
+from osseous.plan.calcium import CalciumStatus, calcium_status
 from osseous.plan.noms import Noms, noms_for
+from osseous.plan.state import PatientState, patient_state
 from osseous.scores import facts
 
 Lesion = SpinalLesion | BoneLesion
@@ -28,6 +30,21 @@ BMA_DRUGS = bma.AGENTS
 class Radiosensitivity:
     value: Literal["sensitive", "resistant"] | None
     source: str  # "clinician", the table's source, or why it is unknown
+
+
+@dataclass(frozen=True, slots=True)
+class LesionFact:
+    """A shared fact about one lesion: value (None = unknown), what says so, what is missing."""
+
+    value: bool | None
+    reasons: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+
+
+#: procedures that leave a spinal segment stabilised or a long bone fixed
+STABILISING: Final = frozenset({"stabilization", "separation-surgery", "fixation",
+                                "endoprosthesis"})
+FIXING: Final = frozenset({"fixation", "endoprosthesis", "resection"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +62,12 @@ class Context:
         self.case = case
         self.scores = list(scores)
         self._by_key = {(s.score, s.lesion): s for s in self.scores}
+        self._index = {les.id: i for i, les in enumerate(case.lesions)}
+
+    @cached_property
+    def state(self) -> PatientState:
+        """The patient-level facts every family reads (computed once)."""
+        return patient_state(self.case, self.scores)
 
     # ---- scores --------------------------------------------------------------------------
     def score(self, score_id: str, lesion: str | None = None) -> ScoreResult | None:
@@ -55,7 +78,11 @@ class Context:
 
     # ---- lesions -------------------------------------------------------------------------
     def index(self, lesion: Lesion) -> int:
-        return next(i for i, les in enumerate(self.case.lesions) if les.id == lesion.id)
+        return self._index[lesion.id]
+
+    def lesion(self, lesion_id: str) -> Lesion | None:
+        i = self._index.get(lesion_id)
+        return None if i is None else self.case.lesions[i]
 
     def path(self, lesion: Lesion, field: str) -> str:
         return f"lesions[{self.index(lesion)}].{field}"
@@ -88,6 +115,57 @@ class Context:
             return True
         return None
 
+    def high_grade_escc(self, lesion: SpinalLesion) -> bool | None:
+        """ESCC 2-3 (the cord is compressed on MRI)."""
+        return None if lesion.escc is None else lesion.escc in ("2", "3")
+
+    def unstable(self, lesion: SpinalLesion) -> LesionFact:
+        """SINS 13-18, including an incomplete SINS whose every completion is 13 or more
+        (knowing less never removes the warning)."""
+        s = self.score("sins", lesion.id)
+        if s is None or s.range is None:
+            return LesionFact(None, (), ())
+        low, high = s.range
+        if low >= 13:
+            words = f"SINS {s.total}" if s.complete else f"SINS at least {low}"
+            return LesionFact(True, (words,), ())
+        if high < 13:
+            return LesionFact(False, (f"SINS {s.total}" if s.complete
+                                      else f"SINS at most {high}",), ())
+        return LesionFact(None, (f"SINS {low}-{high}",), tuple(s.missing))
+
+    def stabilised(self, lesion: Lesion) -> bool:
+        """Whether a stabilising or fixing operation is recorded for this lesion."""
+        return any(op.procedure in STABILISING for op in lesion.prior_surgery or ())
+
+    def fixed(self, lesion: Lesion) -> bool:
+        return any(op.procedure in FIXING for op in lesion.prior_surgery or ())
+
+    def impending_fracture(self, lesion: BoneLesion) -> LesionFact:
+        """Impending fracture of a long bone: Mirels 9 or more, or axial cortical involvement
+        over 30 mm of the femur (van der Linden 2004). Unknown inputs stay unknown; Mirels 8
+        (borderline) is not impending here and is handled as a judgement call."""
+        reasons: list[str] = []
+        missing: list[str] = []
+        unknown = False
+        m = self.score("mirels", lesion.id)
+        if m is not None:
+            if m.band == "high":
+                reasons.append(f"Mirels {m.total} (9 or more)")
+            elif not m.complete and m.range and m.range[1] >= 9:
+                unknown = True
+                missing.extend(m.missing)
+        if lesion.site == "femur":
+            acm = lesion.axial_cortical_involvement_mm
+            if acm is not None and acm > 30:
+                reasons.append(f"axial cortical involvement {acm:g} mm (over 30 mm)")
+            elif acm is None:
+                unknown = True
+                missing.append(self.path(lesion, "axial_cortical_involvement_mm"))
+        if reasons:
+            return LesionFact(True, tuple(reasons), ())
+        return LesionFact(None if unknown else False, (), tuple(missing))
+
     def last_radiotherapy(self, lesion: Lesion) -> date | None:
         dates = [c.date for c in lesion.prior_radiotherapy or () if c.date is not None]
         return max(dates) if dates else None
@@ -101,6 +179,11 @@ class Context:
     def crcl(self) -> float | None:
         s = self.score("crcl")
         return float(s.total) if s is not None and s.total is not None else None
+
+    @cached_property
+    def calcium_status(self) -> CalciumStatus:
+        """Hypercalcaemia grade as known (exact, bounded by plausible albumin, or unknown)."""
+        return calcium_status(self.state)
 
     @cached_property
     def calcium(self) -> ScoreResult | None:
@@ -137,35 +220,16 @@ class Context:
 
     @cached_property
     def prognosis(self) -> Prognosis:
-        """Short expected survival (< 3 months) by the clinician's estimate or a survival score.
-
-        The clinician's estimate decides when given; otherwise a survival score whose group has
-        a published median under 3 months (TEACHH C, 1.7 months; Chow group III, 2.3 months in
-        validation) or a New Katagiri score >= 7 (27% alive at 6 months) marks it short.
-        """
-        est = self.case.patient.estimated_survival_months
-        if est is not None:
-            return Prognosis(est < 3, (f"clinician's estimate {est:g} months",))
-        reasons = []
-        checks = (("teachh", "C", "TEACHH group C (median 1.7 months)"),
-                  ("chow-nrf", "group-3", "Chow group III (median 2.3 months in validation)"),
-                  ("katagiri-new", "high", "New Katagiri >= 7 (27% alive at 6 months)"))
-        for score_id, band, text in checks:
-            s = self.score(score_id)
-            if s is not None and s.band == band:
-                reasons.append(text)
-        if reasons:
-            return Prognosis(True, tuple(reasons))
-        complete = [s for s in (self.score(i) for i, _, _ in checks) if s and s.complete]
-        if complete:
-            return Prognosis(False, tuple(f"{s.score} {s.band}" for s in complete))
-        return Prognosis(None, ())
+        """Short expected survival (< 3 months), from the patient state's expected survival
+        (the clinician's estimate, otherwise the survival scores' classes)."""
+        sv = self.state.survival
+        return Prognosis(sv.short, sv.reasons)
 
     def survival_scores(self) -> dict[str, object]:
         """The survival estimates side by side, never collapsed into one number."""
         out: dict[str, object] = {}
-        for score_id in ("tokuhashi-revised", "tomita", "katagiri-new", "bauer-modified",
-                         "nesms", "chow-nrf", "teachh"):
+        for score_id in ("tokuhashi-revised", "tomita", "katagiri-new", "bauer",
+                         "bauer-modified", "nesms", "chow-nrf", "teachh"):
             s = self.score(score_id)
             if s is not None:
                 out[score_id] = s.band if s.complete else f"incomplete {s.range}"

@@ -10,11 +10,16 @@ in the order of the treatment families.
 A rule that raises is a bug: the assessment fails loudly with :class:`RuleError`, never
 degrading into "no advice". A finding that breaks the contract (no references, no basis, a
 citation not in the registry) is also a :class:`RuleError`.
+
+After the rules, the patient-level gates (:mod:`osseous.plan.gates`) remove what the patient
+state forbids, the options are grouped into problems ordered by urgency
+(:mod:`osseous.plan.problems`), and the plan's invariants
+(:mod:`osseous.plan.invariants`) are checked: a violation is a :class:`RuleError` too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -22,9 +27,13 @@ from osseous.core.case import Case
 from osseous.knowledge.citations import CITATIONS
 from osseous.plan.assessment import document_head, needs_data_from_scores
 from osseous.plan.context import Context
+from osseous.plan.gates import apply_gates
+from osseous.plan.invariants import InvariantError
+from osseous.plan.invariants import check as check_invariants
 from osseous.plan.model import (
     FAMILIES,
     SEVERITY_ORDER,
+    STRENGTH_ORDER,
     URGENCY_ORDER,
     Alert,
     Finding,
@@ -32,6 +41,7 @@ from osseous.plan.model import (
     Recommendation,
     RuleFamily,
 )
+from osseous.plan.problems import build_problems
 from osseous.plan.workup import plan_workup
 from osseous.scores.catalog import score_case
 
@@ -56,21 +66,50 @@ class Rule:
                 "references": list(self.references), "summary": self.summary}
 
 
-RULES: Final[list[Rule]] = []
+#: the order families run in: patient-level alerts first, then the treatment families
+RUN_ORDER: Final = ("alerts", *FAMILIES)
 
 
-def rule(id: str, family: RuleFamily, version: str,
-         references: tuple[str, ...]) -> Callable[[RuleFn], RuleFn]:
+class RuleSet:
+    """An ordered, checked set of rules. Order is explicit (family, then id), not the order in
+    which modules happen to be imported."""
+
+    def __init__(self, rules: Iterable[Rule] = ()) -> None:
+        self._rules: dict[str, Rule] = {}
+        for r in rules:
+            self.add(r)
+
+    def add(self, r: Rule) -> None:
+        if r.id in self._rules:
+            raise ValueError(f"rule id {r.id!r} registered twice")
+        for ref in r.references:
+            if ref not in CITATIONS:
+                raise ValueError(f"rule {r.id}: unknown citation {ref!r}")
+        self._rules[r.id] = r
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(sorted(self._rules.values(),
+                           key=lambda r: (RUN_ORDER.index(r.family), r.id)))
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def copy(self) -> RuleSet:
+        return RuleSet(self._rules.values())
+
+
+#: the rules every assessment runs (filled by importing osseous.plan.rules)
+DEFAULT_RULES: Final = RuleSet()
+
+
+def rule(id: str, family: RuleFamily, version: str, references: tuple[str, ...], *,
+         into: RuleSet | None = None) -> Callable[[RuleFn], RuleFn]:
     """Register a rule. The first paragraph of its docstring is its summary in `osseous rules`."""
 
     def register(fn: RuleFn) -> RuleFn:
-        if any(r.id == id for r in RULES):
-            raise ValueError(f"rule id {id!r} registered twice")
-        for ref in references:
-            if ref not in CITATIONS:
-                raise ValueError(f"rule {id}: unknown citation {ref!r}")
         doc = (fn.__doc__ or "").strip().split("\n\n")[0]
-        RULES.append(Rule(id, family, version, references, fn, " ".join(doc.split())))
+        (DEFAULT_RULES if into is None else into).add(
+            Rule(id, family, version, references, fn, " ".join(doc.split())))
         return fn
 
     return register
@@ -82,6 +121,7 @@ def _load_rules() -> None:
         alerts,
         bone_agents,
         interventional,
+        patient,
         radiopharmaceuticals,
         radiotherapy,
         supportive,
@@ -108,15 +148,16 @@ def _check(r: Rule, finding: Finding) -> None:
         raise RuleError(f"{r.id}: needs-data without missing fields")
 
 
-def run_rules(ctx: Context) -> tuple[list[Recommendation], list[Alert], list[dict[str, Any]],
-                                     list[dict[str, Any]]]:
+def run_rules(ctx: Context, ruleset: RuleSet | None = None
+              ) -> tuple[list[Recommendation], list[Alert], list[dict[str, Any]],
+                         list[dict[str, Any]]]:
     """Run every rule; return recommendations, alerts, needs-data entries and the trace."""
     _load_rules()
     recs: list[Recommendation] = []
     alerts: list[Alert] = []
     needs: list[dict[str, Any]] = []
     trace: list[dict[str, Any]] = []
-    for r in RULES:
+    for r in (DEFAULT_RULES if ruleset is None else ruleset):
         try:
             findings = list(r.fn(ctx))
         except Exception as exc:
@@ -147,30 +188,51 @@ def run_rules(ctx: Context) -> tuple[list[Recommendation], list[Alert], list[dic
         entry["status"] = ("fired" if kinds & {"fired", "alert"} else
                            "needs-data" if "needs_data" in kinds else "not-applicable")
         trace.append(entry)
-    recs.sort(key=lambda x: (FAMILIES.index(x.modality), URGENCY_ORDER[x.urgency]))
     alerts.sort(key=lambda a: SEVERITY_ORDER[a.severity])
     return recs, alerts, needs, trace
 
 
+def order_recommendations(recs: list[Recommendation]) -> list[Recommendation]:
+    """Family first (the public contract, osseous.assessment/1, shows the plan in the order of
+    the treatment families, and the shared contract check enforces it), then urgency
+    (emergency, urgent, routine), then strength. The urgency-first view of the plan is the
+    ``problems`` list."""
+    return sorted(recs, key=lambda x: (FAMILIES.index(x.modality), URGENCY_ORDER[x.urgency],
+                                       STRENGTH_ORDER[x.strength]))
+
+
 def assess(case: Case, ignored_fields: tuple[str, ...] = (), *,
-           trace: bool = False) -> dict[str, Any]:
+           trace: bool = False, ruleset: RuleSet | None = None) -> dict[str, Any]:
     """The full ``osseous.assessment/1`` document for one case."""
     scores = score_case(case)
     ctx = Context(case, scores)
-    recs, alerts, needs, rule_trace = run_rules(ctx)
+    recs, alerts, needs, rule_trace = run_rules(ctx, ruleset)
+    recs, alerts, needs, removed = apply_gates(ctx.state, recs, alerts, needs)
+    recs = order_recommendations(recs)
+    problems = build_problems(ctx, recs, alerts, removed)
     doc: dict[str, Any] = {
         **document_head(case),
         "scores": [s.to_dict() for s in scores],
         "noms": [n.to_dict() for n in ctx.noms_all()],
+        "patient_state": ctx.state.to_dict(),
         "alerts": [a.to_dict() for a in alerts],
+        "problems": [p.to_dict() for p in problems],
         "recommendations": [r.to_dict() for r in recs],
-        "needs_data": needs_data_from_scores(scores) + needs,
+        "removed": [x.to_dict() for x in removed],
+        "needs_data": [] if ctx.state.deceased else needs_data_from_scores(scores) + needs,
     }
     # a versioned extension of osseous.assessment/1 (docs/case-format.md)
     doc["workup"] = plan_workup(case, doc)
+    try:
+        check_invariants(ctx, recs, alerts, problems, doc["workup"])
+    except InvariantError as exc:
+        raise RuleError(str(exc)) from exc
     if ignored_fields:
         doc["ignored_fields"] = list(ignored_fields)
     if trace:
+        rule_trace.append({"rule": "gates", "version": "1", "status": "fired",
+                           "findings": [{"removed": x.id, "lesion": x.lesion,
+                                         "reason": x.reason} for x in removed]})
         doc["trace"] = rule_trace
     return doc
 
@@ -178,4 +240,4 @@ def assess(case: Case, ignored_fields: tuple[str, ...] = (), *,
 def rules() -> list[Rule]:
     """Every registered rule, in the order the engine runs them."""
     _load_rules()
-    return list(RULES)
+    return list(DEFAULT_RULES)

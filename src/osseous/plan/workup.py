@@ -25,8 +25,9 @@ WORKUP_FORMAT: Final = "osseous.workup/1"
 
 #: the oldest a result may be and still count (days before the reference date); project
 #: defaults (docs/clinical/decisions.md): calcium and counts move fast in this illness
-MAX_AGE_DAYS: Final = {"calcium": 14, "albumin": 30, "creatinine": 30, "platelets": 14,
-                       "anc": 14, "hemoglobin": 14, "bilirubin": 30, "crp": 30, "ldh": 30,
+MAX_AGE_DAYS: Final = {"calcium": 14, "ionized-calcium": 14, "albumin": 30,
+                       "creatinine": 30, "platelets": 14, "anc": 14, "hemoglobin": 14,
+                       "wbc": 14, "bilirubin": 30, "crp": 30, "ldh": 30,
                        "alkaline-phosphatase": 30}
 DENTAL_MAX_AGE_DAYS: Final = 180
 #: upper limit of the usual reference range (mg/dL); above it a stale calcium is urgent
@@ -77,6 +78,7 @@ SINS_IMAGING: Final = ("appearance", "alignment", "collapse", "posterolateral")
 LAB_TESTS: Final = {
     "calcium": "serum calcium", "albumin": "serum albumin", "creatinine": "serum creatinine",
     "platelets": "blood count", "anc": "blood count", "hemoglobin": "blood count",
+    "wbc": "blood count", "ionized-calcium": "ionised calcium",
     "bilirubin": "liver tests (bilirubin)", "crp": "C-reactive protein",
     "ldh": "lactate dehydrogenase", "alkaline-phosphatase": "alkaline phosphatase"}
 
@@ -106,10 +108,19 @@ def _stale_labs(case: Case) -> dict[str, int]:
 def plan_workup(case: Case, assessment: dict[str, Any]) -> dict[str, Any]:
     """The ordered list of investigations that would complete the assessment."""
     plan = _Plan()
+    if any(a.get("id") == "deceased" for a in assessment.get("alerts", [])):
+        return {"format": WORKUP_FORMAT, "items": [], "max_age_days": dict(MAX_AGE_DAYS)}
     missing = _missing_paths(assessment)
+    if any(a.get("id") == "unlocalised-metastases" for a in assessment.get("alerts", [])):
+        plan.add("skeletal-imaging", "Imaging of the whole skeleton to localise the bone "
+                 "metastases (bone scan, PET or whole-body MRI by primary; MRI of the spine "
+                 "if there is back pain or any neurological symptom)", "imaging", "urgent",
+                 "bone metastases are recorded without their sites: local treatment, fracture "
+                 "and cord-compression risk need them", {"lesions"},
+                 references=("coleman-2020-esmo",))
     _spine(case, missing, plan, assessment)
     _long_bones(case, missing, plan)
-    _labs(case, missing, plan)
+    _labs(case, missing, plan, assessment)
     _staging(case, missing, plan)
     _dental_and_clinical(case, missing, plan, assessment)
     items = sorted(plan.items.values(), key=lambda i: (ORDER[i.urgency], i.kind, i.id))
@@ -132,10 +143,11 @@ def _spine(case: Case, missing: dict[str, set[str]], plan: _Plan,
            assessment: dict[str, Any]) -> None:
     for i, les in case.spinal_lesions:
         assert isinstance(les, SpinalLesion)
-        # myelopathy or cauda equina: MRI within 24 hours; radicular symptoms alone are
-        # urgent, not emergency (NICE NG234)
-        deficit = les.neurological_deficit in ("myelopathy", "cauda-equina")
-        radicular = les.neurological_deficit == "radiculopathy"
+        # any neurological symptom or sign, radicular pain included, with spinal metastases:
+        # MRI within 24 hours (NICE NG234 lists radicular pain among the neurological symptoms
+        # suggestive of MSCC); the cord-compression alert says the same
+        deficit = les.neurological_deficit in ("myelopathy", "cauda-equina", "radiculopathy")
+        radicular = False
         need, unlocks = _lesion_missing(missing, i, ("escc", "neurological_deficit"))
         if les.escc is None and (need or deficit or radicular):
             plan.add("mri-spine", "MRI of the whole spine (axial T2 to grade ESCC)", "imaging",
@@ -192,22 +204,29 @@ def _long_bones(case: Case, missing: dict[str, set[str]], plan: _Plan) -> None:
                      ("mirels-1989",))
 
 
-def _labs(case: Case, missing: dict[str, set[str]], plan: _Plan) -> None:
+def _labs(case: Case, missing: dict[str, set[str]], plan: _Plan,
+          assessment: dict[str, Any]) -> None:
     stale = _stale_labs(case)
     raised = facts.latest_lab(case, "calcium")
+    hcm = {a.get("severity") for a in assessment.get("alerts", [])
+           if a.get("id") in ("hypercalcemia", "calcium-uncorrected", "calcium-out-of-date")}
     for analyte, test in LAB_TESTS.items():
         needers = missing.get(f"labs.{analyte}", set())
         age = stale.get(analyte)
         if not needers and age is None:
             continue
         # a raised calcium is rechecked the same week whatever else is missing
-        urgent = (analyte == "calcium" and raised is not None
+        urgent = (analyte in ("calcium", "albumin") and raised is not None
                   and raised.canonical_value > HIGH_CALCIUM_MG_DL)
-        reason = (f"the last result is {age} days old (maximum {MAX_AGE_DAYS[analyte]})"
-                  if age is not None and not needers else f"needed by {', '.join(sorted(needers))}")
+        # albumin grades a raised calcium: as urgent as the hypercalcaemia alert it would grade
+        emergency = analyte in ("calcium", "albumin") and "critical" in hcm
+        reason = "; ".join(part for part in (
+            f"the last result is {age} days old (maximum {MAX_AGE_DAYS[analyte]})"
+            if age is not None else "",
+            f"needed by {', '.join(sorted(needers))}" if needers else "") if part)
         key = "lab-" + test.split(" (")[0].replace("serum ", "").replace(" ", "-").lower()
         plan.add(key, test[0].upper() + test[1:], "laboratory",
-                 "urgent" if urgent else "routine",
+                 "emergency" if emergency else "urgent" if urgent else "routine",
                  reason, needers, references=("katagiri-2014",) if "katagiri-new" in needers
                  else ())
 

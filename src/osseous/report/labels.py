@@ -44,7 +44,7 @@ PROBLEM_KIND: Final = MappingProxyType({
     "end-of-life": "End of life"})
 PROBLEM_STATUS: Final = MappingProxyType({
     "active": "open", "declined": "declined by the patient",
-    "no-deliverable-option": "no option can be offered"})
+    "no-deliverable-option": "no option can be offered", "work-up": "investigations first"})
 ROLE: Final = MappingProxyType({
     "preferred": "preferred", "alternative": "alternative",
     "choose-one": "choose one of these"})

@@ -40,6 +40,13 @@ HYPER_GRADES_SI: Final = ((3.4, 4), (3.1, 3), (2.9, 2))
 #: (upper bound exclusive, grade) for hypocalcaemia; grade 1 starts below the LLN
 HYPO_GRADES: Final = ((6.0, 4), (7.0, 3), (8.0, 2))
 HYPO_GRADES_SI: Final = ((1.5, 4), (1.75, 3), (2.0, 2))
+#: The serum albumin range (g/dL) taken to hold every plausible adult value, used to bound an
+#: albumin-corrected calcium when albumin is not known (project choice, shared with the plan;
+#: docs/clinical/decisions.md): the upper end of adult reference intervals is 5.0-5.5 g/dL, and
+#: 1.0 g/dL lies below the "severe deficit" band (< 2.1 g/dL) of nutrition-assessment tables.
+#: With the label formula the correction then spans 0.8 x (4.0 - 5.5) = -1.2 to
+#: 0.8 x (4.0 - 1.0) = +2.4 mg/dL.
+ALBUMIN_PLAUSIBLE_G_DL: Final = (1.0, 5.5)
 
 
 def corrected_calcium_mg_dl(calcium_mg_dl: float, albumin_g_dl: float) -> float:
@@ -49,6 +56,17 @@ def corrected_calcium_mg_dl(calcium_mg_dl: float, albumin_g_dl: float) -> float:
     12.2
     """
     return round(calcium_mg_dl + 0.8 * (4.0 - albumin_g_dl), 10)
+
+
+def corrected_calcium_bounds_mg_dl(calcium_mg_dl: float) -> tuple[float, float]:
+    """The corrected calcium over the plausible albumin range, lowest first.
+
+    >>> corrected_calcium_bounds_mg_dl(9.8)
+    (8.6, 12.2)
+    """
+    low_albumin, high_albumin = ALBUMIN_PLAUSIBLE_G_DL
+    return (corrected_calcium_mg_dl(calcium_mg_dl, high_albumin),
+            corrected_calcium_mg_dl(calcium_mg_dl, low_albumin))
 
 
 def corrected_calcium_mmol_l(calcium_mmol_l: float, albumin_g_l: float) -> float:

@@ -14,7 +14,10 @@ Laboratory: critical if any of platelets < 100 x 10^9/L, serum calcium >= 10.3 m
 bilirubin >= 1.4 mg/dL; otherwise abnormal if any of CRP >= 0.4 mg/dL, LDH >= 250 IU/L,
 albumin < 3.7 g/dL; normal only when all six are known and normal. Calcium: the measured total
 calcium is used; when albumin is known and the corrected value falls on the other side of
-10.3 mg/dL, both are shown and the higher tier counts (docs/clinical/decisions.md).
+10.3 mg/dL, both are shown and the higher tier counts (docs/clinical/decisions.md). When albumin
+is not known and a plausible albumin (1.0-5.5 g/dL, :data:`calcium.ALBUMIN_PLAUSIBLE_G_DL`)
+would put the corrected value at or above 10.3 mg/dL, the calcium item is unknown and the
+laboratory points are a range - never silently the measured tier.
 
 Groups: 0-3 low, 4-6 intermediate, 7-10 high risk. Verified survival (abstract): score <= 3,
 91% at 1 year and 78% at 2 years; score >= 7, 27% at 6 months and 6% at 1 year. The points,
@@ -36,7 +39,11 @@ from osseous.knowledge.citations import cite
 from osseous.knowledge.primary_sites import PRIMARY_SITES, Growth
 from osseous.scores import facts
 from osseous.scores._points import Bands, Part, assemble, known, scale_part, unknown
-from osseous.scores.calcium import corrected_calcium_mg_dl
+from osseous.scores.calcium import (
+    ALBUMIN_PLAUSIBLE_G_DL,
+    corrected_calcium_bounds_mg_dl,
+    corrected_calcium_mg_dl,
+)
 
 REFERENCES: Final = cite("katagiri-2014")
 BANDS: Final[Bands] = ((0, 3, "low"), (4, 6, "intermediate"), (7, 10, "high"))
@@ -91,27 +98,46 @@ def _visceral(case: Case) -> Part:
     return known("visceral_metastases", 0)
 
 
+def _calcium(calcium: float | None,
+             albumin: float | None) -> tuple[list[float], bool, list[str]]:
+    """The calcium values the critical test reads, whether the albumin would decide it, notes.
+
+    Measured calcium always counts; a known albumin adds the corrected value when it is on the
+    other side of 10.3 mg/dL (the higher tier wins); an unknown albumin leaves the item
+    undecided when some plausible albumin would correct a measured value below 10.3 to 10.3 or
+    more.
+    """
+    if calcium is None:
+        return [], False, []
+    if albumin is None:
+        highest = corrected_calcium_bounds_mg_dl(calcium)[1]
+        if calcium < 10.3 <= highest:
+            return [calcium], True, [
+                f"laboratory: measured calcium {calcium:.2f} mg/dL with albumin unknown - the "
+                f"corrected value could reach {highest:.2f} mg/dL (albumin "
+                f"{ALBUMIN_PLAUSIBLE_G_DL[0]:g} g/dL), at or above 10.3; the calcium tier needs "
+                "the albumin"]
+        return [calcium], False, []
+    corrected = corrected_calcium_mg_dl(calcium, albumin)
+    if (corrected >= 10.3) != (calcium >= 10.3):
+        return [calcium, corrected], False, [
+            f"laboratory: measured calcium {calcium:.2f} mg/dL and albumin-corrected "
+            f"{corrected:.2f} mg/dL fall on either side of 10.3; the higher tier is used"]
+    return [calcium], False, []
+
+
 def _laboratory(case: Case) -> Part:
     values = {name: lab.canonical_value for name in (*CRITICAL, *ABNORMAL)
               if (lab := facts.latest_lab(case, name)) is not None}
-    notes = []
-    albumin = values.get("albumin")
-    calcium = values.get("calcium")
-    calcium_tests = []
-    if calcium is not None:
-        calcium_tests.append(calcium)
-        if albumin is not None:
-            corrected = corrected_calcium_mg_dl(calcium, albumin)
-            if (corrected >= 10.3) != (calcium >= 10.3):
-                notes.append(f"laboratory: measured calcium {calcium:.2f} mg/dL and albumin-"
-                             f"corrected {corrected:.2f} mg/dL fall on either side of 10.3; "
-                             "the higher tier is used")
-                calcium_tests.append(corrected)
+    calcium_tests, calcium_undecided, notes = _calcium(values.get("calcium"),
+                                                       values.get("albumin"))
 
     def hit(tier: dict[str, tuple[Callable[[float], bool], str]]) -> tuple[list[str], list[str]]:
         found, unknown_paths = [], []
         for name, (test, label) in tier.items():
-            if name == "calcium" and calcium_tests:
+            if name == "calcium" and calcium_undecided:
+                unknown_paths.append("labs.albumin")
+            elif name == "calcium" and calcium_tests:
                 if any(test(v) for v in calcium_tests):
                     found.append(label)
             elif name in values:
@@ -124,13 +150,14 @@ def _laboratory(case: Case) -> Part:
     critical, critical_unknown = hit(CRITICAL)
     abnormal, abnormal_unknown = hit(ABNORMAL)
     note = "; ".join(notes) or None
-    if critical:
+    if critical:  # decided by a critical value: an undecided calcium no longer matters
         return known("laboratory", 2, "; ".join(
-            [f"laboratory: critical - {', '.join(critical)}", *notes]))
+            [f"laboratory: critical - {', '.join(critical)}",
+             *([] if calcium_undecided else notes)]))
     low = 1 if abnormal else 0
     high = 2 if critical_unknown else 1 if (abnormal or abnormal_unknown) else 0
     if low != high:
-        missing = critical_unknown + ([] if abnormal else abnormal_unknown)
+        missing = list(dict.fromkeys(critical_unknown + ([] if abnormal else abnormal_unknown)))
         return unknown("laboratory", range(low, high + 1), *missing, note=note)
     if abnormal:
         return known("laboratory", 1, "; ".join(

@@ -10,6 +10,10 @@ abstract reads ">=8 requires fixation"; the body of the paper and every later su
 
 Site: humerus, radius, ulna are upper limb; femur, tibia, fibula lower limb; the femur's
 peritrochanteric region scores 3. A femur whose region is not recorded is incomplete (2 or 3).
+The femoral head and neck score 2 (lower limb): Mirels names only upper limb, lower limb and
+peritrochanteric, and no source reached places the head and neck in the peritrochanteric
+region; the result carries a note saying so and what the total would be with 3
+(docs/clinical/decisions.md).
 
 References: Mirels H, Clin Orthop Relat Res 1989;(249):256-64 (mirels-1989); Jawad MU,
 Scully SP, Clin Orthop Relat Res 2010;468:2825-7 (jawad-2010).
@@ -23,7 +27,7 @@ from typing import Final
 from osseous.core.case import LONG_BONES, BoneLesion
 from osseous.core.results import ScoreResult
 from osseous.knowledge.citations import cite
-from osseous.scores._points import Bands, Part, assemble, known, unknown
+from osseous.scores._points import Bands, Part, assemble, band_of, known, unknown
 
 REFERENCES: Final = cite("mirels-1989", "jawad-2010")
 BANDS: Final[Bands] = ((4, 7, "low"), (8, 8, "borderline"), (9, 12, "high"))
@@ -66,5 +70,22 @@ def mirels(lesion: BoneLesion, index: int) -> ScoreResult:
         _part("lesion", LESION, lesion.appearance, f"{at}.appearance"),
         _part("size", SIZE, lesion.size_fraction, f"{at}.size_fraction"),
     ]
-    return assemble("mirels", parts, BANDS, REFERENCES, lesion=lesion.id,
+    notes = []
+    if lesion.site == "femur" and lesion.region == "head-neck":
+        notes.append(_head_neck_note(parts))
+    return assemble("mirels", parts, BANDS, REFERENCES, lesion=lesion.id, notes=notes,
                     band_extra=lambda band: {"fracture_risk": FRACTURE_RISK[band]})
+
+
+def _head_neck_note(parts: list[Part]) -> str:
+    """Why the femoral head-neck scores as lower limb, and what the other reading would give."""
+    known_points = [p.points for p in parts]
+    if all(v is not None for v in known_points):
+        alternative = sum(v for v in known_points if v is not None) + 1
+        other = f"the total would be {alternative} ({band_of(alternative, BANDS)})"
+    else:
+        other = "the site would give 1 point more"
+    return ("site: femoral head-neck scored as lower limb (2 points), not peritrochanteric (3) - "
+            "Mirels' site item names only upper limb, lower limb and peritrochanteric, and no "
+            "source places the head and neck in the peritrochanteric region (project reading); "
+            f"read as peritrochanteric {other}")

@@ -6,10 +6,12 @@
 The factors are versioned (:mod:`osseous.knowledge.opioids`, CDC 2022 by default, CDC 2016
 selectable). The result records exposure; it must never be used to convert one opioid into
 another. A medication whose dose or status is unknown leaves the total incomplete; an opioid a
-table does not cover (for example buprenorphine, or a parenteral route) is reported, not
-converted. Without a recorded route, a daily dose in mg is read as oral and a fentanyl rate in
-mcg/h as a patch - the only routes the factors exist for - and the note says so
-(docs/clinical/decisions.md).
+table does not cover (for example dihydrocodeine, pentazocine, butorphanol, buprenorphine,
+levorphanol or pethidine, a combination product, or a parenteral route) is named and leaves the
+total incomplete - it is never counted as 0. Medicines that are not opioids
+(:func:`osseous.knowledge.opioids.is_opioid`) are ignored. Without a recorded route, a daily
+dose in mg is read as oral and a fentanyl rate in mcg/h as a patch - the only routes the
+factors exist for - and the note says so (docs/clinical/decisions.md).
 
 References: Dowell 2022 (cdc-2022); Dowell 2016 (cdc-2016).
 """
@@ -23,7 +25,7 @@ from types import MappingProxyType
 from osseous.core.case import Medication
 from osseous.core.results import ScoreResult
 from osseous.knowledge.citations import cite
-from osseous.knowledge.opioids import DEFAULT_TABLE, OPIOIDS, TABLES, OpioidTable
+from osseous.knowledge.opioids import DEFAULT_TABLE, TABLES, OpioidTable, is_opioid
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +46,17 @@ def _factor(table: OpioidTable, drug: str, daily_mg: float) -> float | None:
     return table.factors.get(drug)
 
 
+def _not_covered(path: str, drug: str, table: OpioidTable, what: str = "") -> Conversion:
+    return Conversion(None, note=f"{path}: {drug}{what} is an opioid the {table.id} conversion "
+                                 "table does not cover - the OMED is unknown, not 0; "
+                                 "record the OMED directly")
+
+
 def convert(med: Medication, path: str, table: OpioidTable) -> Conversion:
     """Oral morphine mg/day for one opioid medication (``path`` locates it for messages)."""
+    if med.drug not in table.factors and not (med.drug == "methadone" and table.methadone_tiers):
+        # an opioid without a factor: asking for its route or dose would not make it convertible
+        return _not_covered(path, med.drug, table)
     if med.drug == "fentanyl":
         if med.route is None and med.rate_mcg_per_h is None:
             return Conversion(None, (f"{path}.route", f"{path}.rate_mcg_per_h"))
@@ -59,20 +70,16 @@ def convert(med: Medication, path: str, table: OpioidTable) -> Conversion:
         return Conversion(med.rate_mcg_per_h * table.factors["fentanyl"], note=note)
     if med.daily_dose_mg is None:
         return Conversion(None, (f"{path}.daily_dose_mg",))
+    factor = _factor(table, med.drug, med.daily_dose_mg)
+    if factor is None:
+        return _not_covered(path, med.drug, table, f" {med.daily_dose_mg:g} mg/day")
     if med.route is None:
-        factor = _factor(table, med.drug, med.daily_dose_mg)
-        if factor is None:
-            return Conversion(None, (f"{path}.route",))
         return Conversion(med.daily_dose_mg * factor,
                           note=f"{path}: route not recorded - a daily dose in mg is read as "
                                f"oral, the route the {table.id} factors are for")
     if med.route != "oral":
         return Conversion(None, note=f"{path}: {med.drug} by {med.route} route - the {table.id} "
                                      "factors are for oral doses; record the OMED directly")
-    factor = _factor(table, med.drug, med.daily_dose_mg)
-    if factor is None:
-        return Conversion(None, note=f"{path}: {med.drug} {med.daily_dose_mg:g} mg/day is not "
-                                     f"covered by the {table.id} table")
     return Conversion(med.daily_dose_mg * factor)
 
 
@@ -90,7 +97,7 @@ def omed_of(medications: Sequence[Medication] | None, path: str,
     notes: list[str] = []
     total = 0.0
     for i, med in enumerate(medications):
-        if med.drug not in OPIOIDS:
+        if not is_opioid(med.drug):
             continue
         at = f"{path}[{i}]"
         if med.status is None:

@@ -4,16 +4,21 @@ Compared with the baseline (the last assessment of the treated site on or before
 its radiotherapy), at a follow-up assessment of the same site, with worst pain on 0-10 and the
 oral morphine equivalent daily dose (OMED):
 
-* complete: pain 0 and OMED not increased;
-* partial: pain down by >= 2 with OMED not increased, or OMED down by >= 25% with pain not
-  increased;
-* progression: pain up by >= 2 with OMED not reduced by 25% or more, or OMED up by >= 25%
-  with pain unchanged or up by 1;
-* indeterminate: anything else.
+* complete: "a pain score of 0 at the treated site with no concomitant increase in analgesic
+  intake" - pain 0 and OMED not above baseline;
+* partial: "pain reduction of 2 or more ... without analgesic increase, or analgesic reduction
+  of 25% or more from baseline without an increase in pain";
+* progression: "increase in pain score of 2 or more above baseline ... with stable OMED, or an
+  increase of 25% or more in OMED compared with baseline with the pain score stable or 1 point
+  above baseline";
+* indeterminate: "any response that is not captured by" the three above.
 
-Categories are tested in that order, so each follow-up has exactly one. Complete and partial
-are confirmed through a secondary table (Saito 2019); the progression and indeterminate wording
-is provisional (docs/clinical/decisions.md).
+"Stable" is read as the same sentence uses it for pain: unchanged. So pain up by 2 or more
+while the OMED changed (up by 25% or more, or by any amount either way) is indeterminate, not
+progression. A 25% change from a baseline OMED of 0 is read as any increase. Categories are
+tested in that order; the wording makes them disjoint, so each follow-up has exactly one.
+Complete and partial are confirmed through a secondary table (Saito 2019); the primary paper's
+progression and indeterminate text was not retrieved (docs/clinical/decisions.md).
 
 References: Chow E et al., Int J Radiat Oncol Biol Phys 2012;82(5):1730-7 (chow-2012);
 Saito T et al., Adv Radiat Oncol 2019 (saito-2019).
@@ -39,15 +44,21 @@ def classify(base_pain: float, base_omed: float, pain: float, omed: float) -> Re
 
     >>> classify(7, 60, 0, 60), classify(7, 60, 5, 60), classify(4, 60, 6, 60)
     ('complete', 'partial', 'progression')
+    >>> classify(4, 40, 6, 50)  # pain up 2 but OMED up 25%: not "with stable OMED"
+    'indeterminate'
     """
+    rise = pain - base_pain
     omed_not_up = omed <= base_omed
     if pain == 0 and omed_not_up:
         return "complete"
-    omed_down_25 = base_omed > 0 and omed <= 0.75 * base_omed
-    if (base_pain - pain >= 2 and omed_not_up) or (omed_down_25 and pain <= base_pain):
+    # the 25% comparisons in integer-exact form (4 x omed against 3 or 5 x baseline), so a
+    # dose exactly on the boundary is not moved across it by floating-point rounding
+    omed_down_25 = base_omed > 0 and 4 * omed <= 3 * base_omed
+    if (rise <= -2 and omed_not_up) or (omed_down_25 and rise <= 0):
         return "partial"
-    omed_up_25 = omed >= 1.25 * base_omed if base_omed > 0 else omed > 0
-    if (pain - base_pain >= 2 and not omed_down_25) or (omed_up_25 and 0 <= pain - base_pain <= 1):
+    omed_stable = omed == base_omed
+    omed_up_25 = 4 * omed >= 5 * base_omed if base_omed > 0 else omed > 0
+    if (rise >= 2 and omed_stable) or (omed_up_25 and 0 <= rise <= 1):
         return "progression"
     return "indeterminate"
 

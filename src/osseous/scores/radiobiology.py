@@ -16,6 +16,13 @@ Cord checks (each reports the limit, the value and the margin = limit - value):
 When the plan's cord dose is not known the prescription dose stands in for it and the result
 says so; the plan's own cord dose is needed before treatment.
 
+Every check is decided on the unrounded value (a share of 0.502 is over 0.5); values and margins
+are rounded only in :meth:`LimitCheck.to_dict`, for display. Intervals are in months of
+365.25 / 12 = 30.4375 days (the mean Gregorian month): Nieder ("interval ... not shorter than
+6 months") and Sahgal (">= 5 months") state their limits in months without defining a month in
+days, so the mean month is used and the limits are 182.625 and 152.1875 days - 182 days is
+not 6 months, 183 days is (docs/clinical/decisions.md).
+
 References: Fowler 1989 (fowler-1989); ICRP EQDX (icrp-eqd); Nieder C et al., IJROBP
 2006;66:1446-9 (nieder-2006); Sahgal A et al., IJROBP 2012;82:107-16 (sahgal-2012); IJROBP
 2013;85:341-7 (sahgal-2013); IJROBP 2021;110:124-36 (sahgal-2021-hytec).
@@ -32,6 +39,11 @@ from osseous.knowledge.citations import cite
 
 REFERENCES: Final = cite("fowler-1989", "icrp-eqd")
 CORD_REFERENCES: Final = cite("nieder-2006", "sahgal-2012", "sahgal-2013", "sahgal-2021-hytec")
+#: days in a month for the interval limits: the mean Gregorian month, 365.25 / 12
+DAYS_PER_MONTH: Final = 365.25 / 12
+#: decimals shown for values and margins (display only; decisions use the unrounded values)
+DISPLAY_DECIMALS: Final = 3
+FLOAT_NOISE: Final = 1e-9
 
 
 def _check(total_gy: float, fractions: int, alpha_beta: float) -> None:
@@ -78,21 +90,24 @@ class LimitCheck:
 
     @property
     def margin(self) -> float | None:
+        """Limit - value (value - limit for a minimum), unrounded."""
         if self.value is None:
             return None
-        return round(self.limit - self.value if self.kind == "max" else self.value - self.limit,
-                     2)
+        return self.limit - self.value if self.kind == "max" else self.value - self.limit
 
     @property
     def within(self) -> bool | None:
+        """Decided on the unrounded margin; only floating-point noise (1e-9) is forgiven, so
+        a value exactly on the limit computed through sums of fractions stays within."""
         m = self.margin
-        return None if m is None else m >= 0
+        return None if m is None else m >= -FLOAT_NOISE
 
     def to_dict(self) -> dict[str, object]:
+        m = self.margin
         return {"name": self.name, "limit": self.limit,
-                "value": None if self.value is None else round(self.value, 2),
-                "unit": self.unit, "margin": self.margin, "within": self.within,
-                "source": self.source}
+                "value": None if self.value is None else round(self.value, DISPLAY_DECIMALS),
+                "unit": self.unit, "margin": None if m is None else round(m, DISPLAY_DECIMALS),
+                "within": self.within, "source": self.source}
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,14 +126,15 @@ class Course:
 
 
 def _months_between(a: date, b: date) -> float:
-    return abs((b - a).days) / 30.4375
+    return abs((b - a).days) / DAYS_PER_MONTH
 
 
 def _interval(prior: list[Course], planned_on: date | None) -> float | None:
+    """Months from the latest dated prior course to the planned date, unrounded."""
     dates = [c.date for c in prior if c.date is not None]
     if not dates or planned_on is None:
         return None
-    return round(_months_between(max(dates), planned_on), 1)
+    return _months_between(max(dates), planned_on)
 
 
 def nieder_conventional(prior: list[Course], planned: Course, planned_on: date | None,

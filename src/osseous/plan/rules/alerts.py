@@ -9,17 +9,19 @@ from osseous.knowledge import bma
 from osseous.plan.context import Context
 from osseous.plan.engine import rule
 from osseous.plan.model import Alert, Finding, NeedsData, NotApplicable, Severity
-from osseous.scores import facts
 from osseous.scores.zoledronic import zoledronic_dose, zoledronic_withhold
 
 MESCC_REFS = ("nice-ng234-2023", "astro-2024", "bilsky-2010")
 
 
-@rule("alert.mescc", "alerts", "1", MESCC_REFS)
+@rule("alert.mescc", "alerts", "2", MESCC_REFS)
 def mescc(ctx: Context) -> Iterator[Finding]:
     """Spinal cord compression (ESCC 2-3) or a neurological deficit from a spinal lesion:
-    critical alert with dexamethasone now, whole-spine MRI the same day, and same-day spinal
-    surgery and clinical oncology consultation (NICE NG234: MRI within 24 hours at the latest)."""
+    critical alert with whole-spine MRI within 24 hours when not yet graded and a same-day
+    consultation (NICE NG234). Dexamethasone 16 mg now only with neurological symptoms or
+    signs; compression seen on MRI without any deficit is not a routine indication for
+    steroids (NICE NG234). The consultation names surgery only where surgery is possible."""
+    st = ctx.state
     for les in ctx.spinal:
         state = ctx.mescc(les)
         facts_ = {"escc": les.escc, "neurological_deficit": les.neurological_deficit}
@@ -38,102 +40,131 @@ def mescc(ctx: Context) -> Iterator[Finding]:
             what = (f"Suspected metastatic spinal cord compression at {where} "
                     f"({les.neurological_deficit})")
         mri = ("MRI already graded the compression; image the whole spine if not done"
-               if les.escc is not None else "MRI of the whole spine the same day (within 24 h "
-               "at the latest)")
+               if les.escc is not None else "MRI of the whole spine within 24 hours")
+        deficit = les.neurological_deficit
+        if deficit not in (None, "none"):
+            steroid = "dexamethasone 16 mg now unless contraindicated"
+        elif deficit is None:
+            steroid = ("examine the neurology now: dexamethasone 16 mg at once if there is any "
+                       "neurological symptom or sign")
+        else:
+            steroid = ("no neurological deficit: dexamethasone is not routine (only for severe "
+                       "pain)")
+        barrier = st.surgery_barrier()
+        consult = ("same-day clinical oncology consultation (surgery is excluded: "
+                   f"{barrier})" if barrier else
+                   "same-day spinal surgical and clinical oncology consultation")
         yield Alert("mescc", "critical",
-                    f"{what}: dexamethasone 16 mg now unless contraindicated; {mri}; same-day "
-                    "spinal surgical and clinical oncology consultation; keep flat and log-roll "
-                    "if the spine may be unstable.", MESCC_REFS, les.id, facts_)
+                    f"{what}: {steroid}; {mri}; {consult}; keep flat and log-roll if the spine "
+                    "may be unstable.", MESCC_REFS, les.id,
+                    {**facts_, "surgery_possible": st.surgery_possible})
 
 
-@rule("alert.hypercalcemia", "alerts", "1", ("ctcae-5", "statpearls-hcm", "zometa-label"))
+@rule("alert.hypercalcemia", "alerts", "2", ("ctcae-5", "statpearls-hcm", "zometa-label"))
 def hypercalcemia(ctx: Context) -> Iterator[Finding]:
-    """Hypercalcaemia by albumin-corrected calcium with its CTCAE grade: grade 3-4 critical,
-    grade 2 warning, grade 1 info."""
-    s = ctx.calcium
-    if s is None or not s.complete:
-        missing = s.missing if s is not None else ("labs.calcium", "labs.albumin")
-        measured = facts.latest_lab(ctx.case, "calcium")
-        if measured is not None and measured.canonical_value > 10.5:
+    """Hypercalcaemia with its CTCAE grade (grade 3-4 critical, grade 2 warning, grade 1 info),
+    from ionised calcium, corrected calcium, or a total calcium whose every plausible correction
+    reaches the grade (then the alert says "at least"). An out-of-date raised result asks for a
+    recheck today."""
+    cs = ctx.calcium_status
+    based = dict(cs.based)
+    if cs.source == "unknown":
+        yield NeedsData(("labs.calcium", "labs.albumin"), "hypercalcaemia cannot be excluded")
+        return
+    if cs.source == "stale":
+        if cs.stale_raised:
+            yield Alert("calcium-out-of-date", "warning",
+                        f"The last calcium is raised but out of date ({cs.text}): recheck "
+                        "calcium and albumin today.", ("statpearls-hcm",), based_on=based)
+        yield NeedsData(("labs.calcium",), "the last calcium is out of date")
+        return
+    low = cs.grade_low or 0
+    if cs.source == "bounded":
+        yield NeedsData(("labs.albumin",), "albumin grades the hypercalcaemia exactly")
+    if not low:
+        if cs.source == "bounded" and (cs.grade_high or 0) > 0:
             yield Alert("calcium-uncorrected", "warning",
-                        f"Total calcium {measured.value:g} {measured.unit} is raised; albumin is "
-                        "needed to grade hypercalcaemia.", ("statpearls-hcm",),
-                        based_on={"calcium_mg_dl": round(measured.canonical_value, 2)})
-        yield NeedsData(tuple(missing), "corrected calcium needs calcium and albumin")
+                        f"Calcium may be raised ({cs.text}): albumin today to grade it.",
+                        ("statpearls-hcm",), based_on=based)
+        else:
+            yield NotApplicable(f"calcium not raised ({cs.text})", based)
         return
-    grade = s.extra.get("ctcae_grade")
-    based = {"corrected_calcium_mg_dl": s.total, "ctcae_grade": grade}
-    if not grade:
-        yield NotApplicable(f"corrected calcium {s.total} mg/dL ({s.band})", based)
-        return
-    assert isinstance(grade, int)
-    severity: Severity = "critical" if grade >= 3 else "warning" if grade == 2 else "info"
+    severity: Severity = "critical" if low >= 3 else "warning" if low == 2 else "info"
+    grade_words = (f"CTCAE grade {low}" if cs.exact else f"CTCAE grade {low} at least")
+    action = ("Treat today: intravenous saline, then a bisphosphonate or denosumab."
+              if low >= 3 else "Hydrate, review calcium-raising medicines, recheck.")
     yield Alert("hypercalcemia", severity,
-                f"Hypercalcaemia, CTCAE grade {grade}: corrected calcium {s.total} mg/dL "
-                f"({s.extra.get('value_mmol_l')} mmol/L). "
-                + ("Treat today: intravenous saline, then a bisphosphonate or denosumab."
-                   if grade >= 3 else "Hydrate, review calcium-raising medicines, recheck."),
-                ("ctcae-5", "statpearls-hcm", "zometa-label"), based_on=based)
+                f"Hypercalcaemia, {grade_words}: {cs.text}. {action}",
+                ("ctcae-5", "statpearls-hcm", "zometa-label"),
+                based_on={**based, "ctcae_grade_at_least": low})
 
 
-@rule("alert.impending-fracture", "alerts", "1",
+@rule("alert.impending-fracture", "alerts", "2",
       ("mirels-1989", "van-der-linden-2004", "aaos-2023"))
 def impending_fracture(ctx: Context) -> Iterator[Finding]:
     """Pathological fracture, or impending fracture of a long bone: Mirels >= 9 (8
-    borderline), or axial cortical involvement > 30 mm of the femur."""
+    borderline), or axial cortical involvement > 30 mm of the femur. A bone already fixed is
+    not flagged again."""
+    fit = ctx.state.surgery_possible
     for les in ctx.bones:
         based: dict[str, object] = {"site": les.site}
+        if ctx.fixed(les):
+            yield NotApplicable("already fixed", {"prior_surgery": [
+                op.procedure for op in les.prior_surgery or ()]}, les.id)
+            continue
         if les.pathological_fracture:
+            step = ("orthopaedic assessment for fixation, then post-operative radiotherapy"
+                    if fit is not False else
+                    "immobilise and relieve pain; radiotherapy to the fracture (surgery is "
+                    "excluded)")
             yield Alert("pathological-fracture", "critical",
-                        f"Pathological fracture of the {les.site}: orthopaedic assessment for "
-                        "fixation, then post-operative radiotherapy.", ("aaos-2023",),
-                        les.id, {"pathological_fracture": True})
+                        f"Pathological fracture of the {les.site}: {step}.", ("aaos-2023",),
+                        les.id, {"pathological_fracture": True, "surgery_possible": fit})
             continue
         mirels = ctx.score("mirels", les.id)
-        reasons = []
         if mirels is not None:
             based["mirels"] = mirels.total
-            if mirels.band == "high":
-                reasons.append(f"Mirels {mirels.total} (>= 9: published fracture risk 33% or "
-                               "more)")
-            elif mirels.band == "borderline":
+            if mirels.band == "borderline":
                 yield Alert("mirels-borderline", "info",
                             f"Mirels 8 at the {les.site}: borderline (15% fracture risk); "
                             "clinical judgement on prophylactic fixation.", ("mirels-1989",),
                             les.id, based)
-            elif not mirels.complete and mirels.range and mirels.range[1] >= 9:
-                yield NeedsData(mirels.missing, "Mirels could reach 9 or more", les.id)
-        acm = les.axial_cortical_involvement_mm
+        fact = ctx.impending_fracture(les)
         if les.site == "femur":
-            based["axial_cortical_involvement_mm"] = acm
-            if acm is not None and acm > 30:
-                reasons.append(f"axial cortical involvement {acm:g} mm (> 30 mm)")
-            elif acm is None:
-                yield NeedsData((ctx.path(les, "axial_cortical_involvement_mm"),),
-                                "femoral cortical involvement decides fracture risk", les.id)
-        if reasons:
+            based["axial_cortical_involvement_mm"] = les.axial_cortical_involvement_mm
+        if fact.value is None and fact.missing:
+            yield NeedsData(fact.missing, "fracture risk cannot be excluded", les.id)
+        if fact.value:
+            step = ("orthopaedic opinion on prophylactic fixation before radiotherapy"
+                    if fit is not False else "radiotherapy (surgery is excluded)")
             yield Alert("impending-fracture", "warning",
                         f"Impending pathological fracture of the {les.site}: "
-                        + "; ".join(reasons) + ". Protected weight-bearing; orthopaedic "
-                        "opinion on prophylactic fixation before radiotherapy.",
+                        + "; ".join(fact.reasons) + f". Protected weight-bearing; {step}.",
                         ("mirels-1989", "van-der-linden-2004"), les.id, based)
 
 
-@rule("alert.spinal-instability", "alerts", "1", ("fisher-2010", "fourney-2011"))
+@rule("alert.spinal-instability", "alerts", "2", ("fisher-2010", "fourney-2011"))
 def spinal_instability(ctx: Context) -> Iterator[Finding]:
-    """SINS 13-18 (unstable): urgent spinal surgical opinion. An incomplete SINS that could
-    reach 13 asks for the missing components."""
+    """SINS 13-18 (unstable), including an incomplete SINS whose every completion is 13 or
+    more: urgent spinal surgical opinion where surgery is possible, spinal precautions. An
+    incomplete SINS that could reach 13 asks for the missing components."""
+    barrier = ctx.state.surgery_barrier()
     for les in ctx.spinal:
-        s = ctx.score("sins", les.id)
-        if s is None:
+        fact = ctx.unstable(les)
+        if ctx.stabilised(les):
+            yield NotApplicable("stabilised by surgery", lesion=les.id)
             continue
-        if s.complete and s.total is not None and s.total >= 13:
+        if fact.value:
+            step = ("urgent spinal surgical opinion" if barrier is None else
+                    f"surgery is excluded ({barrier}): radiotherapy and bracing")
             yield Alert("spinal-instability", "warning",
-                        f"Unstable spine at {'/'.join(les.levels or ())} (SINS {s.total}): "
-                        "urgent spinal surgical opinion; spinal precautions until assessed.",
-                        ("fisher-2010", "fourney-2011"), les.id, {"sins": s.total})
-        elif not s.complete and s.range and s.range[1] >= 13:
-            yield NeedsData(s.missing, f"SINS could reach {s.range[1]} (unstable)", les.id)
+                        f"Unstable spine at {'/'.join(les.levels or ()) or les.id} "
+                        f"({'; '.join(fact.reasons)}): {step}; spinal precautions until "
+                        "assessed.", ("fisher-2010", "fourney-2011"), les.id,
+                        {"sins": ctx.score("sins", les.id).total  # type: ignore[union-attr]
+                         if ctx.score("sins", les.id) else None})
+        elif fact.value is None and fact.missing:
+            yield NeedsData(fact.missing, f"SINS could reach 13 ({fact.reasons[0]})", les.id)
 
 
 @rule("alert.hypocalcemia-denosumab", "alerts", "1", ("xgeva-label",))
@@ -169,6 +200,12 @@ def bisphosphonate_renal(ctx: Context) -> Iterator[Finding]:
     meds = ctx.medications(("zoledronic-acid", "pamidronate"))
     if not meds:
         yield NotApplicable("no intravenous bisphosphonate active or planned")
+        return
+    if ctx.state.crcl_stale:
+        creat = ctx.state.lab("creatinine")
+        yield NeedsData(("labs.creatinine",),
+                        f"the last creatinine is {creat.age_days if creat else '?'} days old: a "
+                        "current one is needed before each dose")
         return
     if ctx.crcl is None:
         s = ctx.score("crcl")
@@ -226,7 +263,12 @@ def dental(ctx: Context) -> Iterator[Finding]:
                     ("van-poznak-2011", "xgeva-label", "pamidronate-label"),
                     based_on={"dental.last_exam": None, "drugs": drugs})
     if dental_ is not None and dental_.invasive_procedure_planned:
+        started = any(m.status == "active" for m in meds)
         yield Alert("invasive-dental-procedure", "warning",
-                    f"Invasive dental procedure planned while on {drugs}: discuss timing with "
-                    "the dentist; avoid invasive procedures during treatment where possible.",
-                    ("xgeva-label",), based_on={"invasive_procedure_planned": True})
+                    (f"Invasive dental procedure planned while on {drugs}: discuss timing with "
+                     "the dentist; avoid invasive procedures during treatment where possible."
+                     if started else
+                     f"Invasive dental procedure planned: complete it and let the mouth heal "
+                     f"before starting {drugs} (osteonecrosis of the jaw)."),
+                    ("xgeva-label", "van-poznak-2011"),
+                    based_on={"invasive_procedure_planned": True})

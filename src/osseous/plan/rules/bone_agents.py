@@ -51,7 +51,7 @@ def indication(ctx: Context) -> tuple[Strength | None, str, list[str]]:
                         "(ESMO 2020: other solid tumours with life expectancy >= 3 months)"), []
 
 
-@rule("bma.agents", "bone-modifying-agent", "1",
+@rule("bma.agents", "bone-modifying-agent", "2",
       (*INDICATION_REFS, "zometa-label", "xgeva-label", "pamidronate-label",
        "himelstein-2017-calgb70604"))
 def agents(ctx: Context) -> Iterator[Finding]:
@@ -72,6 +72,10 @@ def agents(ctx: Context) -> Iterator[Finding]:
                                               ("active",))}
     dental_ = ctx.case.patient.dental
     dental_first = dental_ is None or dental_.last_exam is None
+    if dental_ is not None and dental_.invasive_procedure_planned and not active:
+        # a new start waits until the planned extraction (or other invasive procedure) has
+        # healed: osteonecrosis of the jaw (ASCO 2011 van Poznak; Xgeva label)
+        dental_first = True
     base: dict[str, object] = {"primary": ctx.primary,
                                "castration_resistant": ctx.case.cancer.castration_resistant,
             "estimated_survival_months": ctx.case.patient.estimated_survival_months}
@@ -101,9 +105,30 @@ def _common_details(agent: str, dental_first: bool) -> dict[str, object]:
             "dental_examination_first": dental_first}
 
 
+def _supplements(ctx: Context, default: str) -> str:
+    """Calcium and vitamin D are withheld while calcium is raised (or may be)."""
+    cs = ctx.calcium_status
+    if (cs.grade_high or 0) > 0 or cs.stale_raised:
+        return ("none while calcium is raised; calcium and vitamin D once it is normal")
+    return default
+
+
+def _dental_text(ctx: Context, dental_first: bool) -> str:
+    d = ctx.case.patient.dental
+    if d is not None and d.invasive_procedure_planned:
+        return (" An invasive dental procedure is planned: complete it and let the mouth heal "
+                "before the first dose.")
+    return " Dental examination first." if dental_first else ""
+
+
 def _zoledronic(ctx: Context, strength: Strength, why: str, base: dict[str, object],
                 active: bool, dental_first: bool) -> Iterator[Finding]:
     crcl = ctx.crcl
+    if ctx.state.crcl_stale:
+        yield NeedsData(("labs.creatinine",), "zoledronic acid is dosed by a current "
+                                              "creatinine clearance (the last creatinine is "
+                                              "out of date)")
+        return
     if crcl is None:
         s = ctx.score("crcl")
         yield NeedsData(s.missing if s else ("labs.creatinine",),
@@ -114,13 +139,11 @@ def _zoledronic(ctx: Context, strength: Strength, why: str, base: dict[str, obje
     details = {**_common_details("zoledronic-acid", dental_first), "dose_mg": dose.dose_mg,
                "interval_weeks": 12, "alternative_interval_weeks": 4, "crcl_ml_min": crcl,
                "infusion": "over at least 15 minutes",
-               "supplements": "calcium 500 mg and vitamin D 400 IU daily"}
+               "supplements": _supplements(ctx, "calcium 500 mg and vitamin D 400 IU daily")}
     verb = "Continue" if active else "Start"
-    calcium = ctx.calcium
-    hcm = (" Hypercalcaemia of malignancy is treated first with 4 mg whatever the creatinine "
-           "below 4.5 mg/dL (see supportive care); the renal dose applies to maintenance."
-           if calcium is not None and calcium.total is not None and float(calcium.total) >= 12
-           else "")
+    hcm = (" Hypercalcaemia of malignancy is treated first (see its problem); the renal dose "
+           "applies to maintenance."
+           if (ctx.calcium_status.grade_low or 0) >= 1 else "")
     if dose.dose_mg is None:
         yield Recommendation(
             "bma.zoledronic-acid", "bone-modifying-agent", "Zoledronic acid",
@@ -136,7 +159,7 @@ def _zoledronic(ctx: Context, strength: Strength, why: str, base: dict[str, obje
         f"Indication: {why}. Creatinine clearance {crcl} mL/min: {dose.reason} "
         f"({dose.dose_mg:g} mg). Every 12 weeks was non-inferior to every 4 weeks (CALGB 70604: "
         "skeletal events 29.5% against 28.6%)." + hcm
-        + (" Dental examination first." if dental_first else ""),
+        + _dental_text(ctx, dental_first),
         based, ("zometa-label", "himelstein-2017-calgb70604", *INDICATION_REFS), None, details)
 
 
@@ -148,7 +171,7 @@ def _denosumab(ctx: Context, strength: Strength, why: str, base: dict[str, objec
     details = {**_common_details("denosumab", dental_first), "dose_mg": bma.DENOSUMAB_DOSE_MG,
                "interval_weeks": bma.DENOSUMAB_INTERVAL_WEEKS, "crcl_ml_min": ctx.crcl,
                "route": "subcutaneous",
-               "supplements": "calcium and vitamin D unless hypercalcaemic"}
+               "supplements": _supplements(ctx, "calcium and vitamin D")}
     verb = "Continue" if active else "Start"
     if ca is None or not ca.complete:
         yield NeedsData(ca.missing if ca else ("labs.calcium", "labs.albumin"),
@@ -169,8 +192,8 @@ def _denosumab(ctx: Context, strength: Strength, why: str, base: dict[str, objec
     yield Recommendation(
         "bma.denosumab", "bone-modifying-agent", f"{verb} denosumab 120 mg every 4 weeks",
         strength, "routine",
-        f"Indication: {why}. Subcutaneous, with calcium and vitamin D; no renal dose "
-        "adjustment." + caution + (" Dental examination first." if dental_first else ""),
+        f"Indication: {why}. Subcutaneous; no renal dose adjustment. Supplements: "
+        f"{details['supplements']}." + caution + _dental_text(ctx, dental_first),
         based, ("xgeva-label", *INDICATION_REFS), None, details)
 
 

@@ -15,7 +15,7 @@ from osseous.plan.model import (
     Recommendation,
     Strength,
 )
-from osseous.scores import facts
+from osseous.plan.state import Threshold
 from osseous.scores.radium import radium_dose
 
 RADIUM_REFS = ("xofigo-label", "parker-2013-alsympca", "smith-2019-era223", "saylor-2020")
@@ -31,9 +31,26 @@ def _symptomatic(ctx: Context) -> bool | None:
     return None if not states or None in states else False
 
 
-def _counts(ctx: Context) -> dict[str, float | None]:
-    return {name: (lab.canonical_value if (lab := facts.latest_lab(ctx.case, name)) else None)
-            for name in ("anc", "platelets", "hemoglobin", "wbc")}
+def _patient_gate(ctx: Context, *, survival_months: float, trial: str
+                  ) -> tuple[list[str], list[str]]:
+    """Patient-level reasons a radiopharmaceutical is excluded (performance status above the
+    trials' ECOG 0-2, expected survival under the threshold) and what is still unknown."""
+    st = ctx.state
+    fails: list[str] = []
+    missing: list[str] = []
+    if st.ecog is not None and st.ecog > rp.TRIAL_MAX_ECOG:
+        fails.append(f"ECOG {st.ecog} ({trial} enrolled ECOG 0-2; best supportive care)")
+    elif st.ecog is None:
+        missing.append("patient.ecog")
+    under = st.survival.under(survival_months)
+    if under:
+        fails.append(f"expected survival under {survival_months:g} months "
+                     f"({'; '.join(st.survival.reasons)})")
+    return fails, missing
+
+
+def _thresholds(*rows: tuple[str, float | None, str]) -> list[Threshold]:
+    return [Threshold(a, m, src) for a, m, src in rows if m is not None]
 
 
 def _radium_eligibility(ctx: Context,
@@ -65,22 +82,23 @@ def _radium_eligibility(ctx: Context,
     if ctx.medications(("abiraterone",), ("active", "planned")):
         blockers.append("abiraterone with prednisone/prednisolone (ERA 223: more fractures and "
                         "deaths)")
-    counts = _counts(ctx)
     anc_min, plt_min, hb_min = rp.RADIUM_COUNTS_LATER if later else rp.RADIUM_COUNTS_FIRST
-    for name, minimum in (("anc", anc_min), ("platelets", plt_min), ("hemoglobin", hb_min)):
-        based[name] = counts[name]
-        if minimum is None:
-            continue
-        value = counts[name]
-        if value is None:
-            missing.append(f"labs.{name}")
-        elif value < minimum:
-            blockers.append(f"{name} {value:g} below {minimum:g} "
-                            f"({'later' if later else 'first'}-dose threshold)")
+    label = f"radium-223 label, {'later' if later else 'first'} dose"
+    check = ctx.state.check_counts(_thresholds(("anc", anc_min, label),
+                                               ("platelets", plt_min, label),
+                                               ("hemoglobin", hb_min, label)))
+    based.update(check.values)
+    blockers.extend(check.below)
+    missing.extend(check.missing + check.stale)
+    fails, unknown = _patient_gate(ctx, survival_months=rp.TRIAL_MIN_SURVIVAL_MONTHS,
+                                   trial="ALSYMPCA")
+    blockers.extend(fails)
+    missing.extend(unknown)
+    based["ecog"] = ctx.state.ecog
     return blockers, missing, based
 
 
-@rule("rp.radium-223", "radiopharmaceutical", "1", (*RADIUM_REFS, "mhra-radium-2018"))
+@rule("rp.radium-223", "radiopharmaceutical", "2", (*RADIUM_REFS, "mhra-radium-2018"))
 def radium(ctx: Context) -> Iterator[Finding]:
     """Radium-223 only for castration-resistant prostate cancer with symptomatic bone
     metastases and no visceral metastases, blood counts at or above the label's thresholds
@@ -113,7 +131,8 @@ def radium(ctx: Context) -> Iterator[Finding]:
         yield Recommendation(
             "rp.radium-223", "radiopharmaceutical", "Radium-223", "not-recommended", "routine",
             "Radium-223 requires castration-resistant prostate cancer with symptomatic bone "
-            "metastases, no visceral metastases and adequate blood counts; here: "
+            "metastases, no visceral metastases, adequate blood counts, ECOG 0-2 and an "
+            "expected survival of at least 6 months (ALSYMPCA); here: "
             + "; ".join(blockers) + ".", based, RADIUM_REFS, None, details)
         return
     if missing:
@@ -131,7 +150,7 @@ def radium(ctx: Context) -> Iterator[Finding]:
         based, RADIUM_REFS, None, details)
 
 
-@rule("rp.samarium-strontium", "radiopharmaceutical", "1",
+@rule("rp.samarium-strontium", "radiopharmaceutical", "2",
       ("quadramet-label", "metastron-label"))
 def bone_seekers(ctx: Context) -> Iterator[Finding]:
     """Painful osteoblastic metastases at several sites that take up tracer on bone scan:
@@ -146,8 +165,17 @@ def bone_seekers(ctx: Context) -> Iterator[Finding]:
     if len(painful) < 2:
         yield NotApplicable("fewer than two painful sites")
         return
-    if not any(les.appearance in ("blastic", "mixed") for les in painful):
-        yield NotApplicable("no painful osteoblastic (blastic or mixed) lesion recorded")
+    blastic = [les for les in painful if les.appearance in ("blastic", "mixed")]
+    lytic = [les for les in painful if les.appearance == "lytic"]
+    unknown_look = [les for les in painful if les.appearance is None]
+    if len(blastic) < 2:
+        if len(blastic) + len(unknown_look) >= 2:
+            yield NeedsData(tuple(ctx.path(les, "appearance") for les in unknown_look),
+                            "bone-seeking radionuclides need osteoblastic lesions")
+        else:
+            yield NotApplicable("painful lesions mostly lytic: samarium-153 and strontium-89 "
+                                "are taken up only by osteoblastic lesions (labels)",
+                                {"lytic": len(lytic), "blastic_or_mixed": len(blastic)})
         return
     if c.bone_scan_avid is None:
         yield NeedsData(("cancer.bone_scan_avid",), "bone-seeking radionuclides need "
@@ -156,44 +184,51 @@ def bone_seekers(ctx: Context) -> Iterator[Finding]:
     if not c.bone_scan_avid:
         yield NotApplicable("not bone-scan avid", {"bone_scan_avid": False})
         return
-    counts = _counts(ctx)
-    low = []
-    renal = ctx.case.patient.dialysis or (ctx.crcl is not None and ctx.crcl < 30)
-    if counts["platelets"] is not None and counts["platelets"] < rp.STRONTIUM_CAUTION_PLATELETS:
-        low.append(f"platelets {counts['platelets']:g}")
-    if counts["wbc"] is not None and counts["wbc"] < rp.STRONTIUM_CAUTION_WBC:
-        low.append(f"white cells {counts['wbc']:g}")
+    st = ctx.state
+    # the strontium label's caution limits, used for samarium too (its label gives no number)
+    check = st.check_counts(_thresholds(
+        ("platelets", rp.STRONTIUM_CAUTION_PLATELETS, "strontium-89 label caution"),
+        ("wbc", rp.STRONTIUM_CAUTION_WBC, "strontium-89 label caution")))
+    fails, unknown = _patient_gate(ctx, survival_months=rp.PAIN_RADIONUCLIDE_MIN_SURVIVAL_MONTHS,
+                                   trial="the pivotal trials")
+    renal = bool(st.dialysis) or (st.crcl is not None and st.crcl < 30)
     weight = ctx.case.patient.weight_kg
     based = {"bone_scan_avid": True, "painful_sites": len(painful),
-             "platelets": counts["platelets"], "wbc": counts["wbc"]}
-    strength: Strength = "not-recommended" if low else "consider"
+             "osteoblastic_painful_sites": len(blastic), "lytic_painful_sites": len(lytic),
+             **check.values, "ecog": st.ecog}
+    blockers = list(check.below) + fails
+    needs = list(check.missing + check.stale) + unknown
+    if not blockers and needs:
+        yield NeedsData(tuple(dict.fromkeys(needs)), "blood counts and performance status "
+                                                     "before a bone-seeking radionuclide")
+        return
+    strength: Strength = "not-recommended" if blockers else "consider"
+    lead = ("Not suitable: " + "; ".join(blockers) + ". " if blockers else "")
     yield Recommendation(
         "rp.samarium-153", "radiopharmaceutical", "Samarium-153 lexidronam for multifocal pain",
         strength, "routine",
-        ("Low counts (" + ", ".join(low) + "): marrow suppression makes it unsafe. " if low
-         else "") + "Painful osteoblastic metastases that enhance on bone scan; counts fall to "
-        "a nadir at 3-5 weeks, so weekly counts for 8 weeks; not with concurrent chemotherapy "
-        "or radiotherapy unless the benefit outweighs the risk.", based,
+        lead + "Painful osteoblastic metastases that enhance on bone scan; counts fall to a "
+        "nadir at 3-5 weeks, so weekly counts for 8 weeks; not with concurrent chemotherapy "
+        "or external-beam radiotherapy unless the benefit outweighs the risk.", based,
         ("quadramet-label",), None,
         {"agent": "samarium-153", "activity_per_kg": {"value": rp.SAMARIUM_MBQ_PER_KG,
                                                       "unit": "MBq/kg"},
          "activity_mbq": round(weight * rp.SAMARIUM_MBQ_PER_KG, 1) if weight else None})
+    sr_blockers = blockers + (["severe renal impairment or dialysis (renally excreted)"]
+                              if renal else [])
     yield Recommendation(
         "rp.strontium-89", "radiopharmaceutical", "Strontium-89 for multifocal pain",
-        "not-recommended" if renal else strength, "routine",
-        ("Low counts (" + ", ".join(low) + "): below the label's caution thresholds. " if low
-         else "") + ("Strontium-89 is excreted by the kidneys: severe renal impairment or "
-                     "dialysis. " if renal else "")
+        "not-recommended" if sr_blockers else strength, "routine",
+        ("Not suitable: " + "; ".join(sr_blockers) + ". " if sr_blockers else "")
         + "Painful osteoblastic metastases; platelet nadir at 12-16 weeks; repeat "
-        "no sooner than 90 days.", {**based, "crcl_ml_min": ctx.crcl,
-                                    "dialysis": ctx.case.patient.dialysis},
+        "no sooner than 90 days.", {**based, "crcl_ml_min": st.crcl, "dialysis": st.dialysis},
         ("metastron-label",), None,
         {"agent": "strontium-89", "activity_per_kg": {"value": 1.5, "unit": "MBq/kg",
                                                       "upper": 2.2},
          "activity_mbq": rp.STRONTIUM_MBQ})
 
 
-@rule("rp.lutetium-psma", "radiopharmaceutical", "1",
+@rule("rp.lutetium-psma", "radiopharmaceutical", "2",
       ("pluvicto-label", "sartor-2021-vision", "morris-2024-psmafore"))
 def lutetium(ctx: Context) -> Iterator[Finding]:
     """PSMA-positive castration-resistant prostate cancer after an androgen receptor pathway
@@ -220,6 +255,36 @@ def lutetium(ctx: Context) -> Iterator[Finding]:
     if not arpi:
         yield NotApplicable("no androgen receptor pathway inhibitor recorded", based)
         return
+    st = ctx.state
+    anc, plt, hb = rp.LUTETIUM_COUNTS
+    check = st.check_counts(_thresholds(("anc", anc, "VISION eligibility"),
+                                        ("platelets", plt, "VISION eligibility"),
+                                        ("hemoglobin", hb, "VISION eligibility")))
+    fails, unknown = _patient_gate(ctx, survival_months=rp.TRIAL_MIN_SURVIVAL_MONTHS,
+                                   trial="VISION")
+    fails = list(check.below) + fails
+    if st.crcl_stale or st.crcl is None:
+        unknown.append("labs.creatinine")
+    elif st.crcl < rp.LUTETIUM_MIN_CRCL_LABEL:
+        fails.append(f"creatinine clearance {st.crcl:g} mL/min (severe renal impairment: not "
+                     "studied, label)")
+    based = {**based, **check.values, "ecog": st.ecog, "crcl_ml_min": st.crcl}
+    if fails:
+        yield Recommendation(
+            "rp.lutetium-177-psma", "radiopharmaceutical", "Lutetium-177 PSMA-617",
+            "not-recommended", "routine",
+            "Not suitable: " + "; ".join(fails) + ".", based,
+            ("pluvicto-label", "sartor-2021-vision"), None,
+            {"agent": "lutetium-177-psma", "activity_mbq": None, "activity_per_kg": None})
+        return
+    unknown.extend(check.missing + check.stale)
+    if unknown:
+        yield NeedsData(tuple(dict.fromkeys(unknown)), "lutetium-177 PSMA: counts, renal "
+                                                       "function and performance status")
+        return
+    renal_note = (f" Creatinine clearance {st.crcl:g} mL/min is below VISION's 50 mL/min: "
+                  "monitor renal function closely."
+                  if st.crcl is not None and st.crcl < rp.LUTETIUM_MIN_CRCL_TRIAL else "")
     yield Recommendation(
         "rp.lutetium-177-psma", "radiopharmaceutical",
         "Consider lutetium-177 PSMA-617, 7.4 GBq every 6 weeks (up to 6 doses)", "consider",
@@ -227,7 +292,8 @@ def lutetium(ctx: Context) -> Iterator[Finding]:
         "PSMA-positive castration-resistant prostate cancer after an androgen receptor pathway "
         "inhibitor" + (" and a taxane (VISION)." if taxane else
                        "; without a taxane, when delaying chemotherapy is appropriate "
-                       "(PSMAfore).") + " Blood counts and renal function are monitored.",
+                       "(PSMAfore).") + " Blood counts and renal function are monitored."
+        + renal_note,
         based, ("pluvicto-label", "sartor-2021-vision", "morris-2024-psmafore"), None,
         {"agent": "lutetium-177-psma", "activity_mbq": rp.LUTETIUM_GBQ * 1000,
          "activity_per_kg": None, "interval_weeks": rp.LUTETIUM_INTERVAL_WEEKS,

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from osseous.core.case import BoneLesion, SpinalLesion
-from osseous.knowledge.radiotherapy import MAX_PALLIATIVE_FRACTIONS, REGIMENS
+from osseous.knowledge.radiotherapy import MAX_PALLIATIVE_FRACTIONS, REGIMENS, Regimen
 from osseous.plan.context import Context
+from osseous.plan.decompression import decompression
 from osseous.plan.engine import rule
 from osseous.plan.model import (
     Alert,
@@ -43,7 +44,7 @@ def _mescc_rt(les: SpinalLesion, why: str, based: dict[str, object]) -> Recommen
         {"technique": "conventional", "regimens": regimens("mescc")})
 
 
-@rule("rt.spine", "radiotherapy", "1", (*SPINE_REFS, "hoskin-2019-scorad", "astro-2017"))
+@rule("rt.spine", "radiotherapy", "2", (*SPINE_REFS, "hoskin-2019-scorad", "astro-2017"))
 def spine(ctx: Context) -> Iterator[Finding]:
     """NOMS neurologic and oncologic routing of radiation for each spinal metastasis:
     radiosensitive histology -> conventional radiotherapy whatever the ESCC grade;
@@ -76,14 +77,20 @@ def spine(ctx: Context) -> Iterator[Finding]:
 
 
 def _compressed(ctx: Context, les: SpinalLesion, based: dict[str, object]) -> Iterator[Finding]:
+    """Cord compression always ends with a deliverable emergency option: conventional
+    radiotherapy now, unless decompressive surgery is deliverable (then SBRT or conventional
+    radiotherapy follows the operation)."""
     rs = ctx.radiosensitivity
-    fit = ctx.case.patient.surgical_candidate
-    based = {**based, "surgical_candidate": fit}
+    elig = decompression(ctx, les)
+    based = {**based, "surgical_candidate": ctx.case.patient.surgical_candidate,
+             "decompression_deliverable": elig.deliverable}
     if rs.value == "sensitive":
         yield _mescc_rt(les, f"Radiosensitive histology ({ctx.primary}; {rs.source}): NOMS "
                              "treats with conventional radiotherapy whatever the ESCC grade.",
                         based)
-    elif rs.value == "resistant" and fit:
+        return
+    sbrt_ok = "sbrt" not in ctx.state.declines
+    if rs.value == "resistant" and elig.deliverable and sbrt_ok:
         yield Recommendation(
             "rt.post-separation-sbrt", "radiotherapy",
             f"SBRT after separation surgery at {where(les)}", "recommended", "urgent",
@@ -93,21 +100,66 @@ def _compressed(ctx: Context, les: SpinalLesion, based: dict[str, object]) -> It
             "treating team (no guideline regimen was verified).",
             based, SPINE_REFS, les.id,
             {"technique": "sbrt", "regimens": [], "after": "separation-surgery"})
-    elif rs.value == "resistant" and fit is False:
-        yield _mescc_rt(les, f"Radioresistant histology ({ctx.primary}) but not fit for "
-                             "surgery: the best radiation option is conventional radiotherapy.",
-                        based)
+        return
+    if elig.deliverable is False:
+        why = ("Surgery is not an option here (" + "; ".join(elig.fails) + "): conventional "
+               "radiotherapy is the treatment of the compression"
+               + (", even for a radioresistant tumour." if rs.value == "resistant" else "."))
     else:
         why = ("Radiotherapy is recommended for cord compression whether or not surgery is "
-               "done (ASTRO 2024).")
-        yield _mescc_rt(les, why, based)
-        missing = []
-        if rs.value is None:
-            missing.append("cancer.radiosensitivity")
-        if fit is None:
-            missing.append("patient.surgical_candidate")
-        yield NeedsData(tuple(missing), "radiosensitivity and fitness decide surgery before "
-                                        "radiotherapy and SBRT versus conventional", les.id)
+               "done (ASTRO 2024); if decompression goes ahead it follows the operation.")
+    yield _mescc_rt(les, why, based)
+    missing: list[str] = list(elig.missing)
+    if rs.value is None:
+        missing.append("cancer.radiosensitivity")
+    if missing and elig.deliverable is not False:
+        yield NeedsData(tuple(dict.fromkeys(missing)),
+                        "radiosensitivity and the surgical criteria decide surgery before "
+                        "radiotherapy and SBRT versus conventional", les.id)
+
+
+def _sbrt_barriers(ctx: Context, les: SpinalLesion) -> tuple[list[str], list[str]]:
+    """Why SBRT cannot be offered to this painful, uncompressed spinal lesion, and what is
+    still unknown: an unstable segment (SINS 13 or more) not yet stabilised, pain below 2/10
+    (SC.24 enrolled BPI 2 or more), a short expected survival (under 3 months: 8 Gy x 1 is the
+    answer, ASTRO 2017 and 2024; project threshold), ECOG above 2 (SC.24), more than 3
+    contiguous levels (SC.24), or a refusal."""
+    st = ctx.state
+    fails: list[str] = []
+    missing: list[str] = []
+    if "sbrt" in st.declines:
+        fails.append("the patient declines SBRT")
+    if st.goal == "comfort":
+        fails.append("the goal of care is comfort")
+    unstable = ctx.unstable(les)
+    if not ctx.stabilised(les):
+        if unstable.value:
+            fails.append(f"unstable segment ({'; '.join(unstable.reasons)}) not stabilised")
+        elif unstable.value is None:
+            missing.extend(unstable.missing)
+    if les.worst_pain is not None and les.worst_pain < 2:
+        fails.append(f"pain {les.worst_pain:g}/10 (below 2)")
+    if st.survival.short:
+        fails.append("expected survival under 3 months (" + "; ".join(st.survival.reasons)
+                     + ")")
+    if ctx.ecog is not None and ctx.ecog > 2:
+        fails.append(f"ECOG {ctx.ecog} (above 2)")
+    elif ctx.ecog is None:
+        missing.append("patient.ecog")
+    n = contiguous_levels(les.levels)
+    if n is None:
+        if les.levels:
+            fails.append("levels not contiguous")
+        else:
+            missing.append(ctx.path(les, "levels"))
+    elif n > 3:
+        fails.append(f"{n} contiguous levels (more than 3)")
+    return fails, missing
+
+
+def _sins_total(ctx: Context, les: SpinalLesion) -> object:
+    s = ctx.score("sins", les.id)
+    return s.total if s is not None else None
 
 
 def _not_compressed(ctx: Context, les: SpinalLesion,
@@ -121,10 +173,10 @@ def _not_compressed(ctx: Context, les: SpinalLesion,
         yield NotApplicable("pain-free, no cord compression", based, les.id)
         return
     based = {**based, "worst_pain": les.worst_pain, "pain_character": les.pain_character}
+    note = ""
     if rs.value == "resistant":
-        n = contiguous_levels(les.levels)
-        fit_for_sbrt = ctx.ecog is not None and ctx.ecog <= 2
-        if n is not None and n <= 3 and fit_for_sbrt:
+        fails, missing = _sbrt_barriers(ctx, les)
+        if not fails and not missing:
             strength: Strength = "recommended" if les.escc in ("0", "1a", "1b") else "consider"
             yield Recommendation(
                 "rt.noms-sbrt", "radiotherapy",
@@ -134,19 +186,26 @@ def _not_compressed(ctx: Context, les: SpinalLesion,
                 + (" ESCC 1c is intermediate: SBRT and separation surgery are both discussed."
                    if les.escc == "1c" else "")
                 + " SC.24 gave 24 Gy in 2 fractions (trial regimen).",
-                {**based, "ecog": ctx.ecog, "contiguous_levels": n},
+                {**based, "ecog": ctx.ecog, "contiguous_levels": contiguous_levels(les.levels),
+                 "sins": _sins_total(ctx, les)},
                 (*SPINE_REFS, "sahgal-2021-sc24"), les.id,
                 {"technique": "sbrt", "regimens": regimens("sbrt-sc24")})
             return
-        note = (" SBRT is not suitable here (more than 3 contiguous levels or ECOG above 2), so "
-                "conventional radiotherapy is the best radiation option.")
-    else:
-        note = ""
+        if fails:
+            note = (" SBRT is not suitable here (" + "; ".join(fails) + "), so conventional "
+                    "radiotherapy is the radiation option.")
+        else:
+            note = (" SBRT, the NOMS choice for a radioresistant tumour, needs "
+                    + ", ".join(missing) + "; conventional radiotherapy meanwhile.")
+            yield NeedsData(tuple(dict.fromkeys(missing)), "SBRT eligibility", les.id)
     text, extra = single_fraction_note(ctx)
     mild = les.worst_pain is not None and les.worst_pain < 2
     if mild:
         note += (" The pain is mild (below 2/10, the usual threshold in trials): analgesia first, "
                  "radiotherapy if it persists.")
+    if ctx.state.goal == "comfort":
+        extra = {"preferred": Regimen(8, 1).to_dict()}
+        text = " A single 8 Gy fraction fits a goal of comfort (one visit)."
     yield Recommendation(
         "rt.spine-conventional", "radiotherapy",
         f"Conventional radiotherapy to {where(les)} for pain",
@@ -161,55 +220,75 @@ def _not_compressed(ctx: Context, les: SpinalLesion,
                         "radiosensitivity decides whether SBRT is the NOMS choice", les.id)
 
 
-@rule("rt.uncomplicated", "radiotherapy", "1",
+@rule("rt.uncomplicated", "radiotherapy", "2",
       ("astro-2024", "astro-2017", "choosing-wisely-astro-2013", "coleman-2020-esmo"))
 def uncomplicated(ctx: Context) -> Iterator[Finding]:
-    """Painful non-spinal bone metastasis, not fractured, not operated, not irradiated:
-    conventional radiotherapy 8 Gy x 1, 20 Gy/5, 24 Gy/6 or 30 Gy/10, with 8 Gy x 1 favoured
-    when the prognosis is short; never more than 10 fractions."""
+    """Non-spinal bone metastasis, not operated, not irradiated: conventional radiotherapy 8 Gy
+    x 1, 20 Gy/5, 24 Gy/6 or 30 Gy/10 for pain, with 8 Gy x 1 favoured when the prognosis is
+    short; never more than 10 fractions. A fractured or impending-fracture lesion always gets
+    radiotherapy: after fixation when fixation is possible, alone when it is not."""
+    surgery = ctx.state.surgery_possible
+    if ctx.state.survival.under(1):
+        surgery = False  # AAOS 2023: about a month or less may not justify fixation
     for les in ctx.bones:
         if les.prior_radiotherapy or post_operative(les):
             continue
+        fractured = bool(les.pathological_fracture)
+        impending = ctx.impending_fracture(les).value
         painful = ctx.painful(les)
-        if painful is None:
-            yield NeedsData((ctx.path(les, "worst_pain"),), "is the lesion painful?", les.id)
-            continue
-        if not painful:
-            yield NotApplicable("pain-free", {"worst_pain": les.worst_pain}, les.id)
-            continue
-        if les.pathological_fracture:
-            yield NotApplicable("fractured: fixation first, then post-operative radiotherapy",
-                                {"pathological_fracture": True}, les.id)
-            continue
+        if not (fractured or impending):
+            if painful is None:
+                yield NeedsData((ctx.path(les, "worst_pain"),), "is the lesion painful?",
+                                les.id)
+                continue
+            if not painful:
+                yield NotApplicable("pain-free", {"worst_pain": les.worst_pain}, les.id)
+                continue
         mirels = ctx.score("mirels", les.id)
         text, extra = single_fraction_note(ctx)
         caveat, title = "", f"Conventional radiotherapy to the painful {les.site} lesion"
-        impending = (mirels is not None and mirels.band == "high") or (
-            les.site == "femur" and (les.axial_cortical_involvement_mm or 0) > 30)
-        if impending and ctx.case.patient.surgical_candidate is not False:
-            caveat = (" The fracture risk is high: fixation comes first when the patient is "
-                      "fit, and radiotherapy then follows it as post-operative treatment.")
-            title = f"Radiotherapy to the {les.site} after fixation (or alone if not fixed)"
-            extra = {**extra, "after": "prophylactic-fixation"}
+        if fractured or impending:
+            kind = "fracture" if fractured else "impending fracture"
+            if surgery is False:
+                barrier = ctx.state.surgery_barrier() or "expected survival about a month"
+                caveat = (f" The {kind} cannot be fixed ({barrier}): radiotherapy is the "
+                          "treatment of the site, for pain and to slow further destruction.")
+                title = f"Radiotherapy to the {kind} of the {les.site} (no fixation)"
+            elif surgery:
+                caveat = (f" The {kind} is fixed first when the patient is fit; radiotherapy "
+                          "then follows as post-operative treatment (or is given alone if "
+                          "fixation is not done).")
+                title = f"Radiotherapy to the {les.site} after fixation (or alone if not fixed)"
+                extra = {**extra, "after": "fixation" if fractured else "prophylactic-fixation"}
+            else:
+                caveat = (f" Fixation of the {kind} comes first if the patient proves fit; "
+                          "otherwise radiotherapy alone.")
+                title = f"Radiotherapy to the {kind} of the {les.site} (with or without fixation)"
         mild = les.worst_pain is not None and les.worst_pain < 2
-        if mild:
+        if mild and not (fractured or impending):
             caveat += (" The pain is mild (below 2/10, the usual threshold in trials): "
                        "analgesia first, radiotherapy if it persists.")
+        if ctx.state.goal == "comfort":
+            extra = {k: v for k, v in extra.items() if k != "after"}
+            extra["preferred"] = Regimen(8, 1).to_dict()
+            text = " A single 8 Gy fraction fits a goal of comfort (one visit)."
         yield Recommendation(
             "rt.uncomplicated", "radiotherapy", title,
-            "consider" if mild else "recommended", "routine",
-            "Painful bone metastasis: single and multiple fractions relieve pain equally "
+            "consider" if mild and not (fractured or impending) else "recommended",
+            "urgent" if fractured and surgery is False else "routine",
+            "Bone metastasis: single and multiple fractions relieve pain equally "
             "(ASTRO 2017, 2024; ESMO 2020 recommends 8 Gy x 1); courses over 10 fractions are "
             "not used for uncomplicated palliation (Choosing Wisely)." + caveat + text,
             {"worst_pain": les.worst_pain, "pain_severity": les.pain_severity,
              "mirels": mirels.total if mirels else None,
-             "pathological_fracture": les.pathological_fracture},
+             "pathological_fracture": les.pathological_fracture,
+             "impending_fracture": impending, "surgery_possible": surgery},
             ("astro-2024", "astro-2017", "choosing-wisely-astro-2013", "coleman-2020-esmo"),
             les.id, {"technique": "conventional", "regimens": regimens("uncomplicated"),
                      "max_fractions": MAX_PALLIATIVE_FRACTIONS, **extra})
 
 
-@rule("rt.sbrt-selected", "radiotherapy", "1",
+@rule("rt.sbrt-selected", "radiotherapy", "2",
       ("astro-2024", "sahgal-2021-sc24", "ryu-2023-rtog0631"))
 def sbrt_selected(ctx: Context) -> Iterator[Finding]:
     """SBRT considered over conventional radiotherapy for a painful spinal metastasis in a
@@ -226,22 +305,20 @@ def sbrt_selected(ctx: Context) -> Iterator[Finding]:
             continue
         sins = ctx.score("sins", les.id)
         n = contiguous_levels(les.levels)
-        missing = []
-        if ctx.ecog is None:
-            missing.append("patient.ecog")
+        fails, missing = _sbrt_barriers(ctx, les)
         if sins is None or not sins.complete:
             missing.extend(sins.missing if sins else ())
-        if n is None and not les.levels:
-            missing.append(ctx.path(les, "levels"))
-        if missing:
-            yield NeedsData(tuple(missing), "SC.24 eligibility", les.id)
-            continue
-        assert sins is not None and sins.total is not None and ctx.ecog is not None
-        eligible = ctx.ecog <= 2 and n is not None and n <= 3 and sins.total < 12
-        based = {"ecog": ctx.ecog, "contiguous_levels": n, "sins": sins.total,
+        elif sins.total is not None and sins.total >= 12:
+            fails.append(f"SINS {sins.total} (SC.24 enrolled SINS under 12)")
+        based = {"ecog": ctx.ecog, "contiguous_levels": n,
+                 "sins": sins.total if sins else None, "worst_pain": les.worst_pain,
                  "neurological_deficit": les.neurological_deficit, "escc": les.escc}
-        if not eligible:
-            yield NotApplicable("outside SC.24 eligibility", based, les.id)
+        if fails:
+            yield NotApplicable("outside SC.24 eligibility: " + "; ".join(fails), based,
+                                les.id)
+            continue
+        if missing:
+            yield NeedsData(tuple(dict.fromkeys(missing)), "SC.24 eligibility", les.id)
             continue
         yield Recommendation(
             "rt.sbrt-selected", "radiotherapy", f"Consider SBRT to {where(les)}", "consider",
@@ -255,7 +332,7 @@ def sbrt_selected(ctx: Context) -> Iterator[Finding]:
              "eligibility": "SC.24 trial criteria (ECOG 0-2, <= 3 contiguous levels, SINS < 12)"})
 
 
-@rule("rt.oligometastatic", "radiotherapy", "1", ("palma-2020-sabr-comet",))
+@rule("rt.oligometastatic", "radiotherapy", "2", ("palma-2020-sabr-comet",))
 def oligometastatic(ctx: Context) -> Iterator[Finding]:
     """Oligometastatic disease by the SABR-COMET criteria (controlled primary, 1-5
     metastases, ECOG 0-1, life expectancy of at least 6 months): stereotactic ablative
@@ -263,6 +340,11 @@ def oligometastatic(ctx: Context) -> Iterator[Finding]:
     c, p = ctx.case.cancer, ctx.case.patient
     n, controlled, ecog = c.total_metastases, c.primary_controlled, ctx.ecog
     est = p.estimated_survival_months
+    goal = ctx.state.goal
+    if goal in ("palliative", "comfort") or "sbrt" in ctx.state.declines:
+        yield NotApplicable("ablative treatment for survival is outside the goal of care or "
+                            "declined", {"goal": goal, "declines": sorted(ctx.state.declines)})
+        return
     based = {"total_metastases": n, "primary_controlled": controlled, "ecog": ecog,
              "estimated_survival_months": est}
     if (n is not None and n > 5) or controlled is False or (ecog is not None and ecog > 1) \
@@ -286,7 +368,7 @@ def oligometastatic(ctx: Context) -> Iterator[Finding]:
         {"technique": "sbrt", "regimens": [], "eligibility": "SABR-COMET"})
 
 
-@rule("rt.reirradiation", "radiotherapy", "1",
+@rule("rt.reirradiation", "radiotherapy", "2",
       ("astro-2017", "astro-2024", "chow-2014-sc20", "nieder-2006"))
 def reirradiation(ctx: Context) -> Iterator[Finding]:
     """Persistent or recurrent pain more than 1 month after radiotherapy to the site:
@@ -310,10 +392,23 @@ def reirradiation(ctx: Context) -> Iterator[Finding]:
                                         {"dose_gy": c.dose_gy, "fractions": c.fractions,
                                          "date": c.date.isoformat() if c.date else None}
                                         for c in les.prior_radiotherapy]}
+        compressed = isinstance(les, SpinalLesion) and bool(ctx.mescc(les))
         if days <= 30:
-            yield NotApplicable("within 1 month of radiotherapy: assess the response first",
-                                based, les.id)
+            if compressed:
+                yield Recommendation(
+                    "rt.reirradiation", "radiotherapy", f"Re-irradiation of {les.id}",
+                    "not-recommended", "routine",
+                    f"Cord compression {days} days after radiotherapy to the same level: a "
+                    "second course within a month is not given; decompression where possible, "
+                    "otherwise dexamethasone and best supportive care.", based,
+                    ("astro-2017", "nieder-2006"), les.id,
+                    {"technique": "conventional", "regimens": []})
+            else:
+                yield NotApplicable("within 1 month of radiotherapy: assess the response "
+                                    "first", based, les.id)
             continue
+        if compressed:
+            painful = True  # compression, not pain, is the indication
         if painful is None:
             yield NeedsData((ctx.path(les, "worst_pain"),), "is the site still painful?",
                             les.id)
@@ -333,25 +428,52 @@ def reirradiation(ctx: Context) -> Iterator[Finding]:
                 yield NeedsData(tuple(missing), "prior dose and fractions for the cord check",
                                 les.id)
                 continue
-            safe = [c for c in checks if c["all_within"]]
-            if not safe:
+            offered, verdict = _judge_cord_checks(checks)
+            details["regimens"] = offered
+            details["rejected_regimens"] = [
+                {"dose_gy": c["dose_gy"], "fractions": c["fractions"],
+                 "failed": c["failed_dose"]} for c in checks if c["failed_dose"]]
+            if not offered:
                 strength = "not-recommended"
-                text = (" Every conventional re-irradiation regimen would exceed the Nieder "
-                        "cumulative cord limits with the prescription doses; only a planned "
-                        "technique with a measured cord dose can be considered.")
-            else:
-                text = (" Cord check (Nieder 2006, prescription dose as cord dose until the plan "
-                        "gives it): within limits for "
-                        + ", ".join(f"{c['dose_gy']:g} Gy/{c['fractions']}" for c in safe) + ".")
-        mescc = isinstance(les, SpinalLesion) and ctx.mescc(les)
+            text = verdict
         yield Recommendation(
             "rt.reirradiation", "radiotherapy", f"Consider re-irradiation of {les.id}",
-            strength, "emergency" if mescc else "routine",
-            f"Pain persists or recurs {days} days after radiotherapy (more than 1 month): "
-            "retreatment is considered (ASTRO 2017); in SC.20, 8 Gy x 1 and 20 Gy in multiple "
-            "fractions gave similar relief." + text,
+            strength, "emergency" if compressed and strength != "not-recommended" else "routine",
+            (f"Cord compression {days} days after radiotherapy to the same level: "
+             "re-irradiation within the cumulative cord limits is the radiation option."
+             if compressed else
+             f"Pain persists or recurs {days} days after radiotherapy (more than 1 month): "
+             "retreatment is considered (ASTRO 2017); in SC.20, 8 Gy x 1 and 20 Gy in multiple "
+             "fractions gave similar relief.") + text,
             based, ("astro-2017", "astro-2024", "chow-2014-sc20", "nieder-2006"), les.id,
             details)
+
+
+def _judge_cord_checks(checks: list[dict[str, object]]) -> tuple[list[dict[str, object]], str]:
+    """The regimens whose cumulative cord doses are within the Nieder limits (hard limits)
+    and the sentence that says which check failed. The 6-month interval is a soft criterion
+    (Nieder's series): a short interval is stated, not a reason to refuse."""
+    offered = [{"dose_gy": c["dose_gy"], "fractions": c["fractions"]} for c in checks
+               if not c["failed_dose"] and c["dose_unknown"] is False]
+    short_interval = any(c["failed_interval"] for c in checks)
+    parts = []
+    if offered:
+        parts.append(" Cord check (Nieder 2006, prescription dose as cord dose until the plan "
+                     "gives it): cumulative doses within limits for "
+                     + ", ".join(f"{r['dose_gy']:g} Gy/{r['fractions']:g}" for r in offered)
+                     + ".")
+    rejected = [c for c in checks if c["failed_dose"]]
+    if rejected:
+        parts.append(" Over the cumulative cord limit (not offered): "
+                     + ", ".join(f"{c['dose_gy']:g} Gy/{c['fractions']:g} "
+                                 f"({', '.join(c['failed_dose'])})"  # type: ignore[arg-type]
+                                 for c in rejected) + ".")
+    if not offered and rejected:
+        parts.append(" Only a planned technique with a measured cord dose can be considered.")
+    if short_interval:
+        parts.append(" The interval since the last course is under Nieder's 6 months: a soft "
+                     "criterion, stated for the team's judgement.")
+    return offered, "".join(parts)
 
 
 def _cord_checks(ctx: Context, les: SpinalLesion,
@@ -367,9 +489,14 @@ def _cord_checks(ctx: Context, les: SpinalLesion,
         checks = rb.nieder_conventional(prior, rb.Course(reg.dose_gy, reg.fractions),
                                         ctx.case.assessed_on)
         within = [ch.within for ch in checks]
+        dose = [ch for ch in checks if ch.kind != "min"]
         out.append({"dose_gy": reg.dose_gy, "fractions": reg.fractions,
                     "checks": [ch.to_dict() for ch in checks],
-                    "all_within": None if None in within else all(within)})
+                    "all_within": None if None in within else all(within),
+                    "failed_dose": [ch.name for ch in dose if ch.within is False],
+                    "dose_unknown": any(ch.within is None for ch in dose),
+                    "failed_interval": [ch.name for ch in checks
+                                        if ch.kind == "min" and ch.within is False]})
     return out, missing
 
 

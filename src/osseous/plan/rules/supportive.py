@@ -9,13 +9,12 @@ from osseous.plan.context import Context
 from osseous.plan.engine import rule
 from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation
 from osseous.plan.rules._common import where
-from osseous.scores import facts
 
 HCM_REFS = ("el-hajj-fuleihan-2023", "zometa-label", "pamidronate-label", "calcitonin-label",
             "xgeva-label")
 
 
-@rule("supportive.dexamethasone", "supportive-care", "1",
+@rule("supportive.dexamethasone", "supportive-care", "2",
       ("nice-ng234-2023", "astro-2024", "sorensen-1994"))
 def dexamethasone(ctx: Context) -> Iterator[Finding]:
     """Cord compression with neurological symptoms or signs: dexamethasone 16 mg by mouth (or
@@ -31,13 +30,22 @@ def dexamethasone(ctx: Context) -> Iterator[Finding]:
                             "steroids are for compression with neurological symptoms", les.id)
             continue
         if not deficit:
+            severe = les.worst_pain is not None and les.worst_pain >= 7
+            if not severe:
+                yield NotApplicable("compression on imaging without neurological symptoms or "
+                                    "signs and without severe pain: steroids are not routine",
+                                    {"neurological_deficit": "none",
+                                     "worst_pain": les.worst_pain}, les.id)
+                continue
             yield Recommendation(
                 "supportive.dexamethasone", "supportive-care",
-                f"Dexamethasone for cord compression at {where(les)} without deficit",
+                f"Consider dexamethasone for pain from compression at {where(les)}",
                 "consider", "urgent",
-                "Compression on imaging without neurological symptoms: steroids are not routine "
-                "(NICE NG234) except for severe pain or a haematological malignancy.",
-                {"escc": les.escc, "neurological_deficit": les.neurological_deficit},
+                f"Compression on imaging without neurological symptoms or signs: steroids are "
+                f"not routine (NICE NG234); with severe pain ({les.worst_pain:g}/10) a short "
+                "course may be considered for pain.",
+                {"escc": les.escc, "neurological_deficit": les.neurological_deficit,
+                 "worst_pain": les.worst_pain},
                 ("nice-ng234-2023",), les.id, {"drug": "dexamethasone", "dose_mg": 16})
             continue
         yield Recommendation(
@@ -52,52 +60,66 @@ def dexamethasone(ctx: Context) -> Iterator[Finding]:
             {"drug": "dexamethasone", "dose_mg": 16, "route": "oral or parenteral equivalent"})
 
 
-@rule("supportive.hypercalcemia", "supportive-care", "1", HCM_REFS)
+@rule("supportive.hypercalcemia", "supportive-care", "2", HCM_REFS)
 def hypercalcemia(ctx: Context) -> Iterator[Finding]:
-    """Hypercalcaemia of malignancy: intravenous saline; zoledronic acid 4 mg (no adjustment
-    for creatinine < 4.5 mg/dL; retreat after >= 7 days) or pamidronate 60-90 mg when corrected
-    calcium is >= 12 mg/dL; denosumab suggested over a bisphosphonate (Endocrine Society 2023)
-    and for refractory disease; calcitonin added when calcium is > 14 mg/dL; glucocorticoids
-    first for lymphoma."""
-    s = ctx.calcium
-    if s is None or not s.complete or s.total is None:
+    """Hypercalcaemia of malignancy: intravenous saline and no calcium or vitamin D; zoledronic
+    acid 4 mg (no adjustment for creatinine < 4.5 mg/dL; retreat after >= 7 days) or
+    pamidronate 60-90 mg when corrected calcium is >= 12 mg/dL, denosumab instead with
+    creatinine clearance < 30 mL/min, dialysis or creatinine >= 4.5 mg/dL (and suggested over a
+    bisphosphonate, Endocrine Society 2023); calcitonin added when calcium is > 14 mg/dL;
+    glucocorticoids first for lymphoma. A total calcium whose every plausible correction is
+    raised is treated by its lowest possible value."""
+    cs = ctx.calcium_status
+    low = cs.grade_low or 0
+    if not low:
+        if cs.source in ("corrected", "ionised"):
+            yield NotApplicable(f"calcium not raised ({cs.text})", dict(cs.based))
         return  # alert.hypercalcemia asks for the missing values
-    grade = s.extra.get("ctcae_grade")
-    if not isinstance(grade, int) or not grade:
-        yield NotApplicable("calcium not raised", {"corrected_calcium_mg_dl": s.total})
-        return
-    value = float(s.total)
-    creat = facts.latest_lab(ctx.case, "creatinine")
-    based = {"corrected_calcium_mg_dl": value, "ctcae_grade": grade,
-             "creatinine_mg_dl": round(creat.canonical_value, 2) if creat else None}
-    if value < 12:
+    value = cs.corrected_low_mg_dl
+    creat = ctx.state.lab("creatinine")
+    st = ctx.state
+    renal = bool(st.dialysis) or (st.crcl is not None and st.crcl < 30) or (
+        creat is not None and creat.value >= 4.5)
+    based = {**dict(cs.based), "ctcae_grade_at_least": low,
+             "creatinine_mg_dl": round(creat.value, 2) if creat else None,
+             "crcl_ml_min": st.crcl, "dialysis": st.dialysis}
+    mild = low == 1 or (value is not None and value < 12 and cs.source != "ionised")
+    if mild and low < 3:
         yield Recommendation(
             "supportive.hypercalcemia-mild", "supportive-care",
             "Mild hypercalcaemia: hydrate, stop calcium-raising medicines, recheck",
             "recommended", "urgent",
-            f"Corrected calcium {value} mg/dL (below 12 mg/dL, the label threshold for "
-            "bisphosphonate treatment of hypercalcaemia of malignancy).", based,
+            f"{cs.text[0].upper() + cs.text[1:]}: below 12 mg/dL, the label threshold for "
+            "bisphosphonate treatment of hypercalcaemia of malignancy. Stop calcium and "
+            "vitamin D supplements.", based,
             ("el-hajj-fuleihan-2023", "zometa-label"), None, {"agent": None})
         return
+    agent = "denosumab" if renal else "zoledronic-acid"
     steps = ["intravenous 0.9% saline, aiming for about 2 L of urine a day",
-             "zoledronic acid 4 mg over at least 15 minutes (no adjustment for creatinine "
-             "< 4.5 mg/dL; retreat after 7 days) or pamidronate " +
-             ("90" if value > 13.5 else "60-90") + " mg over 2-24 hours",
-             "denosumab is suggested over a bisphosphonate and for disease refractory to one"]
-    if value > 14:
+             "stop calcium and vitamin D supplements and other calcium-raising medicines"]
+    if renal:
+        steps.append("denosumab 120 mg subcutaneously (renal failure: creatinine clearance "
+                     "under 30 mL/min, dialysis or creatinine 4.5 mg/dL or more, where the "
+                     "bisphosphonate labels give no safe dose); watch for hypocalcaemia")
+    else:
+        steps.append("zoledronic acid 4 mg over at least 15 minutes (no adjustment for "
+                     "creatinine < 4.5 mg/dL; retreat after 7 days) or pamidronate "
+                     + ("90" if value is not None and value > 13.5 else "60-90")
+                     + " mg over 2-24 hours; denosumab is suggested over a bisphosphonate and "
+                     "for disease refractory to one")
+    if value is not None and value > 14:
         steps.append("add calcitonin 4 IU/kg every 12 hours (fast but short-lived)")
     if ctx.primary == "lymphoma":
         steps.insert(1, "glucocorticoids first (calcitriol-mediated hypercalcaemia)")
-    if creat is not None and creat.canonical_value >= 4.5:
-        steps.append("creatinine >= 4.5 mg/dL: the zoledronic acid label did not study this; "
-                     "prefer denosumab")
+    details: dict[str, object] = {"agent": agent, "steps": steps}
+    details["dose_mg"] = 120.0 if renal else 4.0
     yield Recommendation(
         "supportive.hypercalcemia", "supportive-care",
         "Treat hypercalcaemia of malignancy today", "recommended",
-        "emergency" if grade >= 3 else "urgent",
-        f"Corrected calcium {value} mg/dL (CTCAE grade {grade}): " + "; ".join(steps) + ".",
-        based, HCM_REFS, None,
-        {"agent": "zoledronic-acid", "dose_mg": 4.0, "steps": steps})
+        "emergency" if low >= 3 else "urgent",
+        f"{cs.text[0].upper() + cs.text[1:]} (CTCAE grade {low}"
+        f"{'' if cs.exact else ' at least'}): " + "; ".join(steps) + ".",
+        based, HCM_REFS, None, details)
 
 
 @rule("supportive.analgesia", "supportive-care", "1",

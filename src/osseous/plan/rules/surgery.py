@@ -8,50 +8,15 @@ from collections.abc import Iterator
 
 from osseous.core.case import BoneLesion, SpinalLesion
 from osseous.plan.context import Context
+from osseous.plan.decompression import decompression
 from osseous.plan.engine import rule
 from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation, Strength
 from osseous.plan.rules._common import where
 
-#: histologies Patchell 2005 excluded as radiosensitive (leukaemia is not in the vocabulary)
-PATCHELL_EXCLUDED = frozenset({"lymphoma", "myeloma", "germ-cell"})
 DECOMPRESSION_REFS = ("patchell-2005", "laufer-2013", "astro-2024")
 
 
-def _patchell_blockers(ctx: Context, les: SpinalLesion,
-                       compressed: list[SpinalLesion]) -> tuple[list[str], list[str]]:
-    """Patchell criteria: reasons it fails, and case paths still needed."""
-    p = ctx.case.patient
-    fails, missing = [], []
-    if len(compressed) > 1:
-        fails.append("more than one area of compression")
-    if les.escc not in ("2", "3"):
-        if les.escc is None:
-            missing.append(ctx.path(les, "escc"))
-        elif les.neurological_deficit in ("radiculopathy", "cauda-equina"):
-            fails.append("root or cauda equina compression only")
-        else:
-            fails.append(f"ESCC {les.escc}: no cord compression on MRI")
-    if les.paraplegia_hours is not None:
-        if les.paraplegia_hours > 48:
-            fails.append(f"paraplegic for {les.paraplegia_hours:g} hours (> 48)")
-    elif p.frankel in ("A", "B") or (p.frankel is None
-                                     and les.neurological_deficit in ("myelopathy",
-                                                                      "cauda-equina")):
-        missing.append(ctx.path(les, "paraplegia_hours") if p.frankel in ("A", "B")
-                       else "patient.frankel")
-    est = p.estimated_survival_months
-    if est is None:
-        missing.append("patient.estimated_survival_months")
-    elif est < 3:
-        fails.append(f"expected survival {est:g} months (< 3)")
-    if p.surgical_candidate is None:
-        missing.append("patient.surgical_candidate")
-    elif not p.surgical_candidate:
-        fails.append("not fit for surgery")
-    return fails, missing
-
-
-@rule("surgery.spinal-decompression", "surgery", "1", DECOMPRESSION_REFS)
+@rule("surgery.spinal-decompression", "surgery", "2", DECOMPRESSION_REFS)
 def spinal_decompression(ctx: Context) -> Iterator[Finding]:
     """Cord compression: decompressive surgery followed by radiotherapy when the Patchell
     criteria hold (one area of compression, expected survival >= 3 months, not paraplegic for
@@ -60,7 +25,6 @@ def spinal_decompression(ctx: Context) -> Iterator[Finding]:
     intermediate and surgery is only considered. Where the NOMS table calls a tumour
     radiosensitive but Patchell did not exclude it (breast, prostate, ovary, neuroendocrine),
     surgery is considered, not recommended."""
-    compressed = [les for les in ctx.spinal if ctx.mescc(les)]
     rs = ctx.radiosensitivity
     for les in ctx.spinal:
         based: dict[str, object] = {"escc": les.escc,
@@ -74,7 +38,8 @@ def spinal_decompression(ctx: Context) -> Iterator[Finding]:
         if state is None:
             continue  # alert.mescc asks for the grade and neurology
         if not state:
-            if les.escc == "1c" and rs.value == "resistant":
+            if les.escc == "1c" and rs.value == "resistant" \
+                    and ctx.state.surgery_possible is not False:
                 yield Recommendation(
                     "surgery.separation-1c", "surgery",
                     f"Discuss separation surgery at {where(les)} (ESCC 1c)", "consider",
@@ -84,19 +49,18 @@ def spinal_decompression(ctx: Context) -> Iterator[Finding]:
                     ("laufer-2013", "bilsky-2010"), les.id,
                     {"procedure": "separation-surgery"})
             continue
-        if ctx.primary in PATCHELL_EXCLUDED or (rs.value == "sensitive"
-                                                and rs.source == "set by clinician"):
+        elig = decompression(ctx, les)
+        if elig.radiosensitive_excluded:
             yield NotApplicable("radiosensitive tumour: radiotherapy, not surgery", based,
                                 les.id)
             continue
-        fails, missing = _patchell_blockers(ctx, les, compressed)
-        if fails:
-            yield NotApplicable("outside the Patchell criteria: " + "; ".join(fails), based,
-                                les.id)
+        if elig.deliverable is False:
+            yield NotApplicable("outside the Patchell criteria: " + "; ".join(elig.fails),
+                                based, les.id)
             continue
-        if missing:
-            yield NeedsData(tuple(dict.fromkeys(missing)),
-                            "the Patchell criteria decide decompressive surgery", les.id)
+        if elig.deliverable is None:
+            yield NeedsData(elig.missing, "the Patchell criteria decide decompressive surgery",
+                            les.id)
             continue
         resistant = rs.value == "resistant"
         strength: Strength = "consider" if rs.value == "sensitive" else "recommended"
@@ -116,17 +80,25 @@ def spinal_decompression(ctx: Context) -> Iterator[Finding]:
             {"procedure": procedure, "then": "radiotherapy"})
 
 
-@rule("surgery.spinal-stabilization", "surgery", "1", ("fisher-2010", "laufer-2013"))
+@rule("surgery.spinal-stabilization", "surgery", "2", ("fisher-2010", "laufer-2013"))
 def spinal_stabilization(ctx: Context) -> Iterator[Finding]:
     """NOMS mechanical assessment: SINS 13-18 (unstable) -> stabilisation when fit; SINS 7-12
     (potentially unstable) -> spinal surgical consultation. Instability is an indication of its
     own, whatever the radiosensitivity or ESCC grade."""
     fit = ctx.case.patient.surgical_candidate
+    barrier = ctx.state.surgery_barrier()
     for les in ctx.spinal:
         s = ctx.score("sins", les.id)
         if s is None or s.range is None:
             continue
         based = {"sins": s.total, "sins_range": list(s.range), "surgical_candidate": fit}
+        if ctx.stabilised(les):
+            yield NotApplicable("already stabilised", based, les.id)
+            continue
+        if barrier is not None and s.range[1] >= 7:
+            yield NotApplicable(f"surgery is excluded ({barrier}): radiotherapy, bracing and "
+                                "percutaneous options", based, les.id)
+            continue
         if not s.complete:
             if s.range[0] >= 7:
                 yield Recommendation(
@@ -165,82 +137,96 @@ def spinal_stabilization(ctx: Context) -> Iterator[Finding]:
                 ("fisher-2010", "fourney-2011"), les.id, {"procedure": "stabilization"})
 
 
-def _construct(est: float | None) -> str | None:
-    if est is None:
+ARTHROPLASTY = ("arthroplasty (hemi- or total hip, or a proximal femoral endoprosthesis): "
+                "fixation of a pathological femoral head or neck fracture fails too often")
+
+
+def _construct(site: str, region: str | None, months: float | None,
+               klass: str | None) -> str | None:
+    """The construct by site, then by expected survival (AAOS 2023): femoral head and neck ->
+    arthroplasty whatever the survival; elsewhere over 6 months durable reconstruction, 1-6
+    months less invasive fixation."""
+    if site == "femur" and region == "head-neck":
+        return ARTHROPLASTY
+    over6 = months > 6 if months is not None else {"long": True, "short": False}.get(klass or "")
+    if over6 is None:
         return None
-    if est > 6:
-        return "durable reconstruction (e.g. endoprosthesis)"
+    if over6:
+        return "durable reconstruction (e.g. endoprosthesis or plate with cement)"
     return "less invasive fixation (e.g. intramedullary nail)"
 
 
-@rule("surgery.long-bone-fixation", "surgery", "1",
+@rule("surgery.long-bone-fixation", "surgery", "2",
       ("mirels-1989", "van-der-linden-2004", "harrington-1986", "aaos-2023",
        "coleman-2020-esmo"))
 def long_bone_fixation(ctx: Context) -> Iterator[Finding]:
     """Fixation of a pathological fracture, and prophylactic fixation of an impending one
     (Mirels >= 9, or axial cortical involvement > 30 mm of the femur; Mirels 8 considered),
     when expected survival allows (AAOS 2023: about one month or less may not justify it).
-    The construct follows the expected survival: over 6 months durable reconstruction, 1-6
-    months less invasive fixation. Survival scores are shown beside the clinician's estimate."""
-    p = ctx.case.patient
+    The construct follows the site, then the expected survival: femoral head and neck ->
+    arthroplasty; elsewhere over 6 months durable reconstruction, 1-6 months less invasive
+    fixation. A bone already fixed is not offered fixation again."""
+    p, st = ctx.case.patient, ctx.state
+    sv = st.survival
     for les in ctx.bones:
         mirels = ctx.score("mirels", les.id)
-        acm = les.axial_cortical_involvement_mm
         fractured = bool(les.pathological_fracture)
-        high = mirels is not None and mirels.band == "high"
-        femur_cortex = les.site == "femur" and acm is not None and acm > 30
+        impending = ctx.impending_fracture(les)
         borderline = mirels is not None and mirels.band == "borderline"
-        if not (fractured or high or femur_cortex or borderline):
+        if not (fractured or impending.value or borderline):
             continue
-        est = p.estimated_survival_months
+        if ctx.fixed(les):
+            yield NotApplicable("already fixed: post-operative radiotherapy", {
+                "prior_surgery": [op.procedure for op in les.prior_surgery or ()]}, les.id)
+            continue
+        construct = _construct(les.site, les.region, sv.months, sv.klass)
         based = {"pathological_fracture": les.pathological_fracture,
                  "mirels": mirels.total if mirels else None,
-                 "axial_cortical_involvement_mm": acm, "surgical_candidate":
-                     p.surgical_candidate, "estimated_survival_months": est,
+                 "axial_cortical_involvement_mm": les.axial_cortical_involvement_mm,
+                 "region": les.region, "surgical_candidate": p.surgical_candidate,
+                 "estimated_survival_months": sv.months, "survival_class": sv.klass,
                  "survival_scores": ctx.survival_scores()}
         procedure = "fixation" if fractured else "prophylactic-fixation"
         what = ("Fixation of the pathological fracture" if fractured else
                 "Prophylactic fixation")
-        found = []
-        if fractured:
-            found.append("a pathological fracture")
-        if mirels is not None and (high or borderline):
+        found = (["a pathological fracture"] if fractured else []) + list(impending.reasons)
+        if borderline and mirels is not None and not impending.value:
             found.append(f"Mirels {mirels.total}")
-        if femur_cortex and acm is not None:
-            found.append(f"axial cortical involvement {acm:g} mm")
         reasons = "; ".join(found)
+        under1 = sv.under(1)
         strength: Strength
-        if p.surgical_candidate is False:
-            strength, why = "not-recommended", "The patient is not fit for surgery: " \
-                "radiotherapy (and ablation or cementoplasty where suitable) instead."
-        elif est is not None and est < 1:
-            strength, why = "not-recommended", (f"Expected survival {est:g} months: about one "
-                                                "month or less may not justify fixation "
-                                                "(AAOS 2023); radiotherapy instead.")
-        elif borderline and not (fractured or femur_cortex):
+        if st.surgical_candidate is False:
+            strength, why = "not-recommended", ("The patient is not fit for surgery: "
+                                                "radiotherapy (and ablation or cementoplasty "
+                                                "where suitable) instead.")
+        elif under1:
+            strength, why = "not-recommended", ("Expected survival about one month or less may "
+                                                "not justify fixation (AAOS 2023); "
+                                                "radiotherapy instead.")
+        elif borderline and not (fractured or impending.value):
             strength, why = "consider", ("Mirels 8 is borderline (15% fracture risk): "
                                          "prophylactic fixation is a clinical judgement.")
-        elif p.surgical_candidate is None or est is None:
+        elif p.surgical_candidate is None or construct is None:
             strength, why = "consider", ("Fixation is indicated if the patient is fit and "
                                          "expected survival allows; record both.")
             yield NeedsData(tuple(path for path, v in (
                 ("patient.surgical_candidate", p.surgical_candidate),
-                ("patient.estimated_survival_months", est)) if v is None),
+                ("patient.estimated_survival_months", construct)) if v is None),
                 "fitness and expected survival decide fixation and its construct", les.id)
         else:
-            strength, why = "recommended", (f"Expected survival {est:g} months: "
-                                            f"{_construct(est)} (AAOS 2023).")
+            strength, why = "recommended", f"Construct: {construct} (AAOS 2023)."
         yield Recommendation(
             f"surgery.{procedure}", "surgery", f"{what} of the {les.site}", strength,
             "urgent" if strength != "not-recommended" else "routine",
-            f"{reasons.capitalize() if reasons else 'Fracture risk'} at the {les.site}. {why} "
-            "Radiotherapy follows fixation (ESMO 2020 prefers prophylactic surgery to fixation "
-            "after fracture). Harrington's criteria (cortical destruction over 50%, a proximal "
-            "femoral lesion over 2.5 cm, avulsion of the lesser trochanter, pain on weight-bearing "
-            "despite radiotherapy) point the same way when present.", based,
+            f"{reasons[0].upper() + reasons[1:] if reasons else 'Fracture risk'} at the "
+            f"{les.site}. {why} Radiotherapy follows fixation (ESMO 2020 prefers prophylactic "
+            "surgery to fixation after fracture). Harrington's criteria (cortical destruction "
+            "over 50%, a proximal femoral lesion over 2.5 cm, avulsion of the lesser "
+            "trochanter, pain on weight-bearing despite radiotherapy) point the same way when "
+            "present.", based,
             ("mirels-1989", "van-der-linden-2004", "harrington-1986", "aaos-2023",
              "coleman-2020-esmo"), les.id,
-            {"procedure": procedure, "construct": _construct(est)})
+            {"procedure": procedure, "construct": construct})
 
 
 __all__ = ["BoneLesion", "SpinalLesion"]

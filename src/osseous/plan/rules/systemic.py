@@ -107,8 +107,8 @@ def _myeloma(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
                   "Multiple myeloma.", based, SOURCES["myeloma"])
 
 
-@rule("systemic.categories", "systemic-therapy", "1",
-      tuple(ref for refs in SOURCES.values() for ref in refs))
+@rule("systemic.categories", "systemic-therapy", "2",
+      (*(ref for refs in SOURCES.values() for ref in refs), "schnipper-2012-choosing-wisely"))
 def categories(ctx: Context) -> Iterator[Finding]:
     """Systemic categories by primary and biomarkers: breast (endocrine, HER2-directed,
     chemotherapy, PARP inhibitor), prostate (androgen deprivation and receptor-pathway
@@ -125,6 +125,23 @@ def categories(ctx: Context) -> Iterator[Finding]:
                                 "castration_resistant": c.castration_resistant,
                                 "targeted_therapy": c.targeted_therapy,
                                 "biomarkers": list(c.biomarkers or ())}
+    st = ctx.state
+    frail = st.too_frail_for_systemic
+    short = st.survival.short
+    if frail or short:
+        why = (f"ECOG {st.ecog} (3-4)" if frail else
+               "expected survival under 3 months (" + "; ".join(st.survival.reasons) + ")")
+        yield Recommendation(
+            "systemic.not-indicated", "systemic-therapy", "Cancer-directed systemic therapy",
+            "not-recommended", "routine",
+            f"{why}: the benefit of cancer-directed systemic therapy is not shown and its "
+            "harms are (ASCO Choosing Wisely: no cancer-directed therapy for solid tumours with "
+            "poor performance status); best supportive care. A low-toxicity option with a high "
+            "chance of response (endocrine therapy, targeted therapy for a driver) is the "
+            "oncologist's judgement.", {**based, "ecog": st.ecog,
+                                        "survival_class": st.survival.klass},
+            ("schnipper-2012-choosing-wisely",), None, {"category": None})
+        return
     handlers = {"breast": _breast, "prostate": _prostate, "lung-nsclc": _nsclc,
                 "kidney": _kidney, "myeloma": _myeloma}
     handler = handlers.get(c.primary)

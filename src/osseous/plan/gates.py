@@ -1,0 +1,106 @@
+"""Patient-level gates applied to everything the rules propose, in one place.
+
+The rules already read the patient state (:mod:`osseous.plan.state`) so that what they propose
+is deliverable; the gates are the last word and leave a record of every option they remove:
+
+* a recorded death removes every recommendation, every other alert and every data request;
+* a refusal removes the declined family (``chemotherapy`` the chemotherapy category of
+  systemic therapy, ``sbrt`` stereotactic radiotherapy) everywhere: "declined by the patient";
+* a goal of comfort removes disease-directed treatment (systemic therapy, radiopharmaceuticals,
+  surgery, stereotactic radiotherapy, bone-modifying agents given to prevent skeletal events);
+* a known pregnancy removes radiopharmaceuticals and bone-modifying agents (fetal harm in their
+  labels);
+* under 18, no adult dose stands as a recommendation: such options become "consider" and their
+  dose fields are withheld.
+
+References: osseous-decisions (docs/clinical/decisions.md), the product labels named by the
+pregnancy alert.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Final
+
+from osseous.plan.model import Alert, Recommendation
+from osseous.plan.state import PatientState
+
+#: detail fields that carry an adult dose or activity
+DOSE_FIELDS: Final = ("dose_mg", "activity_mbq", "activity_per_kg", "regimens", "preferred")
+PREGNANCY_EXCLUDED: Final = frozenset({"radiopharmaceutical", "bone-modifying-agent"})
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """An option the gates took out of the plan, and why (shown in the plan and the trace)."""
+
+    id: str
+    lesion: str | None
+    modality: str
+    title: str
+    reason: str
+    declined: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        return {"id": self.id, "lesion": self.lesion, "modality": self.modality,
+                "title": self.title, "reason": self.reason, "declined": self.declined}
+
+
+def declined_by(rec: Recommendation, declines: frozenset[str]) -> str | None:
+    """The refusal that covers this option, if any."""
+    if rec.modality in declines:
+        return rec.modality
+    if "chemotherapy" in declines and rec.details.get("category") == "chemotherapy":
+        return "chemotherapy"
+    if "sbrt" in declines and rec.details.get("technique") == "sbrt":
+        return "sbrt"
+    return None
+
+
+def _outside_comfort(rec: Recommendation) -> bool:
+    if rec.modality in ("systemic-therapy", "radiopharmaceutical", "surgery"):
+        return True
+    if rec.modality == "bone-modifying-agent":
+        return True
+    return rec.modality == "radiotherapy" and rec.details.get("technique") == "sbrt"
+
+
+def _paediatric(rec: Recommendation) -> Recommendation:
+    if not any(f in rec.details for f in DOSE_FIELDS) and rec.modality not in (
+            "bone-modifying-agent", "radiopharmaceutical", "systemic-therapy"):
+        return rec
+    details = {k: v for k, v in rec.details.items() if k not in DOSE_FIELDS}
+    details["adult_dose_withheld"] = True
+    return dataclasses.replace(
+        rec, strength="consider" if rec.strength == "recommended" else rec.strength,
+        details=details,
+        rationale=rec.rationale + " The patient is under 18: the adult evidence and dose do "
+        "not apply; a paediatric specialist decides.")
+
+
+def apply_gates(state: PatientState, recs: list[Recommendation], alerts: list[Alert],
+                needs: list[dict[str, object]]
+                ) -> tuple[list[Recommendation], list[Alert], list[dict[str, object]],
+                           list[Removed]]:
+    removed: list[Removed] = []
+
+    def drop(rec: Recommendation, reason: str, declined: bool = False) -> None:
+        removed.append(Removed(rec.id, rec.lesion, rec.modality, rec.title, reason, declined))
+
+    if state.deceased:
+        for rec in recs:
+            drop(rec, "the patient has died")
+        return [], [a for a in alerts if a.id == "deceased"], [], removed
+    kept: list[Recommendation] = []
+    for rec in recs:
+        refusal = declined_by(rec, state.declines)
+        if refusal is not None:
+            drop(rec, "declined by the patient", declined=True)
+        elif state.goal == "comfort" and _outside_comfort(rec):
+            drop(rec, "outside the goal of care (comfort: symptom control only)")
+        elif state.pregnant and rec.modality in PREGNANCY_EXCLUDED:
+            drop(rec, "not given in pregnancy (fetal harm in the label)")
+        else:
+            kept.append(_paediatric(rec) if state.minor else rec)
+    return kept, alerts, needs, removed

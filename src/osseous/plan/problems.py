@@ -1,0 +1,248 @@
+"""The plan as problems: each problem of the patient (cord compression at T9, impending fracture
+of the left femur, hypercalcaemia, bone health, pain, systemic disease) with its urgency and its
+options in order, "choose one" groups, conflicts and sequencing.
+
+Every lesion has one local problem whose kind is its most serious finding (cord compression,
+fracture, impending fracture, instability, post-operative care, pain); the lesion's
+recommendations are that problem's options. Patient-level recommendations are grouped by what
+they treat. Options are ordered by strength, then urgency (emergency first), then a fixed order
+of families in which an operation precedes the radiotherapy that follows it. Options removed by
+the patient-level gates are listed with the reason, so a declined problem says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from osseous.core.case import BoneLesion, SpinalLesion
+from osseous.plan.context import Context
+from osseous.plan.gates import Removed
+from osseous.plan.model import URGENCY_ORDER, Alert, Recommendation
+
+STRENGTH_RANK: Final = {"recommended": 0, "consider": 1, "not-recommended": 2}
+#: within a local problem an operation comes before the radiotherapy that follows it
+OPTION_FAMILY_ORDER: Final = ("supportive-care", "surgery", "radiotherapy", "interventional",
+                              "bone-modifying-agent", "radiopharmaceutical", "systemic-therapy")
+SEVERITY_URGENCY: Final = {"critical": "emergency", "warning": "urgent", "info": "routine"}
+KIND_ORDER: Final = ("cord-compression", "hypercalcaemia", "fracture", "impending-fracture",
+                     "instability", "post-operative", "unlocalised-metastases", "pain",
+                     "local", "bone-health", "systemic-disease")
+#: patient-level alert ids -> problem kind
+PATIENT_ALERT_KIND: Final = {
+    "hypercalcemia": "hypercalcaemia", "calcium-uncorrected": "hypercalcaemia",
+    "calcium-out-of-date": "hypercalcaemia",
+    "hypocalcemia-denosumab": "bone-health", "denosumab-renal": "bone-health",
+    "bisphosphonate-renal": "bone-health", "zoledronic-dose": "bone-health",
+    "bisphosphonate-withhold": "bone-health", "no-dental-exam": "bone-health",
+    "invasive-dental-procedure": "bone-health",
+    "radium-abiraterone": "systemic-disease",
+    "unlocalised-metastases": "unlocalised-metastases",
+}
+#: patient-level recommendation ids (or prefixes) -> problem kind
+PATIENT_REC_KIND: Final = (
+    ("supportive.hypercalcemia", "hypercalcaemia"),
+    ("bma.", "bone-health"),
+    ("supportive.analgesia", "pain"),
+    ("rp.samarium-153", "pain"), ("rp.strontium-89", "pain"),
+    ("rp.", "systemic-disease"), ("systemic.", "systemic-disease"),
+    ("rt.oligometastatic", "systemic-disease"),
+)
+PATIENT_TITLES: Final = {
+    "hypercalcaemia": "Hypercalcaemia", "bone-health": "Bone health (bone-modifying agent)",
+    "pain": "Pain (whole patient)", "systemic-disease": "Control of the systemic disease",
+    "unlocalised-metastases": "Bone metastases not yet localised",
+}
+CHOOSE_ONE: Final = {"bone-modifying-agent": ("bma.zoledronic-acid", "bma.denosumab",
+                                              "bma.pamidronate"),
+                     "radiopharmaceutical": ("rp.samarium-153", "rp.strontium-89",
+                                             "rp.radium-223", "rp.lutetium-177-psma")}
+
+
+@dataclass
+class Problem:
+    id: str
+    kind: str
+    title: str
+    lesion: str | None
+    alerts: list[Alert] = field(default_factory=list)
+    recs: list[Recommendation] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    conflicts: list[dict[str, object]] = field(default_factory=list)
+    sequence: list[dict[str, object]] = field(default_factory=list)
+    note: str | None = None
+
+    @property
+    def options(self) -> list[Recommendation]:
+        live = [r for r in self.recs if r.strength != "not-recommended"]
+        return sorted(live, key=lambda r: (STRENGTH_RANK[r.strength], URGENCY_ORDER[r.urgency],
+                                           OPTION_FAMILY_ORDER.index(r.modality)))
+
+    @property
+    def urgency(self) -> str:
+        levels = [SEVERITY_URGENCY[a.severity] for a in self.alerts]
+        levels += [r.urgency for r in self.options]
+        return min(levels, key=lambda u: URGENCY_ORDER[u], default="routine")
+
+    @property
+    def status(self) -> str:
+        if self.options:
+            return "active"
+        if self.removed and all(x.declined for x in self.removed):
+            return "declined"
+        if self.kind == "unlocalised-metastases":
+            return "work-up"
+        return "no-deliverable-option"
+
+    def to_dict(self) -> dict[str, Any]:
+        options = []
+        groups = {rid: g for g, ids in CHOOSE_ONE.items() for rid in ids}
+        live = self.options
+        grouped = {g for g in (groups.get(r.id) for r in live) if g}
+        counts = {g: sum(1 for r in live if groups.get(r.id) == g) for g in grouped}
+        for i, r in enumerate(live):
+            group = groups.get(r.id) if counts.get(groups.get(r.id) or "", 0) > 1 else None
+            role = "choose-one" if group else ("preferred" if i == 0 else "alternative")
+            options.append({"recommendation": r.id, "lesion": r.lesion, "title": r.title,
+                            "strength": r.strength, "urgency": r.urgency, "role": role,
+                            "group": group})
+        note = self.note
+        if self.status == "declined":
+            note = "Declined by the patient: " + "; ".join(x.title for x in self.removed) + "."
+        elif self.status == "no-deliverable-option":
+            why = [f"{x.title} ({x.reason})" for x in self.removed]
+            why += [r.title for r in self.recs if r.strength == "not-recommended"]
+            note = ("No deliverable option" + (": " + "; ".join(why) if why else "")
+                    + ". Best supportive care: analgesia and symptom control.")
+        return {"id": self.id, "kind": self.kind, "title": self.title, "lesion": self.lesion,
+                "urgency": self.urgency, "status": self.status, "note": note,
+                "alerts": [a.id for a in self.alerts], "options": options,
+                "not_recommended": [{"recommendation": r.id, "title": r.title}
+                                    for r in self.recs if r.strength == "not-recommended"],
+                "removed": [x.to_dict() for x in self.removed],
+                "conflicts": self.conflicts, "sequence": self.sequence}
+
+
+def _where(les: SpinalLesion | BoneLesion) -> str:
+    if isinstance(les, SpinalLesion):
+        return "at " + ("/".join(les.levels or ()) or les.id)
+    region = f" ({les.region})" if les.region else ""
+    return f"of the {les.site}{region}"
+
+
+def _lesion_kind(ctx: Context, les: SpinalLesion | BoneLesion,
+                 recs: Iterable[Recommendation]) -> tuple[str, str]:
+    where = _where(les)
+    if isinstance(les, SpinalLesion):
+        if ctx.mescc(les):
+            return "cord-compression", f"Cord compression {where}"
+        if ctx.unstable(les).value and not ctx.stabilised(les):
+            return "instability", f"Unstable spine {where}"
+    else:
+        if les.pathological_fracture and not ctx.fixed(les):
+            return "fracture", f"Pathological fracture {where}"
+        if ctx.impending_fracture(les).value and not ctx.fixed(les):
+            return "impending-fracture", f"Impending fracture {where}"
+    if any(r.id == "rt.postoperative" for r in recs):
+        return "post-operative", f"Operated metastasis {where}"
+    if ctx.painful(les):
+        return "pain", f"Painful metastasis {where}"
+    return "local", f"Metastasis {where}"
+
+
+def _patient_kind(rec_id: str) -> str:
+    for prefix, kind in PATIENT_REC_KIND:
+        if rec_id.startswith(prefix):
+            return kind
+    return "systemic-disease"
+
+
+def build_problems(ctx: Context, recs: list[Recommendation], alerts: list[Alert],
+                   removed: list[Removed]) -> list[Problem]:
+    if ctx.state.deceased:
+        return []
+    problems: dict[str, Problem] = {}
+
+    def get(kind: str, title: str, lesion: str | None) -> Problem:
+        key = f"{kind}:{lesion}" if lesion else kind
+        if key not in problems:
+            problems[key] = Problem(key, kind, title, lesion)
+        return problems[key]
+
+    by_lesion: dict[str, list[Recommendation]] = {}
+    for r in recs:
+        if r.lesion is not None:
+            by_lesion.setdefault(r.lesion, []).append(r)
+    lesion_problem: dict[str, Problem] = {}
+    for les in ctx.case.lesions:
+        own = by_lesion.get(les.id, [])
+        own_alerts = [a for a in alerts if a.lesion == les.id]
+        own_removed = [x for x in removed if x.lesion == les.id]
+        if not (own or own_alerts or own_removed):
+            continue
+        kind, title = _lesion_kind(ctx, les, own)
+        p = get(kind, title, les.id)
+        p.recs.extend(own)
+        p.alerts.extend(own_alerts)
+        p.removed.extend(own_removed)
+        lesion_problem[les.id] = p
+    for a in alerts:
+        if a.lesion is None and a.id in PATIENT_ALERT_KIND:
+            kind = PATIENT_ALERT_KIND[a.id]
+            get(kind, PATIENT_TITLES[kind], None).alerts.append(a)
+    for r in recs:
+        if r.lesion is None:
+            kind = _patient_kind(r.id)
+            get(kind, PATIENT_TITLES[kind], None).recs.append(r)
+    for x in removed:
+        if x.lesion is None:
+            kind = _patient_kind(x.id)
+            get(kind, PATIENT_TITLES[kind], None).removed.append(x)
+    _relations(ctx, problems, recs)
+    return sorted(problems.values(),
+                  key=lambda p: (URGENCY_ORDER[p.urgency], KIND_ORDER.index(p.kind),
+                                 p.lesion or ""))
+
+
+def _relations(ctx: Context, problems: dict[str, Problem],
+               recs: list[Recommendation]) -> None:
+    """Conflicts and sequencing between options."""
+    external_beam = [r for r in recs if r.modality == "radiotherapy"
+                     and r.strength != "not-recommended"]
+    for p in problems.values():
+        ids = {r.id for r in p.options}
+        for r in p.options:
+            after = r.details.get("after")
+            if after:
+                first = next((o for o in p.options if o.details.get("procedure") in (
+                    after, "fixation" if after == "prophylactic-fixation" else after)), None)
+                p.sequence.append({"first": first.id if first else after, "then": r.id,
+                                   "reason": "radiotherapy follows the operation"})
+            if r.id == "supportive.dexamethasone" and any(
+                    o.modality in ("radiotherapy", "surgery") for o in p.options):
+                p.sequence.append({"first": r.id, "then": "radiotherapy or surgery",
+                                   "reason": "dexamethasone starts at once, before definitive "
+                                             "treatment"})
+        if p.kind == "bone-health":
+            starts = [r for r in p.options if r.details.get("dental_examination_first")]
+            for r in starts:
+                p.sequence.append({"first": "dental-examination", "then": r.id,
+                                   "reason": "dental examination (and any extraction healed) "
+                                             "before the first dose: osteonecrosis of the jaw"})
+            hcm = problems.get("hypercalcaemia")
+            if hcm is not None and hcm.options:
+                for r in p.options:
+                    p.sequence.append({"first": hcm.options[0].id, "then": r.id,
+                                       "reason": "hypercalcaemia is treated first; maintenance "
+                                                 "follows"})
+        if ids & {"rp.samarium-153", "rp.strontium-89"} and external_beam:
+            for rid in sorted(ids & {"rp.samarium-153", "rp.strontium-89"}):
+                p.conflicts.append({
+                    "between": [rid, "external-beam radiotherapy"],
+                    "reason": "not given with concurrent external-beam radiotherapy or "
+                              "chemotherapy unless the benefit outweighs the marrow risk "
+                              "(labels): sequence them"})
+        if "rp.radium-223" in ids and ctx.medications(("abiraterone",), ("active", "planned")):
+            p.conflicts.append({"between": ["rp.radium-223", "abiraterone"],
+                                "reason": "not with abiraterone plus prednisone (ERA 223)"})

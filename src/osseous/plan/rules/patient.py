@@ -1,0 +1,95 @@
+"""Alerts about the patient as a person: death, age, pregnancy, goal of care, discordant
+survival estimates, and bone metastases known but not yet localised."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from osseous.plan.context import Context
+from osseous.plan.engine import rule
+from osseous.plan.model import Alert, Finding, NeedsData, NotApplicable
+
+PREGNANCY_REFS = ("xofigo-label", "quadramet-label", "metastron-label", "pluvicto-label",
+                  "xgeva-label", "zometa-label")
+
+
+@rule("alert.deceased", "alerts", "1", ("osseous-decisions",))
+def deceased(ctx: Context) -> Iterator[Finding]:
+    """A recorded death: no treatment is recommended; the scores are kept for the record."""
+    st = ctx.state
+    if not st.deceased:
+        yield NotApplicable("no death recorded")
+        return
+    when = f" on {st.death_date.isoformat()}" if st.death_date else ""
+    yield Alert("deceased", "critical",
+                f"The record says the patient died{when}: no treatment is recommended. The "
+                "scores are shown for the record only.", ("osseous-decisions",),
+                based_on={"death": st.death_date.isoformat() if st.death_date else True})
+
+
+@rule("alert.minor", "alerts", "1", ("zometa-label", "xgeva-label", "sahgal-2021-sc24"))
+def minor(ctx: Context) -> Iterator[Finding]:
+    """Under 18: the rules, doses and trial evidence behind them are for adults; no adult dose
+    is given as a recommendation."""
+    st = ctx.state
+    if st.minor is None:
+        yield NeedsData(("patient.age_years",), "the rules and doses are for adults")
+        return
+    if not st.minor:
+        yield NotApplicable("adult", {"age_years": st.age})
+        return
+    yield Alert("minor", "warning",
+                f"Patient aged {st.age}: the rules, regimens and doses here come from adult "
+                "trials and labels and do not apply; paediatric oncology decides every dose.",
+                ("zometa-label", "xgeva-label", "sahgal-2021-sc24"),
+                based_on={"age_years": st.age})
+
+
+@rule("alert.pregnancy", "alerts", "1", PREGNANCY_REFS)
+def pregnancy(ctx: Context) -> Iterator[Finding]:
+    """Known pregnancy: radiopharmaceuticals and bone-modifying agents are excluded (fetal harm
+    in their labels); radiotherapy needs specialist planning of the fetal dose. Unknown
+    pregnancy status in a woman of child-bearing age is asked for."""
+    st = ctx.state
+    if st.pregnant:
+        yield Alert("pregnancy", "warning",
+                    "Pregnant: radiopharmaceuticals and bone-modifying agents are not given "
+                    "(fetal harm in their labels); any radiotherapy needs specialist planning "
+                    "with fetal dose estimates; obstetric input to the board.", PREGNANCY_REFS,
+                    based_on={"pregnant": True})
+        return
+    if st.pregnant is None and st.sex == "female" and (st.age is None or 12 <= st.age <= 55):
+        yield NeedsData(("patient.pregnant",), "pregnancy excludes radiopharmaceuticals and "
+                                               "bone-modifying agents")
+        return
+    yield NotApplicable("not pregnant or not applicable", {"pregnant": st.pregnant})
+
+
+@rule("alert.survival-discordance", "alerts", "1", ("krishnan-2014", "katagiri-2014"))
+def survival_discordance(ctx: Context) -> Iterator[Finding]:
+    """The clinician's estimate of survival and two or more complete survival scores fall in
+    different classes (or the scores disagree among themselves): say so, never silently prefer
+    one."""
+    sv = ctx.state.survival
+    if sv.discordance is None:
+        yield NotApplicable("no discordance", {"survival": sv.to_dict()})
+        return
+    yield Alert("survival-discordance", "info", sv.discordance,
+                ("krishnan-2014", "katagiri-2014"), based_on={"survival": sv.to_dict()})
+
+
+@rule("alert.unlocalised-metastases", "alerts", "1", ("coleman-2020-esmo",))
+def unlocalised(ctx: Context) -> Iterator[Finding]:
+    """Bone metastases known but not localised: the patient-level plan stands, and imaging
+    localises them (local treatment, fracture and cord-compression risk need sites)."""
+    bm = ctx.case.cancer.bone_metastases
+    if bm is None or not (bm.unlocalised or (bm.present and not ctx.case.lesions)):
+        yield NotApplicable("bone metastases localised or not recorded")
+        return
+    yield Alert("unlocalised-metastases", "warning",
+                "Bone metastases are recorded but not localised: the plan covers the whole "
+                "patient (bone health, systemic treatment, pain); imaging of the skeleton is "
+                "needed before any local treatment, and back pain or neurological symptoms "
+                "need an urgent MRI of the spine.", ("coleman-2020-esmo",),
+                based_on={"present": bm.present, "unlocalised": bm.unlocalised,
+                          "listed_lesions": len(ctx.case.lesions)})
