@@ -403,6 +403,21 @@ def test_unknown_pregnancy_is_asked_for_in_a_woman_of_childbearing_age(
     assert "pregnancy" not in alert_ids(out)
 
 
+@pytest.mark.xfail(strict=True, reason="plan defect: with pregnancy unknown in a woman of 40 "
+                   "zoledronic acid and denosumab are 'recommended' with no word on pregnancy, "
+                   "although a known pregnancy removes them (issue 12, D: no unknown input "
+                   "produces advice that a known value could forbid)")
+def test_unknown_pregnancy_does_not_leave_a_bone_agent_recommended_unconditionally() -> None:
+    # the same woman with pregnant=true gets no bone agent (Xgeva, Zometa labels: fetal harm);
+    # while the status is unknown the start is at most conditional on excluding pregnancy
+    known = run(case(patient={"age_years": 40, "pregnant": True}, lesions=[spine()]))
+    assert not [r for r in known["recommendations"] if r["modality"] == "bone-modifying-agent"]
+    out = run(case(patient={"age_years": 40}, lesions=[spine()]))
+    for r in live(out):
+        if r["modality"] in ("bone-modifying-agent", "radiopharmaceutical"):
+            assert r["strength"] != "recommended" or "pregnan" in r["rationale"].lower(), r["id"]
+
+
 # ---- surgical candidacy -------------------------------------------------------------------------
 
 # Not a surgical candidate: no surgical consultation, no "after surgery" option anywhere; cord
@@ -539,14 +554,15 @@ def test_ionised_calcium_is_graded_directly() -> None:
 
 
 def test_hypercalcaemia_in_renal_failure_uses_denosumab_and_no_calcium_supplements() -> None:
-    # corrected calcium 13.0 mg/dL (albumin 4.0), grade 3. Creatinine 2.8 mg/dL, woman 60 y,
-    # 70 kg: Cockcroft-Gault (140-60) x 70 x 0.85 / (72 x 2.8) = 23.6 mL/min < 30: the
+    # corrected calcium 13.0 mg/dL (albumin 4.0), grade 3. Creatinine 3.3 mg/dL, woman 60 y,
+    # 70 kg: Cockcroft-Gault (140-60) x 70 x 0.85 / (72 x 3.3) = 20.0 mL/min < 30: the
     # bisphosphonate labels give no safe dose, so the structured agent is denosumab (Endocrine
     # Society 2023; Xgeva), and no calcium or vitamin D supplement is given during
     # hypercalcaemia (decisions.md, "Problems and their order")
-    doc = with_labs(case(lesions=[spine()]), lab("creatinine", 2.8, "mg/dL"),
+    doc = with_labs(case(lesions=[spine()]), lab("creatinine", 3.3, "mg/dL"),
                     lab("calcium", 13.0, "mg/dL"))
     out = run(doc)
+    assert out["patient_state"]["crcl_ml_min"] == pytest.approx(20.0, abs=0.1)
     r = rec(out, "supportive.hypercalcemia")
     assert r["details"]["agent"] == "denosumab"
     assert r["details"]["dose_mg"] == 120.0
