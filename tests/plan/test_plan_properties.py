@@ -285,3 +285,40 @@ def test_every_problem_option_is_a_recommendation_of_the_plan(doc: dict[str, Any
     # every live recommendation belongs to exactly one problem
     placed = [(o["recommendation"], o["lesion"]) for p in out["problems"] for o in p["options"]]
     assert sorted(placed) == sorted(live), (placed, sorted(live))
+
+
+#: families a goal of comfort leaves out (decisions.md, "Goal of care")
+COMFORT_EXCLUDED: Final = frozenset({"systemic-therapy", "radiopharmaceutical", "surgery",
+                                     "bone-modifying-agent"})
+#: detail fields that carry an adult dose or activity (decisions.md, "Age and pregnancy")
+DOSE_FIELDS: Final = ("dose_mg", "activity_mbq", "activity_per_kg", "regimens", "preferred")
+
+
+@SETTINGS
+@given(plan_cases())
+def test_patient_level_exclusions_hold_everywhere(doc: dict[str, Any]) -> None:
+    """Pregnancy removes radiopharmaceuticals and bone-modifying agents (their labels); a goal
+    of comfort removes systemic therapy, radiopharmaceuticals, surgery, SBRT and bone agents;
+    under 18 no option with an adult dose stays recommended; every problem has an option, or
+    says it was declined, or why nothing can be offered (decisions.md, "The plan as one
+    whole")."""
+    out = _assess(doc)
+    p = doc["patient"]
+    for r in out["recommendations"]:
+        if p.get("pregnant") is True:
+            assert r["modality"] not in ("radiopharmaceutical", "bone-modifying-agent"), r["id"]
+        if p.get("goal") == "comfort" and r["strength"] != "not-recommended":
+            assert r["modality"] not in COMFORT_EXCLUDED, r["id"]
+            assert r["details"].get("technique") != "sbrt", r["id"]
+        age = p.get("age_years")
+        if age is not None and age < 18 and r["strength"] == "recommended":
+            assert not any(f in r["details"] for f in DOSE_FIELDS), r["id"]
+    for problem in out["problems"]:
+        if problem["status"] == "active":
+            assert problem["options"], problem
+        elif problem["status"] == "declined":
+            assert problem["removed"] and all(x["declined"] for x in problem["removed"])
+        elif problem["status"] == "no-deliverable-option":
+            assert problem["note"], problem
+        else:
+            assert problem["status"] == "work-up", problem
