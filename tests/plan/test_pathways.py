@@ -67,23 +67,12 @@ PATCHELL_MET = [
     # recommended and conventional radiotherapy follows it
     pytest.param({"primary": "unknown-primary", "hormone_receptor_positive": None,
                   "her2_positive": None}, "surgery.decompression", "rt.mescc-conventional",
-                 id="unknown-primary-decompression-then-rt",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "plan defect: decompression and the emergency radiotherapy are listed as "
-                     "two 'alternative' options with no sequence between them, although "
-                     "Patchell 2005 is surgery FOLLOWED by radiotherapy (the surgery's own "
-                     "details say then=radiotherapy); the problem's sequence should say "
-                     "operation then radiotherapy (docs/case-format.md, problems.sequence)"))),
+                 id="unknown-primary-decompression-then-rt"),
     # breast: Patchell included it (only lymphoma, myeloma, germ-cell were excluded); the plan
     # keeps decompression as "consider" (NOMS calls breast radiosensitive), but when it is
     # offered it still comes before the radiotherapy that follows it
     pytest.param({"primary": "breast"}, "surgery.decompression", "rt.mescc-conventional",
-                 id="breast-decompression-then-rt",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "plan defect: with every Patchell criterion met for breast cancer, the "
-                     "cord-compression problem lists radiotherapy before decompression (options "
-                     "are sorted by strength first) and states no 'surgery then radiotherapy' "
-                     "sequence, so the plan reads as radiotherapy or surgery"))),
+                 id="breast-decompression-then-rt"),
 ]
 
 
@@ -151,10 +140,6 @@ def test_cord_compression_without_surgery_gets_emergency_conventional_rt(
     assert "rt.mescc-conventional" in option_ids(p)
 
 
-@pytest.mark.xfail(strict=True, reason="plan defect: in a cord-compression problem dexamethasone "
-                   "is the 'preferred' option and the emergency radiotherapy an 'alternative' "
-                   "to it, although steroids are an adjunct given with radiotherapy (ASTRO 2024, "
-                   "NICE NG234), not a rival to it")
 def test_the_definitive_treatment_of_cord_compression_is_not_an_alternative_to_steroids(
         ) -> None:
     # not fit for surgery: conventional radiotherapy is THE treatment of the compression and
@@ -169,11 +154,6 @@ def test_the_definitive_treatment_of_cord_compression_is_not_an_alternative_to_s
         roles.get("supportive.dexamethasone") != "preferred"
 
 
-@pytest.mark.xfail(strict=True, reason="plan defect: thermal ablation is offered as an option "
-                   "of a cord-compression problem (ESCC 3 with myelopathy): the ablation rule "
-                   "never looks at compression, while the plan's own cement rule excludes "
-                   "percutaneous treatment in cord compression ('decompression and radiotherapy "
-                   "first'); ablation does not decompress the cord and risks thermal cord injury")
 @pytest.mark.parametrize("patient", [
     # radiotherapy failed: 30 Gy/10 then 20 Gy/5 to T8; the cumulative cord BED is over Nieder's
     # limit for every re-irradiation regimen, and the patient is not fit for surgery
@@ -346,3 +326,53 @@ def test_incomplete_sins_that_is_unstable_whatever_the_rest_raises_the_alert() -
     out = run(case(lesions=[lesion]))
     assert "spinal-instability" in alert_ids(out)
     assert not [r for r in out["recommendations"] if _is_sbrt(r)]
+
+
+# ---- choose-one groups and conflicts -------------------------------------------------------------
+
+#: castration-resistant, PSMA-positive prostate cancer after enzalutamide and docetaxel, two
+#: painful blastic sites, bone-scan avid, normal counts and kidneys, 8 months expected: radium-223
+#: (ALSYMPCA), lutetium-177 PSMA (VISION), samarium-153 and strontium-89 (labels) all qualify
+def _prostate() -> dict[str, Any]:
+    labs = [{"analyte": a, "value": v, "unit": u, "date": "2026-11-18"} for a, v, u in (
+        ("creatinine", 0.9, "mg/dL"), ("albumin", 4.0, "g/dL"), ("calcium", 9.5, "mg/dL"),
+        ("platelets", 200, "10*9/L"), ("anc", 3.0, "10*9/L"), ("hemoglobin", 12, "g/dL"),
+        ("wbc", 6.0, "10*9/L"))]
+    return case(patient={"sex": "male", "estimated_survival_months": 8},
+                cancer={"primary": "prostate", "castration_resistant": True,
+                        "visceral_metastases": "none", "psma_pet_positive": True,
+                        "bone_scan_avid": True, "hormone_receptor_positive": None,
+                        "her2_positive": None, "prior_chemotherapy_lines": 1},
+                labs=labs,
+                lesions=[spine(appearance="blastic"),
+                         {"id": "B", "site": "pelvis", "appearance": "blastic",
+                          "pain_severity": "moderate", "worst_pain": 6}],
+                medications=[{"drug": "enzalutamide", "status": "completed"},
+                             {"drug": "docetaxel", "status": "completed"}])
+
+
+def test_samarium_with_external_beam_radiotherapy_is_a_stated_conflict() -> None:
+    # samarium-153 and strontium-89 are not given with concurrent external-beam radiotherapy
+    # unless the benefit outweighs the marrow risk (Quadramet, Metastron labels); radiotherapy
+    # to T8 and the pelvis is offered, so the conflict is stated
+    out = run(_prostate())
+    conflicts = [c for p in out["problems"] for c in p["conflicts"]]
+    assert {"rp.samarium-153", "external-beam radiotherapy"} in [set(c["between"])
+                                                                for c in conflicts]
+
+
+@pytest.mark.xfail(strict=True, reason="plan defect: the radiopharmaceutical 'choose one' group "
+                   "is split between two problems (samarium-153/strontium-89 under pain, "
+                   "radium-223/lutetium-177 under systemic disease) with no conflict between "
+                   "them, so a reader may choose one in each; decisions.md: only one "
+                   "radiopharmaceutical is given")
+def test_one_radiopharmaceutical_for_the_whole_plan() -> None:
+    out = run(_prostate())
+    holders = {p["id"] for p in out["problems"] for o in p["options"]
+               if o["group"] == "radiopharmaceutical"}
+    if len(holders) <= 1:
+        return
+    # otherwise the problems must say that the agents exclude each other
+    linked = [c for p in out["problems"] for c in p["conflicts"]
+              if sum(str(x).startswith("rp.") for x in c["between"]) == 2]
+    assert linked, holders

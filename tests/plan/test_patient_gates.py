@@ -228,10 +228,7 @@ DECLINE_CASES = [
     pytest.param("systemic-therapy", lambda r: r["modality"] == "systemic-therapy",
                  id="systemic-therapy"),
     pytest.param("chemotherapy", _is_chemo, id="chemotherapy"),
-    pytest.param("sbrt", _is_sbrt, id="sbrt", marks=pytest.mark.xfail(
-        strict=True, reason="plan defect: the SBRT rules read the refusal themselves and stay "
-        "silent, so a declined SBRT never reaches `removed` with declined=true (decisions.md: "
-        "the removed options are listed under `removed` with 'declined by the patient')")),
+    pytest.param("sbrt", _is_sbrt, id="sbrt"),
 ]
 
 
@@ -403,10 +400,6 @@ def test_unknown_pregnancy_is_asked_for_in_a_woman_of_childbearing_age(
     assert "pregnancy" not in alert_ids(out)
 
 
-@pytest.mark.xfail(strict=True, reason="plan defect: with pregnancy unknown in a woman of 40 "
-                   "zoledronic acid and denosumab are 'recommended' with no word on pregnancy, "
-                   "although a known pregnancy removes them (issue 12, D: no unknown input "
-                   "produces advice that a known value could forbid)")
 def test_unknown_pregnancy_does_not_leave_a_bone_agent_recommended_unconditionally() -> None:
     # the same woman with pregnant=true gets no bone agent (Xgeva, Zometa labels: fetal harm);
     # while the status is unknown the start is at most conditional on excluding pregnancy
@@ -502,10 +495,6 @@ def test_old_creatinine_gives_no_zoledronic_dose() -> None:
     assert any(i["id"] == "lab-creatinine" for i in out["workup"]["items"])
 
 
-@pytest.mark.xfail(strict=True, reason="plan defect: with a 200-day-old creatinine pamidronate "
-                   "is still considered with a dose and a creatinine clearance (73.5 mL/min) "
-                   "computed from the out-of-date value; decisions.md ('Laboratory age') says "
-                   "bisphosphonate checks ask for a current creatinine")
 def test_old_creatinine_holds_every_bisphosphonate() -> None:
     # pamidronate label: not in severe renal impairment, creatinine before every dose; the
     # renal check needs a current creatinine exactly as zoledronic acid's does
@@ -593,9 +582,6 @@ def test_planned_dental_procedure_defers_a_bone_agent_start() -> None:
     assert {s["then"] for s in firsts} >= {"bma.zoledronic-acid", "bma.denosumab"}
 
 
-@pytest.mark.xfail(strict=True, reason="plan defect: the pamidronate start carries "
-                   "dental_examination_first=true but its rationale does not say to complete "
-                   "the planned dental procedure and let the mouth heal first")
 def test_planned_dental_procedure_is_stated_for_every_bone_agent_start() -> None:
     # the same deferral applies to every bisphosphonate start (pamidronate label: osteonecrosis
     # of the jaw; ASCO 2011)
@@ -609,11 +595,6 @@ def test_planned_dental_procedure_is_stated_for_every_bone_agent_start() -> None
         assert "heal" in r["rationale"], r["id"]
 
 
-@pytest.mark.xfail(strict=True, reason="plan defect: a patient on dialysis is recommended "
-                   "zoledronic acid 4 mg (and considered for pamidronate) because the dose is "
-                   "read from a Cockcroft-Gault clearance of 73.5 mL/min; dialysis is the "
-                   "severe renal impairment for which the bisphosphonate labels give no dose, "
-                   "as the hypercalcaemia rule already says")
 def test_dialysis_holds_bisphosphonate_starts() -> None:
     # on dialysis, a serum creatinine of 0.9 mg/dL (drawn after dialysis) gives a meaningless
     # clearance; the Zometa label does not recommend zoledronic acid in severe renal impairment
@@ -625,11 +606,6 @@ def test_dialysis_holds_bisphosphonate_starts() -> None:
     assert offered == []
 
 
-@pytest.mark.xfail(strict=True, reason="plan defect: in a known pregnancy endocrine therapy "
-                   "(with a CDK4/6 inhibitor) is considered with no word on the pregnancy; the "
-                   "aromatase-inhibitor labels contraindicate pregnancy and tamoxifen and the "
-                   "CDK4/6 inhibitors carry embryo-fetal toxicity warnings, so the option must "
-                   "be removed or at least say so")
 def test_pregnancy_is_named_by_any_systemic_option() -> None:
     # hormone-receptor-positive breast cancer in a pregnant woman of 34 (letrozole/anastrozole
     # labels: contraindicated in pregnancy; tamoxifen: fetal harm; palbociclib, ribociclib,
@@ -638,3 +614,85 @@ def test_pregnancy_is_named_by_any_systemic_option() -> None:
     for r in live(out):
         if r["modality"] == "systemic-therapy":
             assert "pregnan" in r["rationale"].lower(), r["id"]
+
+
+# ---- expected survival and radiopharmaceutical eligibility ---------------------------------
+
+#: NSCLC, 70 years, ECOG 3 / Karnofsky 40, untreatable liver metastases, two prior lines of
+#: chemotherapy, two admissions in 3 months: TEACHH group C (median 1.7 months, Krishnan 2014)
+#: and Chow group III (non-breast primary, metastases beyond bone, KPS <= 60: 2.3 months)
+POOR_SCORES: dict[str, Any] = {
+    "patient": {"age_years": 70, "ecog": 3, "karnofsky": 40, "sex": "male",
+                "hospitalizations_past_3_months": 2},
+    "cancer": {"primary": "lung-nsclc", "hormone_receptor_positive": None,
+               "her2_positive": None, "visceral_metastases": "untreatable",
+               "visceral_sites": ["liver"], "prior_chemotherapy_lines": 2,
+               "targeted_therapy": False}}
+
+
+def test_discordant_estimate_and_scores_are_stated() -> None:
+    # the clinician's 18 months (long) against two complete scores in the short class: the
+    # estimate is used and an information alert names both scores (decisions.md, "Expected
+    # survival": never a silent preference)
+    out = run(case(patient={**POOR_SCORES["patient"], "estimated_survival_months": 18},
+                   cancer=POOR_SCORES["cancer"], lesions=[spine()]))
+    sv = out["patient_state"]["expected_survival"]
+    assert (sv["class"], sv["source"]) == ("long", "clinician")
+    alert = next(a for a in out["alerts"] if a["id"] == "survival-discordance")
+    assert alert["severity"] == "info"
+    assert "TEACHH group C" in alert["message"] and "Chow group III" in alert["message"]
+
+
+def test_without_an_estimate_the_scores_set_a_short_class() -> None:
+    # no estimate: TEACHH C and Chow III put the patient in the short class (< 3 months), so no
+    # SBRT (SC.24, ASTRO 2017) and 8 Gy x 1 is preferred; no discordance between the scores
+    out = run(case(patient={**POOR_SCORES["patient"], "estimated_survival_months": None},
+                   cancer=POOR_SCORES["cancer"], lesions=[spine()]))
+    sv = out["patient_state"]["expected_survival"]
+    assert (sv["class"], sv["source"], sv["discordance"]) == ("short", "scores", None)
+    assert "survival-discordance" not in alert_ids(out)
+    assert not [r for r in out["recommendations"] if r["details"].get("technique") == "sbrt"]
+    assert rec(out, "rt.spine-conventional")["details"]["preferred"] == {"dose_gy": 8,
+                                                                         "fractions": 1}
+
+
+@pytest.mark.parametrize(("change", "agent", "live_after"), [
+    # ALSYMPCA and VISION required an expected survival of at least 6 months: 4 months fails
+    pytest.param({"estimated_survival_months": 4}, "rp.radium-223", False,
+                 id="radium-survival-4"),
+    pytest.param({"estimated_survival_months": 4}, "rp.lutetium-177-psma", False,
+                 id="lutetium-survival-4"),
+    # samarium/strontium: survival >= 3 months (project: relief takes 1-3 weeks, the nadir
+    # 3-16 weeks), so 4 months still allows them
+    pytest.param({"estimated_survival_months": 4}, "rp.samarium-153", True,
+                 id="samarium-survival-4"),
+    # 2 months is under the 3-month limit for samarium and strontium
+    pytest.param({"estimated_survival_months": 2}, "rp.samarium-153", False,
+                 id="samarium-survival-2"),
+])
+def test_radiopharmaceutical_survival_limits(change: dict[str, Any], agent: str,
+                                             live_after: bool) -> None:
+    assert agent in live_ids(run(prostate_crpc()))
+    out = run(prostate_crpc(**change))
+    assert (agent in live_ids(out)) is live_after
+
+
+def test_visceral_metastases_exclude_radium_only() -> None:
+    # liver metastases: radium-223 not recommended (ALSYMPCA excluded visceral metastases;
+    # Xofigo label), lutetium-177 PSMA still considered (VISION allowed them)
+    doc = prostate_crpc()
+    doc["cancer"].update(visceral_metastases="treatable", visceral_sites=["liver"])
+    out = run(doc)
+    assert rec(out, "rp.radium-223")["strength"] == "not-recommended"
+    assert "visceral" in rec(out, "rp.radium-223")["rationale"]
+    assert rec(out, "rp.lutetium-177-psma")["strength"] == "consider"
+
+
+def test_lytic_painful_lesions_take_no_samarium_or_strontium() -> None:
+    # samarium-153 and strontium-89 are taken up by osteoblastic lesions only (labels): two
+    # painful lytic sites are not an indication (issue 12, 5)
+    doc = prostate_crpc()
+    for lesion in doc["lesions"]:
+        lesion["appearance"] = "lytic"
+    out = run(doc)
+    assert not recs(out, "rp.samarium-153") and not recs(out, "rp.strontium-89")

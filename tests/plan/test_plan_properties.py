@@ -11,8 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Final, get_args
 
-import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from osseous.core.case import Declinable
@@ -92,17 +91,9 @@ MINOR_REIRRADIATION: Final = {
                                          "date": "2026-03-01"}]}]}
 
 
-def _known_crash(doc: dict[str, Any]) -> bool:
-    age = doc["patient"].get("age_years")
-    return age is not None and age < 18 and any(
-        les.get("prior_radiotherapy") for les in doc["lesions"])
-
-
 def _assess(doc: dict[str, Any]) -> dict[str, Any]:
     # assess raises RuleError when a rule fails or the plan breaks one of its invariants
-    # (plan/invariants.py). The known crash is kept out of the other properties so that they
-    # keep guarding the plan until it is fixed; test_assess_never_raises holds it (xfail)
-    assume(not _known_crash(doc))
+    # (plan/invariants.py)
     return assess(make_case(doc))
 
 
@@ -125,10 +116,6 @@ def _deceased(doc: dict[str, Any]) -> bool:
     return any(e["type"] == "death" for e in doc.get("events", ()))
 
 
-@pytest.mark.xfail(strict=True, raises=KeyError, reason=(
-    "plan defect: for a patient under 18 with a previously irradiated painful lesion the "
-    "paediatric gate removes details.regimens from rt.reirradiation and the invariant check "
-    "then indexes details['regimens']: assess raises a bare KeyError (not even a RuleError)"))
 @SETTINGS
 @example(doc=MINOR_REIRRADIATION)
 @given(plan_cases())
