@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Final
 
 from osseous.core.case import BoneLesion, SpinalLesion
@@ -76,12 +77,17 @@ class Problem:
     def adjunct(self, r: Recommendation) -> bool:
         """Supportive care given with the definitive treatment of a local problem (steroids
         with radiotherapy or surgery), not an alternative to it."""
-        return self.lesion is not None and r.modality == "supportive-care" and any(
-            o.modality != "supportive-care" for o in self.recs
-            if o.strength != "not-recommended")
+        return self.lesion is not None and r.modality == "supportive-care" \
+            and self._has_definitive
 
-    @property
+    @cached_property
+    def _has_definitive(self) -> bool:
+        return any(o.modality != "supportive-care" for o in self.recs
+                   if o.strength != "not-recommended")
+
+    @cached_property
     def options(self) -> list[Recommendation]:
+        """Live options in order (computed once the problem is complete)."""
         live = [r for r in self.recs if r.strength != "not-recommended"]
         # in cord compression an operation, when offered, comes first: radiotherapy follows it
         # (Patchell 2005); elsewhere recommended before considered
