@@ -376,3 +376,41 @@ def test_one_radiopharmaceutical_for_the_whole_plan() -> None:
     linked = [c for p in out["problems"] for c in p["conflicts"]
               if sum(str(x).startswith("rp.") for x in c["between"]) == 2]
     assert linked, holders
+
+
+# ---- dexamethasone and the urgency of imaging ------------------------------------------------
+
+@pytest.mark.parametrize(("fields", "expected"), [
+    # compression on MRI without a deficit and mild pain: steroids are not routine (NICE NG234)
+    pytest.param({"escc": "2", "neurological_deficit": "none", "worst_pain": 3}, None,
+                 id="escc2-no-deficit-pain-3"),
+    # the same with severe pain (>= 7/10, project threshold): considered for pain, urgent
+    pytest.param({"escc": "2", "neurological_deficit": "none", "worst_pain": 8},
+                 ("consider", "urgent"), id="escc2-no-deficit-pain-8"),
+    # with a neurological deficit: 16 mg now, an emergency (NICE NG234; Sorensen 1994)
+    pytest.param({"escc": "2", "neurological_deficit": "myelopathy"},
+                 ("recommended", "emergency"), id="escc2-myelopathy"),
+])
+def test_dexamethasone_follows_the_neurology(fields: dict[str, Any],
+                                             expected: tuple[str, str] | None) -> None:
+    out = run(case(lesions=[spine(**fields)]))
+    found = recs(out, "supportive.dexamethasone", "S")
+    if expected is None:
+        assert not found
+        alert = next(a for a in out["alerts"] if a["id"] == "mescc")
+        assert "16 mg now" not in alert["message"]
+    else:
+        assert (found[0]["strength"], found[0]["urgency"]) == expected
+        assert found[0]["details"]["dose_mg"] == 16
+
+
+def test_radicular_pain_with_unknown_escc_gets_a_same_day_mri_in_alert_and_work_up() -> None:
+    # radicular pain is a neurological symptom of MSCC (NICE NG234): MRI within 24 hours, and
+    # the alert and the work-up say the same urgency (issue 12, 7)
+    lesion = spine(neurological_deficit="radiculopathy")
+    del lesion["escc"]
+    out = run(case(lesions=[lesion]))
+    alert = next(a for a in out["alerts"] if a["id"] == "mescc")
+    assert alert["severity"] == "critical" and "24 hours" in alert["message"]
+    mri = [i for i in out["workup"]["items"] if i["id"] == "mri-spine"]
+    assert mri and mri[0]["urgency"] == "emergency"
