@@ -361,11 +361,6 @@ def test_samarium_with_external_beam_radiotherapy_is_a_stated_conflict() -> None
                                                                 for c in conflicts]
 
 
-@pytest.mark.xfail(strict=True, reason="plan defect: the radiopharmaceutical 'choose one' group "
-                   "is split between two problems (samarium-153/strontium-89 under pain, "
-                   "radium-223/lutetium-177 under systemic disease) with no conflict between "
-                   "them, so a reader may choose one in each; decisions.md: only one "
-                   "radiopharmaceutical is given")
 def test_one_radiopharmaceutical_for_the_whole_plan() -> None:
     out = run(_prostate())
     holders = {p["id"] for p in out["problems"] for o in p["options"]
