@@ -759,3 +759,25 @@ def test_a_declined_oligometastatic_sabr_is_recorded() -> None:
     assert not recs(out, "rt.oligometastatic-sabr")
     gone = removed(out, "rt.oligometastatic-sabr")
     assert gone and gone[0]["declined"] is True
+
+
+def test_radium_later_doses_use_the_later_count_limits() -> None:
+    # platelets 80 x 10^9/L: below the first-dose limit (100) but at or above the limit for
+    # later doses (50; Xofigo label). Two doses already given: radium-223 stays considered
+    doc = with_labs(prostate_crpc(), lab("platelets", 80, "10*9/L"))
+    doc["medications"].append({"drug": "radium-223", "status": "active", "doses_given": 2})
+    assert rec(run(doc), "rp.radium-223")["strength"] == "consider"
+
+
+@pytest.mark.xfail(strict=True, reason="plan defect: an out-of-date raised calcium gives an "
+                   "alert saying 'recheck calcium and albumin today' while the work-up orders "
+                   "the calcium as 'urgent' (within days), not 'emergency' (today): two "
+                   "urgencies for one fact (issue 12, D; docs/case-format.md work-up urgency)")
+def test_a_stale_raised_calcium_is_rechecked_today_in_alert_and_work_up() -> None:
+    # total calcium 13.5 mg/dL dated 2026-09-01 (80 days old, over the 14-day limit): not
+    # graded, recheck today (decisions.md, "Laboratory age")
+    out = run(with_labs(case(lesions=[spine()]), lab("calcium", 13.5, "mg/dL", "2026-09-01")))
+    alert = _alert(out, "calcium-out-of-date")
+    assert "today" in alert["message"]
+    item = next(i for i in out["workup"]["items"] if i["id"] == "lab-calcium")
+    assert item["urgency"] == "emergency", item
