@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.plan.helpers import alert_ids, case, rec, recs, run, spine
+from tests.plan.test_patient_gates import prostate_crpc
 
 Out = dict[str, Any]
 
@@ -330,25 +331,10 @@ def test_incomplete_sins_that_is_unstable_whatever_the_rest_raises_the_alert() -
 
 # ---- choose-one groups and conflicts -------------------------------------------------------------
 
-#: castration-resistant, PSMA-positive prostate cancer after enzalutamide and docetaxel, two
-#: painful blastic sites, bone-scan avid, normal counts and kidneys, 8 months expected: radium-223
-#: (ALSYMPCA), lutetium-177 PSMA (VISION), samarium-153 and strontium-89 (labels) all qualify
 def _prostate() -> dict[str, Any]:
-    labs = [{"analyte": a, "value": v, "unit": u, "date": "2026-11-18"} for a, v, u in (
-        ("creatinine", 0.9, "mg/dL"), ("albumin", 4.0, "g/dL"), ("calcium", 9.5, "mg/dL"),
-        ("platelets", 200, "10*9/L"), ("anc", 3.0, "10*9/L"), ("hemoglobin", 12, "g/dL"),
-        ("wbc", 6.0, "10*9/L"))]
-    return case(patient={"sex": "male", "estimated_survival_months": 8},
-                cancer={"primary": "prostate", "castration_resistant": True,
-                        "visceral_metastases": "none", "psma_pet_positive": True,
-                        "bone_scan_avid": True, "hormone_receptor_positive": None,
-                        "her2_positive": None, "prior_chemotherapy_lines": 1},
-                labs=labs,
-                lesions=[spine(appearance="blastic"),
-                         {"id": "B", "site": "pelvis", "appearance": "blastic",
-                          "pain_severity": "moderate", "worst_pain": 6}],
-                medications=[{"drug": "enzalutamide", "status": "completed"},
-                             {"drug": "docetaxel", "status": "completed"}])
+    """test_patient_gates.prostate_crpc with 8 months expected: radium-223 (ALSYMPCA),
+    lutetium-177 PSMA (VISION), samarium-153 and strontium-89 (labels) all qualify."""
+    return prostate_crpc(estimated_survival_months=8)
 
 
 def test_samarium_with_external_beam_radiotherapy_is_a_stated_conflict() -> None:
