@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.plan.helpers import alert_ids, case, rec, recs, run, spine
+from tests.plan.test_patient_gates import prostate_crpc
 
 Out = dict[str, Any]
 
@@ -330,25 +331,10 @@ def test_incomplete_sins_that_is_unstable_whatever_the_rest_raises_the_alert() -
 
 # ---- choose-one groups and conflicts -------------------------------------------------------------
 
-#: castration-resistant, PSMA-positive prostate cancer after enzalutamide and docetaxel, two
-#: painful blastic sites, bone-scan avid, normal counts and kidneys, 8 months expected: radium-223
-#: (ALSYMPCA), lutetium-177 PSMA (VISION), samarium-153 and strontium-89 (labels) all qualify
 def _prostate() -> dict[str, Any]:
-    labs = [{"analyte": a, "value": v, "unit": u, "date": "2026-11-18"} for a, v, u in (
-        ("creatinine", 0.9, "mg/dL"), ("albumin", 4.0, "g/dL"), ("calcium", 9.5, "mg/dL"),
-        ("platelets", 200, "10*9/L"), ("anc", 3.0, "10*9/L"), ("hemoglobin", 12, "g/dL"),
-        ("wbc", 6.0, "10*9/L"))]
-    return case(patient={"sex": "male", "estimated_survival_months": 8},
-                cancer={"primary": "prostate", "castration_resistant": True,
-                        "visceral_metastases": "none", "psma_pet_positive": True,
-                        "bone_scan_avid": True, "hormone_receptor_positive": None,
-                        "her2_positive": None, "prior_chemotherapy_lines": 1},
-                labs=labs,
-                lesions=[spine(appearance="blastic"),
-                         {"id": "B", "site": "pelvis", "appearance": "blastic",
-                          "pain_severity": "moderate", "worst_pain": 6}],
-                medications=[{"drug": "enzalutamide", "status": "completed"},
-                             {"drug": "docetaxel", "status": "completed"}])
+    """test_patient_gates.prostate_crpc with 8 months expected: radium-223 (ALSYMPCA),
+    lutetium-177 PSMA (VISION), samarium-153 and strontium-89 (labels) all qualify."""
+    return prostate_crpc(estimated_survival_months=8)
 
 
 def test_samarium_with_external_beam_radiotherapy_is_a_stated_conflict() -> None:
@@ -361,11 +347,6 @@ def test_samarium_with_external_beam_radiotherapy_is_a_stated_conflict() -> None
                                                                 for c in conflicts]
 
 
-@pytest.mark.xfail(strict=True, reason="plan defect: the radiopharmaceutical 'choose one' group "
-                   "is split between two problems (samarium-153/strontium-89 under pain, "
-                   "radium-223/lutetium-177 under systemic disease) with no conflict between "
-                   "them, so a reader may choose one in each; decisions.md: only one "
-                   "radiopharmaceutical is given")
 def test_one_radiopharmaceutical_for_the_whole_plan() -> None:
     out = run(_prostate())
     holders = {p["id"] for p in out["problems"] for o in p["options"]
@@ -376,3 +357,41 @@ def test_one_radiopharmaceutical_for_the_whole_plan() -> None:
     linked = [c for p in out["problems"] for c in p["conflicts"]
               if sum(str(x).startswith("rp.") for x in c["between"]) == 2]
     assert linked, holders
+
+
+# ---- dexamethasone and the urgency of imaging ------------------------------------------------
+
+@pytest.mark.parametrize(("fields", "expected"), [
+    # compression on MRI without a deficit and mild pain: steroids are not routine (NICE NG234)
+    pytest.param({"escc": "2", "neurological_deficit": "none", "worst_pain": 3}, None,
+                 id="escc2-no-deficit-pain-3"),
+    # the same with severe pain (>= 7/10, project threshold): considered for pain, urgent
+    pytest.param({"escc": "2", "neurological_deficit": "none", "worst_pain": 8},
+                 ("consider", "urgent"), id="escc2-no-deficit-pain-8"),
+    # with a neurological deficit: 16 mg now, an emergency (NICE NG234; Sorensen 1994)
+    pytest.param({"escc": "2", "neurological_deficit": "myelopathy"},
+                 ("recommended", "emergency"), id="escc2-myelopathy"),
+])
+def test_dexamethasone_follows_the_neurology(fields: dict[str, Any],
+                                             expected: tuple[str, str] | None) -> None:
+    out = run(case(lesions=[spine(**fields)]))
+    found = recs(out, "supportive.dexamethasone", "S")
+    if expected is None:
+        assert not found
+        alert = next(a for a in out["alerts"] if a["id"] == "mescc")
+        assert "16 mg now" not in alert["message"]
+    else:
+        assert (found[0]["strength"], found[0]["urgency"]) == expected
+        assert found[0]["details"]["dose_mg"] == 16
+
+
+def test_radicular_pain_with_unknown_escc_gets_a_same_day_mri_in_alert_and_work_up() -> None:
+    # radicular pain is a neurological symptom of MSCC (NICE NG234): MRI within 24 hours, and
+    # the alert and the work-up say the same urgency (issue 12, 7)
+    lesion = spine(neurological_deficit="radiculopathy")
+    del lesion["escc"]
+    out = run(case(lesions=[lesion]))
+    alert = next(a for a in out["alerts"] if a["id"] == "mescc")
+    assert alert["severity"] == "critical" and "24 hours" in alert["message"]
+    mri = [i for i in out["workup"]["items"] if i["id"] == "mri-spine"]
+    assert mri and mri[0]["urgency"] == "emergency"

@@ -309,3 +309,59 @@ def test_patient_level_exclusions_hold_everywhere(doc: dict[str, Any]) -> None:
             assert problem["note"], problem
         else:
             assert problem["status"] == "work-up", problem
+
+
+@SETTINGS
+@given(plan_cases())
+def test_every_local_emergency_ends_in_a_deliverable_treatment(doc: dict[str, Any]) -> None:
+    """decisions.md, "Local pathways": cord compression always ends with radiotherapy (after
+    the operation when one is offered, conventional radiotherapy when surgery is excluded) and
+    never with SBRT without a live operation; a fractured or impending-fracture lesion gets
+    radiotherapy, after fixation or alone. Lesions already irradiated or operated follow the
+    re-irradiation and post-operative rules and are left out, as are refusals of
+    radiotherapy."""
+    out = _assess(doc)
+    if _deceased(doc) or "radiotherapy" in doc["patient"].get("declines", ()):
+        return
+    live = _live(out)
+    for lesion in doc["lesions"]:
+        if lesion.get("prior_surgery") or lesion.get("prior_radiotherapy"):
+            continue
+        own = [r for r in live if r["lesion"] == lesion["id"]]
+        rt = [r for r in own if r["modality"] == "radiotherapy"]
+        surgery = [r for r in own if r["modality"] == "surgery"]
+        if lesion["site"] == "spine":
+            if not _compressed(lesion):
+                continue
+            assert rt, (lesion, [r["id"] for r in own])
+            if not surgery:
+                assert not any(r["details"].get("technique") == "sbrt" for r in rt), lesion
+                assert any(r["urgency"] == "emergency" for r in rt), lesion
+        else:
+            impending = any(a["id"] == "impending-fracture" and a["lesion"] == lesion["id"]
+                            for a in out["alerts"])
+            if lesion.get("pathological_fracture") is True or impending:
+                assert rt, (lesion, [r["id"] for r in own])
+
+
+@SETTINGS
+@given(plan_cases())
+def test_one_urgency_for_hypercalcaemia(doc: dict[str, Any]) -> None:
+    """A critical hypercalcaemia alert (CTCAE grade 3 or more, or at least 3 over every
+    plausible albumin) goes with an emergency treatment, and an emergency treatment with a
+    critical alert: the alert, the recommendation and the work-up tell one urgency (issue 12,
+    D)."""
+    out = _assess(doc)
+    if _deceased(doc):
+        return
+    alerts = [a for a in out["alerts"] if a["id"] == "hypercalcemia"]
+    treatment = [r for r in out["recommendations"] if r["id"] == "supportive.hypercalcemia"]
+    critical = bool(alerts) and alerts[0]["severity"] == "critical"
+    if critical and "supportive-care" not in doc["patient"].get("declines", ()):
+        assert treatment and treatment[0]["urgency"] == "emergency", treatment
+    if treatment and treatment[0]["urgency"] == "emergency":
+        assert critical, alerts
+    if critical:
+        for item in out["workup"].get("items", []):
+            if item["id"] in ("lab-albumin", "lab-calcium"):
+                assert item["urgency"] == "emergency", item

@@ -264,6 +264,22 @@ def _relations(ctx: Context, problems: dict[str, Problem],
                                        "reason": "hypercalcaemia is treated first; maintenance "
                                                  "follows"})
         _conflicts(ctx, p, ids, external_beam)
+    _one_radiopharmaceutical(problems)
+
+
+def _one_radiopharmaceutical(problems: dict[str, Problem]) -> None:
+    """Only one radiopharmaceutical is given: when the options sit in two problems (pain and
+    systemic disease), each says that they exclude each other."""
+    rp = [(p, r) for p in problems.values() for r in p.options if r.modality ==
+          "radiopharmaceutical"]
+    if len({p.id for p, _ in rp}) < 2:
+        return
+    for p, r in rp:
+        for q, o in rp:
+            if q is not p:
+                p.conflicts.append({"between": [r.id, o.id],
+                                    "reason": "only one radiopharmaceutical is given: choose "
+                                              "one across pain and systemic treatment"})
 
 
 def _conflicts(ctx: Context, p: Problem, ids: set[str],
