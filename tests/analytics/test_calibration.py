@@ -87,12 +87,11 @@ def test_bands_are_those_the_score_modules_emit(score: str,
 
 
 def test_every_survival_score_is_covered() -> None:
-    from osseous.scores.catalog import BY_ID
+    from osseous.scores.catalog import SURVIVAL_SCORES
 
-    survival = {"tokuhashi-revised", "tomita", "bauer", "bauer-modified", "katagiri-new",
-                "nesms", "chow-nrf", "teachh"}
-    assert set(PUBLISHED_SURVIVAL) == survival
-    assert survival <= set(BY_ID)
+    assert set(PUBLISHED_SURVIVAL) == {s.id for s in SURVIVAL_SCORES}
+    for info in SURVIVAL_SCORES:
+        assert tuple(PUBLISHED_SURVIVAL[info.id]) == info.bands, info.id
 
 
 def test_figures_agree_with_the_survival_the_score_modules_quote() -> None:

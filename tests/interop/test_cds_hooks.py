@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from osseous.api.app import create_app
 from osseous.core.settings import from_environment
 from osseous.interop.cds_jwt import JwtVerifier, TrustedIssuer
+from osseous.interop.fhir_client import FetchPolicy
 from osseous.registry.db import Database
 from osseous.registry.models import CdsFeedback
 from tests.interop.test_cds_jwt import FIXTURES as JWT_FIXTURES
@@ -34,9 +35,10 @@ def load(path: Path) -> dict[str, Any]:
 @pytest.fixture
 def client(db: Database) -> Iterator[TestClient]:
     issuer = TrustedIssuer.from_file(ISS, JWT_FIXTURES / "sandbox" / "jwks.json", (JKU,))
-    settings = from_environment({}, public_url=BASE)
-    with TestClient(create_app(db, cds_verifier=JwtVerifier({ISS: issuer}),
-                               settings=settings)) as c:
+    app = create_app(db, cds_verifier=JwtVerifier({ISS: issuer}),
+                     settings=from_environment({}, public_url=BASE))
+    app.state.cds_fetch_policy = FetchPolicy(allow_loopback_http=True)  # test FHIR servers
+    with TestClient(app) as c:
         yield c
 
 
@@ -111,15 +113,19 @@ def test_spec_paginated_order_sign_is_412_without_data(client: TestClient) -> No
     assert r.status_code in (400, 412)
 
 
+#: prefetch key -> the resource type its template searches
+KINDS = {"conditions": "Condition", "observations": "Observation",
+         "medications": "MedicationRequest", "statements": "MedicationStatement",
+         "administrations": "MedicationAdministration", "procedures": "Procedure"}
+
+
 def _prefetch(resources: list[dict[str, Any]]) -> dict[str, Any]:
     def bundle(kind: str) -> dict[str, Any]:
         return {"resourceType": "Bundle", "type": "searchset",
                 "entry": [{"resource": r} for r in resources if r["resourceType"] == kind]}
 
     patient = next(r for r in resources if r["resourceType"] == "Patient")
-    return {"patient": patient, "conditions": bundle("Condition"),
-            "observations": bundle("Observation"),
-            "medications": bundle("MedicationRequest"), "procedures": bundle("Procedure")}
+    return {"patient": patient, **{key: bundle(kind) for key, kind in KINDS.items()}}
 
 
 def synthetic_patient(creatinine: float = 2.0) -> list[dict[str, Any]]:
@@ -204,7 +210,7 @@ def test_order_sign_zoledronic_dose_against_clearance(client: TestClient) -> Non
                for c in cards)
     # CrCl = (140-76)*70/(72*1.5)*0.85 = 35.3 -> 3.0 mg, with a suggestion to change the dose
     cards = _order_sign(client, [order], creatinine=1.5)
-    dose = next(c for c in cards if "exceeds the label dose" in c["summary"])
+    dose = next(c for c in cards if "exceeds the plan's dose" in c["summary"])
     action = dose["suggestions"][0]["actions"][0]
     assert action["type"] == "update"
     assert action["resource"]["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"][
@@ -229,8 +235,28 @@ def test_order_sign_radium_without_counts(client: TestClient) -> None:
     order = {"resourceType": "MedicationRequest", "id": "draft-ra", "status": "draft",
              "intent": "order", "subject": {"reference": "Patient/p1"},
              "medicationCodeableConcept": {"text": "Radium Ra 223 dichloride (Xofigo)"}}
+    # breast cancer: radium-223 is not in the plan at all
     cards = _order_sign(client, [order])
-    assert any("blood counts not available" in c["summary"] for c in cards)
+    assert any("not part of this patient's plan" in c["summary"] for c in cards)
+    # prostate cancer without blood counts: the plan's eligibility cannot be checked
+    body = {"hook": "order-sign", "hookInstance": "c0b6c7d8-0000-4000-8000-000000000009",
+            "context": {"userId": "Practitioner/1", "patientId": "p1",
+                        "draftOrders": {"resourceType": "Bundle", "type": "collection",
+                                        "entry": [{"resource": order}]}},
+            "prefetch": _prefetch(prostate_patient())}
+    path = "/cds-services/osseous-order-sign"
+    cards = check_cards(client.post(path, json=body, headers=auth(path)).json())
+    (radium,) = [c for c in cards if "could not be checked" in c["summary"]]
+    assert "anc" in radium["detail"] and "platelets" in radium["detail"]
+
+
+def prostate_patient() -> list[dict[str, Any]]:
+    """The synthetic patient with prostate cancer (ICD-10-CM C61) instead of breast."""
+    resources = copy.deepcopy(synthetic_patient())
+    resources[0]["gender"] = "male"
+    resources[1]["code"] = {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm",
+                                        "code": "C61"}]}
+    return resources
 
 
 def test_feedback_is_recorded_once(client: TestClient, db: Database) -> None:
@@ -343,8 +369,7 @@ def test_missing_prefetch_is_fetched_from_the_fhir_server(client: TestClient) ->
         r = client.post(path, json=body, headers=auth(path))
         assert r.status_code == 200, r.text
         check_cards(r.json())
-        assert {p.split("?")[0] for p, _ in seen} == {"/Condition", "/Observation",
-                                                      "/MedicationRequest", "/Procedure"}
+        assert {p.split("?")[0] for p, _ in seen} == {f"/{k}" for k in KINDS.values()}
         assert all(a == "Bearer secret-fhir-token" for _, a in seen)
         assert "secret-fhir-token" not in r.text
     finally:

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from osseous.core.case import Medication
+from osseous.core.errors import InvalidInput
 from osseous.knowledge.radiopharmaceuticals import RADIUM_DECAY_FACTORS, RADIUM_HALF_LIFE_DAYS
 from osseous.scores import calcium, pain
 from osseous.scores import radiobiology as rb
@@ -321,3 +322,12 @@ def test_pain_response_complete_implies_partial_criteria_are_not_reported(
         assert cat == "complete"
     if cat == "progression":
         assert fp > bp or fo > bo
+
+
+def test_cord_dose_has_no_alpha_beta_parameter() -> None:
+    """The Nieder and Sahgal limits are Gy2 values, so the cord alpha/beta is fixed at 2 Gy
+    (docs/clinical/scores.md, cord-dose); a caller's alpha/beta is refused, never applied."""
+    with pytest.raises(InvalidInput) as exc:
+        FORMULAS["cord-dose"].run({"technique": "conventional", "alpha_beta": 4,
+                                   "planned": {"dose_gy": 8, "fractions": 1}})
+    assert any(p.path == "alpha_beta" for p in exc.value.problems)

@@ -10,7 +10,8 @@ counted, never guessed.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, Final
 
 from osseous.analytics.estimators import (
@@ -22,25 +23,18 @@ from osseous.analytics.estimators import (
 from osseous.analytics.outcomes import survival_follow_up
 from osseous.analytics.tally import Tally, tally
 from osseous.core.case import Case
-from osseous.knowledge.published_survival import PUBLISHED_SURVIVAL
+from osseous.scores.catalog import SURVIVAL_SCORES, score_case
 
-#: the direction of each survival score: +1 when a higher total means longer survival
-SCORE_DIRECTION: Final = {
-    "tokuhashi-revised": 1,   # 0-15, 12-15 predicts >= 1 year (Tokuhashi 2005)
-    "tomita": -1,             # 2-10, 8-10 predicts the shortest survival (Tomita 2001)
-    "bauer": 1,               # count of favourable factors (Bauer and Wedin 1995)
-    "bauer-modified": 1,      # the same without the pathological-fracture factor
-    "katagiri-new": -1,       # 0-10, 7-10 the poorest group (Katagiri 2014)
-    "nesms": 1,               # 0-3, 3 the best 1-year survival (Ghori 2015)
-    "chow-nrf": -1,           # number of risk factors (Chow 2008)
-    "teachh": -1,             # points, class A (0-1) the longest survival (Krishnan 2014)
-}
+#: the direction of each survival score: +1 when a higher total means longer survival (from
+#: the score catalogue, which holds the reasons)
+SCORE_DIRECTION: Final[Mapping[str, int]] = MappingProxyType(
+    {s.id: s.direction for s in SURVIVAL_SCORES if s.direction is not None})
+#: each survival score's bands in ascending order of total
+_BAND_ORDER: Final = MappingProxyType({s.id: s.bands for s in SURVIVAL_SCORES})
 
 
 def observe(case: Case, into: Tally) -> None:
     """Add one case's scores and follow-up to the tally."""
-    from osseous.scores.catalog import score_case
-
     into[("cases",)] += 1
     got = survival_follow_up(case)
     if isinstance(got, str):
@@ -68,7 +62,7 @@ def band_curves(t: Tally, score: str) -> dict[str, list[Step]]:
         if key[0] == "band" and key[1] == score and n:
             _, _, band, days, died = key
             counts.setdefault(band, {}).setdefault(days, [0, 0])[died] += n
-    order = {band: i for i, band in enumerate(PUBLISHED_SURVIVAL[score])}
+    order = {band: i for i, band in enumerate(_BAND_ORDER[score])}
     return {band: kaplan_meier_counts(c)
             for band, c in sorted(counts.items(), key=lambda bc: order.get(bc[0], 99))}
 

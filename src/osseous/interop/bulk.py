@@ -2,14 +2,19 @@
 
 Lines are read with orjson; a malformed line is skipped, counted and reported with its file and
 line number - never fatal, never silently lost. Resources are grouped by patient (``Patient.id``
-and the ``subject``/``patient`` reference of the others); every patient with a bone metastasis
-is mapped (:mod:`osseous.interop.fhir_in`) and assessed, and one result line is written per
-patient. The run is resumable: patients already in the results file are skipped, and a last line
-cut short by an interruption is dropped before appending.
+and the ``subject``/``patient`` reference of the others, relative, absolute or ``urn:uuid:``,
+resolved within the export: :mod:`osseous.interop.references`); every patient whose record codes
+a bone metastasis (the same code table as the import, :mod:`osseous.interop.terminology`) is
+mapped (:mod:`osseous.interop.fhir_in`) and assessed, and one result line is written per
+patient. ``summary.tsv`` is safe to open in a spreadsheet: a cell that would start a formula or
+holds a control character is written as text. The run is resumable: patients already in the
+results file are skipped, and a last line cut short by an interruption is dropped before
+appending.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,9 +27,10 @@ import orjson
 from osseous.core.executor import Executor, InProcess
 from osseous.core.validation import parse_case
 from osseous.interop.fhir_in import bundle_to_case
+from osseous.interop.references import reference_key, subject_reference
+from osseous.interop.terminology import is_bone_metastasis_code
 from osseous.plan.engine import assess
 
-BONE_CODES: Final = ("94222008", "C79.51", "C79.52", "C7B.03")
 RESULTS: Final = "results.ndjson"
 SUMMARY: Final = "summary.tsv"
 MALFORMED: Final = "malformed.ndjson"
@@ -66,24 +72,44 @@ def read_ndjson(directory: Path, report: BulkReport) -> Iterator[dict[str, Any]]
                 yield resource
 
 
-def _patient_of(resource: dict[str, Any]) -> str | None:
+def _patient_of(resource: dict[str, Any], patients: dict[str, str]) -> str | None:
+    """The id of the patient a resource belongs to; ``patients`` maps every key by which the
+    export may name a patient (``Patient/id``, ``urn:uuid:id``) to its id."""
     if resource.get("resourceType") == "Patient":
         rid = resource.get("id")
         return rid if isinstance(rid, str) else None
-    for key in ("subject", "patient"):
-        ref = resource.get(key)
-        if isinstance(ref, dict) and isinstance(ref.get("reference"), str):
-            reference: str = ref["reference"]
-            if reference.startswith("Patient/"):
-                return reference.split("/", 1)[1]
+    key = subject_reference(resource)
+    if key is None:
+        return None
+    if key in patients:
+        return patients[key]
+    if key.startswith("Patient/"):
+        return key.split("/", 1)[1]
     return None
+
+
+def _patient_keys(resources: list[dict[str, Any]]) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for r in resources:
+        rid = r.get("id")
+        if r.get("resourceType") == "Patient" and isinstance(rid, str) and rid:
+            keys[f"Patient/{rid}"] = rid
+            keys[f"urn:uuid:{rid}"] = rid
+            for ident in r.get("identifier") or []:  # a fullUrl kept as an identifier
+                value = ident.get("value") if isinstance(ident, dict) else None
+                key = reference_key(value)
+                if key is not None and key.startswith("urn:"):
+                    keys[key] = rid
+    return keys
 
 
 def group_by_patient(resources: Iterable[dict[str, Any]],
                      report: BulkReport) -> dict[str, list[dict[str, Any]]]:
+    every = list(resources)
+    patients = _patient_keys(every)
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for resource in resources:
-        patient = _patient_of(resource)
+    for resource in every:
+        patient = _patient_of(resource, patients)
         if patient is None:
             report.unattributed_resources += 1
             continue
@@ -92,13 +118,33 @@ def group_by_patient(resources: Iterable[dict[str, Any]],
 
 
 def has_bone_metastasis(resources: list[dict[str, Any]]) -> bool:
+    """Whether a Condition codes a bone metastasis (SNOMED CT or ICD-10-CM, dotted or not)."""
     for r in resources:
         if r.get("resourceType") != "Condition":
             continue
         for coding in (r.get("code") or {}).get("coding") or []:
-            if isinstance(coding, dict) and str(coding.get("code", "")).startswith(BONE_CODES):
+            if isinstance(coding, dict) and is_bone_metastasis_code(coding.get("system"),
+                                                                    coding.get("code")):
                 return True
     return False
+
+
+#: characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection")
+_FORMULA_START: Final = ("=", "+", "-", "@", "|", "%")
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def tsv_cell(value: object) -> str:
+    """One summary cell: control characters (tabs and line breaks would add columns or rows)
+    replaced by a space, and a cell that would start a formula prefixed with ``'`` so that a
+    spreadsheet shows it as text (OWASP, CSV Injection)."""
+    text = _CONTROL.sub(" ", str(value))
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+_NUMBER: Final = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 def _done(results: Path) -> set[str]:
@@ -151,7 +197,7 @@ def assess_export(source: Path, out: Path, assessed_on: date,
                 sink.write(orjson.dumps(row) + b"\n")
                 if "assessment" in row:
                     a = row["assessment"]
-                    summary.write("\t".join(str(v) for v in (
+                    summary.write("\t".join(tsv_cell(v) for v in (
                         row["patient"], a["case"], row["primary"], row["lesions"],
                         len(a["alerts"]), sum(x["severity"] == "critical" for x in a["alerts"]),
                         sum(r["strength"] == "recommended" for r in a["recommendations"])))

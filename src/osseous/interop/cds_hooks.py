@@ -1,188 +1,154 @@
 """CDS Hooks 2.0 service logic: discovery, ``patient-view`` and ``order-sign`` cards.
 
-Pure functions over the request body and the FHIR resources gathered for it; the HTTP adapter
-(:mod:`osseous.api.routes.cds`) verifies the JWT, fetches what prefetch did not bring, and
-records feedback. Data that cannot be obtained raises :class:`MissingData` (answered 412),
-never an empty card list that would look like "nothing to say".
+Pure functions over the request body and the FHIR resources gathered for it
+(:mod:`osseous.interop.cds_prefetch`); the HTTP adapter (:mod:`osseous.api.routes.cds`)
+verifies the JWT, answers CORS, and builds the FHIR fetcher (:mod:`osseous.interop.fhir_client`).
+Data that cannot be obtained raises :class:`MissingData` (answered 412), never an empty card list
+that would look like "nothing to say".
 
-Cards follow the specification: ``summary`` under 140 characters, an ``indicator``, a ``source``
-naming the citation, ``selectionBehavior`` whenever there are suggestions, and no null values
-or empty arrays. Card uuids are stable for a hook instance, so feedback is idempotent.
+``patient-view`` gives the plan of :func:`osseous.plan.engine.assess`: its alerts, urgent
+recommendations, the options, the work-up (as draft ServiceRequests) and the missing facts;
+bone metastases known but not localised get their own card; a patient whose record states a
+death gets no treatment cards. ``order-sign`` is in :mod:`osseous.interop.cds_orders`. Every card
+that rests on a value shows that value's date.
 """
 
 from __future__ import annotations
 
-import copy
-import re
-import uuid
-from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any, Final
 
-from osseous.core.errors import InvalidInput
+from osseous.core.case import Case
 from osseous.core.validation import parse_case
+from osseous.interop.cds_cards import card, rests_on, suggestion_uuid
+from osseous.interop.cds_orders import Judge, detected_issue, medication_cards, radiotherapy_cards
+from osseous.interop.cds_prefetch import PREFETCH, BadRequest, MissingData, gather
+from osseous.interop.fhir_client import Fetch, FetchPolicy
 from osseous.interop.fhir_in import bundle_to_case
-from osseous.knowledge.citations import CITATIONS
+from osseous.interop.references import reference_key, resource_keys
 from osseous.plan.engine import assess
-from osseous.scores import facts
-from osseous.scores.calcium import corrected_calcium
-from osseous.scores.renal import crcl as crcl_score
-from osseous.scores.zoledronic import zoledronic_dose
 
-PREFETCH: Final = {
-    "patient": "Patient/{{context.patientId}}",
-    "conditions": "Condition?patient={{context.patientId}}",
-    "observations": "Observation?patient={{context.patientId}}",
-    "medications": "MedicationRequest?patient={{context.patientId}}",
-    "procedures": "Procedure?patient={{context.patientId}}",
-}
+__all__ = ["PREFETCH", "SERVICES", "BadRequest", "MissingData", "discovery", "order_sign",
+           "patient_view"]
+
 SERVICES: Final = (
     {"hook": "patient-view", "id": "osseous-patient-view",
      "title": "Osseous: bone metastases",
      "description": "Scores, urgent alerts and the multidisciplinary plan for a patient with "
-                    "bone metastases, each with its sources.",
+                    "bone metastases, each with its sources and the date of the data it rests "
+                    "on.",
      "prefetch": PREFETCH},
     {"hook": "order-sign", "id": "osseous-order-sign",
      "title": "Osseous: bone-metastasis order checks",
-     "description": "Checks draft orders of zoledronic acid, pamidronate, denosumab, "
-                    "radium-223 and palliative radiotherapy against the patient's data.",
+     "description": "Checks draft orders of bone-modifying agents (zoledronic acid, pamidronate, "
+                    "ibandronate, denosumab), radiopharmaceuticals and palliative radiotherapy "
+                    "against the patient's plan.",
      "prefetch": PREFETCH},
 )
-SOURCE_LABEL: Final = "Osseous"
-NAMESPACE: Final = uuid.UUID("6f1f3c2e-8a44-4a0e-9e0c-0a55e0c5e001")
 INDICATOR: Final = {"critical": "critical", "warning": "warning", "info": "info"}
-
-
-class MissingData(Exception):
-    """The request lacks data the service needs and it could not be fetched (HTTP 412)."""
-
-
-class BadRequest(Exception):
-    """The request body does not follow the CDS Hooks specification (HTTP 400)."""
-
-
-Fetch = Callable[[str], dict[str, Any] | None]
 
 
 def discovery() -> dict[str, Any]:
     return {"services": [dict(s) for s in SERVICES]}
 
 
-def _context(request: dict[str, Any], hook: str) -> dict[str, Any]:
+def _context(request: Any, hook: str) -> dict[str, Any]:
+    if not isinstance(request, dict):
+        raise BadRequest("the request body must be a JSON object")
     if request.get("hook") != hook:
         raise BadRequest(f"hook must be {hook!r}")
-    if not isinstance(request.get("hookInstance"), str):
+    if not isinstance(request.get("hookInstance"), str) or not request["hookInstance"]:
         raise BadRequest("hookInstance is required")
     context = request.get("context")
-    if not isinstance(context, dict) or not isinstance(context.get("patientId"), str):
-        raise BadRequest("context.patientId is required")
+    if not isinstance(context, dict) or not isinstance(context.get("patientId"), str) \
+            or not context["patientId"].strip() or len(context["patientId"]) > 256:
+        raise BadRequest("context.patientId is required (a FHIR id)")
     if hook == "order-sign" and not isinstance(context.get("draftOrders"), dict):
         raise BadRequest("context.draftOrders (a Bundle) is required for order-sign")
     return context
 
 
-def _resources(value: Any) -> Iterator[dict[str, Any]]:
+def _bundle_resources(value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, dict):
-        return
+        return []
     if value.get("resourceType") == "Bundle":
-        for entry in value.get("entry") or []:
-            if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
-                yield entry["resource"]
-    else:
-        yield value
+        return [e["resource"] for e in value.get("entry") or []
+                if isinstance(e, dict) and isinstance(e.get("resource"), dict)]
+    return [value]
 
 
-def gather(request: dict[str, Any], context: dict[str, Any], fetch: Fetch | None
-           ) -> list[dict[str, Any]]:
-    """Every resource the services read: prefetch, else fetched, else :class:`MissingData`."""
-    prefetch = request.get("prefetch") or {}
-    if not isinstance(prefetch, dict):
-        raise BadRequest("prefetch must be an object")
-    resources: list[dict[str, Any]] = []
-    for key, template in PREFETCH.items():
-        value = prefetch.get(key)
-        if value is None:
-            query = template.replace("{{context.patientId}}", context["patientId"])
-            value = fetch(query) if fetch is not None else None
-            if value is None:
-                raise MissingData(f"prefetch {key!r} is missing and {query} could not be "
-                                  "fetched from the FHIR server")
-        resources.extend(_resources(value))
-    return resources
+def _case(resources: list[dict[str, Any]], today: date) -> dict[str, Any]:
+    return bundle_to_case(resources, assessed_on=today.isoformat()).case
 
 
-def _case(resources: list[dict[str, Any]], context: dict[str, Any],
-          today: date) -> dict[str, Any]:
-    mapped = bundle_to_case(resources, case_id=None, assessed_on=today.isoformat())
-    return mapped.case
+def _death(case: Case) -> str | None:
+    """"on 2007-03-01" / "" when the record states a death, None otherwise."""
+    for event in case.events or ():
+        if event.type == "death":
+            return f" on {event.date.isoformat()}" if event.date else ""
+    return None
 
 
-def _citation(ref_ids: list[str] | tuple[str, ...]) -> tuple[str, str | None]:
-    for ref in ref_ids:
-        c = CITATIONS.get(ref)
-        if c is not None:
-            url = f"https://doi.org/{c.doi}" if c.doi else c.url
-            return c.text.split(".")[0][:80], url
-    return "Osseous knowledge base", None
+def _has_bone_metastases(case: Case) -> bool:
+    bm = case.cancer.bone_metastases
+    return bool(case.lesions) or (bm is not None and bool(bm.present or bm.unlocalised))
 
 
-def _summary(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) < 140 else text[:136].rstrip() + "..."
+def _deceased_card(hook: str, died: str) -> dict[str, Any]:
+    return card("deceased", hook, f"The record states that this patient died{died}: no "
+                "treatment suggestions", "info", "Osseous gives no treatment recommendations "
+                "for a patient whose record states a death. If the record is wrong, correct "
+                "the patient's vital status.", [], topic="clinical-reminder")
 
 
-def card(key: str, hook_instance: str, summary: str, indicator: str, detail: str,
-         references: list[str] | tuple[str, ...],
-         suggestions: list[dict[str, Any]] | None = None,
-         selection: str = "at-most-one") -> dict[str, Any]:
-    """One card, with no null values and no empty arrays."""
-    label, url = _citation(references)
-    source: dict[str, Any] = {"label": f"{SOURCE_LABEL} · {label}"}
-    if url:
-        source["url"] = url
-    sources = "; ".join(CITATIONS[r].text for r in references if r in CITATIONS)
-    out: dict[str, Any] = {
-        "uuid": str(uuid.uuid5(NAMESPACE, f"{hook_instance}/{key}")),
-        "summary": _summary(summary),
-        "indicator": indicator,
-        "detail": detail + (f"\n\nSources: {sources}" if sources else ""),
-        "source": source,
-    }
-    if suggestions:
-        out["suggestions"] = suggestions
-        out["selectionBehavior"] = selection
-    return out
-
-
-def patient_view(request: dict[str, Any], fetch: Fetch | None, today: date) -> dict[str, Any]:
+def patient_view(request: dict[str, Any], fetch: Fetch | str | None, today: date,
+                 policy: FetchPolicy | None = None) -> dict[str, Any]:
     context = _context(request, "patient-view")
-    case = _case(gather(request, context, fetch), context, today)
-    if not case.get("lesions") and not (case.get("cancer") or {}).get("bone_metastases"):
+    resources = gather(request, context, fetch, policy or FetchPolicy())
+    case = parse_case(_case(resources, today)).case
+    if not _has_bone_metastases(case):
         return {"cards": []}  # no bone metastasis known: nothing for this service to say
-    parsed = parse_case(case)
-    result = assess(parsed.case)
     hook = request["hookInstance"]
+    died = _death(case)
+    if died is not None:
+        return {"cards": [_deceased_card(hook, died)]}
+    result = assess(case)
     cards = [card(f"alert/{a['id']}/{a.get('lesion')}", hook, a["message"],
-                  INDICATOR[a["severity"]], a["message"], a["references"])
+                  INDICATOR[a["severity"]], a["message"] + rests_on(case, a.get("based_on")),
+                  a["references"],
+                  topic="contraindication" if a["severity"] == "critical" else "guideline")
              for a in result["alerts"]]
     for r in result["recommendations"]:
         if r["strength"] == "recommended" and r["urgency"] in ("emergency", "urgent"):
             cards.append(card(f"rec/{r['id']}/{r.get('lesion')}", hook, r["title"],
                               "warning" if r["urgency"] == "emergency" else "info",
-                              r["rationale"], r["references"]))
-    needs = sorted({m for n in result["needs_data"] for m in n["missing"]})
+                              r["rationale"] + rests_on(case, r.get("based_on")),
+                              r["references"]))
+    bm = case.cancer.bone_metastases
+    if bm is not None and bm.unlocalised:
+        cards.append(card("unlocalised", hook, "Bone metastases are recorded but not localised: "
+                          "imaging is needed before site-specific treatment", "warning",
+                          "The record codes bone metastases without a body site. The plan "
+                          "below is for the patient as a whole (bone health, systemic and "
+                          "radiopharmaceutical options, pain); fracture, spinal-cord and "
+                          "radiotherapy decisions need the lesions localised by imaging.",
+                          ["laufer-2013"], topic="clinical-reminder"))
     plan = [f"{r['modality']}: {r['title']} ({r['strength']})"
             for r in result["recommendations"]]
+    basis = rests_on(case, {k: v for r in result["recommendations"]
+                            for k, v in (r.get("based_on") or {}).items()})
     cards.append(card("plan", hook, f"Bone metastases: {len(plan)} options across the "
                       "treatment families, with their reasons and sources", "info",
-                      "\n".join(f"- {p}" for p in plan) or "No option could be prepared yet.",
-                      ["laufer-2013"]))
+                      ("\n".join(f"- {p}" for p in plan) or "No option could be prepared yet.")
+                      + basis, ["laufer-2013"]))
     workup = result["workup"]["items"]
     if workup:
         cards.append(_workup_card(workup, hook, context["patientId"]))
+    needs = sorted({m for n in result["needs_data"] for m in n["missing"]})
     if needs:
         cards.append(card("needs", hook, f"{len(needs)} facts would complete the assessment",
-                          "info", "Missing: " + ", ".join(needs), ["laufer-2013"]))
+                          "info", "Missing: " + ", ".join(needs), ["laufer-2013"],
+                          topic="clinical-reminder"))
     return {"cards": cards}
 
 
@@ -216,7 +182,7 @@ def service_request(item: dict[str, Any], patient_id: str) -> dict[str, Any]:
 def _workup_card(items: list[dict[str, Any]], hook: str, patient_id: str) -> dict[str, Any]:
     top = items[0]["urgency"]
     suggestions = [{"label": f"Propose: {i['investigation']} ({i['urgency']})"[:80],
-                    "uuid": str(uuid.uuid5(NAMESPACE, f"{hook}/workup/{i['id']}")),
+                    "uuid": suggestion_uuid(hook, f"workup/{i['id']}"),
                     "actions": [{"type": "create", "description": i["investigation"],
                                  "resource": service_request(i, patient_id)}]}
                    for i in items[:MAX_WORKUP_SUGGESTIONS]]
@@ -225,195 +191,47 @@ def _workup_card(items: list[dict[str, Any]], hook: str, patient_id: str) -> dic
     refs = sorted({r for i in items for r in i.get("references", [])})
     return card("workup", hook, f"Work-up: {len(items)} investigations would complete the "
                 f"assessment (most urgent: {items[0]['investigation']})",
-                "warning" if top == "emergency" else "info", detail, refs, suggestions,
-                selection="any")
+                "warning" if top == "emergency" else "info", detail, refs,
+                topic="clinical-reminder", suggestions=suggestions, selection="any")
 
 
 # ---- order-sign -------------------------------------------------------------------------------
 
-_DRUGS: Final = {"zoledronic": "zoledronic-acid", "zometa": "zoledronic-acid",
-                 "reclast": "zoledronic-acid", "pamidronate": "pamidronate",
-                 "aredia": "pamidronate", "denosumab": "denosumab", "xgeva": "denosumab",
-                 "radium": "radium-223", "xofigo": "radium-223"}
-_RT_DOSE: Final = re.compile(r"(\d+(?:\.\d+)?)\s*Gy\s*(?:in|/|x|×)\s*(\d+)", re.IGNORECASE)
 
-
-def _texts(resource: dict[str, Any]) -> list[str]:
-    out: list[str] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            for k, v in value.items():
-                if k in ("text", "display", "patientInstruction") and isinstance(v, str):
-                    out.append(v)
-                else:
-                    walk(v)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v)
-
-    walk(resource)
-    return out
-
-
-def _drug(order: dict[str, Any]) -> str | None:
-    text = " ".join(_texts(order.get("medicationCodeableConcept") or {})).lower()
-    for key, drug in _DRUGS.items():
-        if key in text:
-            return drug
-    return None
-
-
-def _ordered_mg(order: dict[str, Any]) -> float | None:
-    for dosage in order.get("dosageInstruction") or []:
-        for dose_rate in dosage.get("doseAndRate") or []:
-            q = dose_rate.get("doseQuantity") or {}
-            if isinstance(q.get("value"), int | float) and str(q.get("unit", "mg")) in (
-                    "mg", "milligram"):
-                return float(q["value"])
-    return None
-
-
-def order_sign(request: dict[str, Any], fetch: Fetch | None, today: date) -> dict[str, Any]:
+def order_sign(request: dict[str, Any], fetch: Fetch | str | None, today: date,
+               policy: FetchPolicy | None = None) -> dict[str, Any]:
     context = _context(request, "order-sign")
-    resources = gather(request, context, fetch)
-    case_doc = _case(resources, context, today)
-    try:
-        case = parse_case(case_doc).case
-    except InvalidInput as exc:  # the mapper guarantees validity; a failure is a bug
-        raise RuntimeError(f"mapped case is invalid: {exc}") from exc
+    resources = gather(request, context, fetch, policy or FetchPolicy())
+    orders = _bundle_resources(context["draftOrders"])
+    index: dict[str, dict[str, Any]] = {}
+    for r in [*orders, *resources]:
+        for key in resource_keys(r):
+            index.setdefault(key, r)
+
+    def resolve(ref: object) -> dict[str, Any] | None:
+        key = reference_key(ref)
+        return index.get(key) if key else None
+
     hook = request["hookInstance"]
+    judge = Judge(_case(resources, today))
+    died = _death(judge.case)
+    if died is not None:
+        return {"cards": [card("deceased", hook, f"The record states that this patient "
+                               f"died{died}: check the record before signing", "warning",
+                               "Osseous does not check orders for a patient whose record "
+                               "states a death.", [], topic="clinical-reminder")]}
     cards: list[dict[str, Any]] = []
-    for order in _resources(context["draftOrders"]):
+    actions: list[dict[str, Any]] = []
+    for order in orders:
+        found: list[dict[str, Any]] = []
         if order.get("resourceType") == "MedicationRequest":
-            cards.extend(_medication_cards(order, case, hook))
+            found = medication_cards(order, judge, hook, resolve)
         elif order.get("resourceType") == "ServiceRequest":
-            cards.extend(_radiotherapy_cards(order, hook))
-    return {"cards": cards}
-
-
-def _medication_cards(order: dict[str, Any], case: Any, hook: str) -> list[dict[str, Any]]:
-    drug = _drug(order)
-    oid = str(order.get("id", "draft"))
-    if drug in ("zoledronic-acid", "pamidronate"):
-        return _bisphosphonate_cards(order, drug, case, hook, oid)
-    if drug == "denosumab":
-        ca = corrected_calcium(case)
-        if not ca.complete:
-            return [card(f"{oid}/calcium", hook, "Denosumab: calcium and albumin are not "
-                         "available - check calcium before the first dose", "warning",
-                         "Pre-existing hypocalcaemia must be corrected before starting "
-                         "denosumab; no recent calcium and albumin were found.",
-                         ["xgeva-label"])]
-        if ca.band == "low":
-            return [card(f"{oid}/hypocalcaemia", hook, f"Denosumab: corrected calcium "
-                         f"{ca.total} mg/dL is low - correct it before the first dose",
-                         "critical", "Severe, sometimes fatal, hypocalcaemia has been "
-                         "reported; correct hypocalcaemia first and give calcium and vitamin D.",
-                         ["xgeva-label"])]
-        return []
-    if drug == "radium-223":
-        return _radium_cards(case, hook, oid)
-    return []
-
-
-def _bisphosphonate_cards(order: dict[str, Any], drug: str, case: Any, hook: str,
-                          oid: str) -> list[dict[str, Any]]:
-    cards: list[dict[str, Any]] = []
-    clearance = crcl_score(case)
-    name = drug.replace("-", " ")
-    if clearance.total is None:
-        cards.append(card(f"{oid}/crcl", hook, f"{name.capitalize()}: creatinine clearance "
-                          "could not be computed - check creatinine before this dose",
-                          "warning", "Missing: " + ", ".join(clearance.missing),
-                          ["zometa-label"]))
-    else:
-        value = float(clearance.total)
-        if value < 30:
-            cards.append(card(f"{oid}/renal", hook, f"{name.capitalize()} is not recommended:"
-                              f" creatinine clearance {value} mL/min (< 30)", "critical",
-                              "Severe renal impairment; denosumab does not need renal "
-                              "adjustment.", ["zometa-label", "pamidronate-label"]))
-        elif drug == "zoledronic-acid":
-            dose = zoledronic_dose(value)
-            ordered = _ordered_mg(order)
-            if dose.dose_mg is not None and ordered is not None and ordered > dose.dose_mg:
-                fixed = copy.deepcopy(order)
-                for dosage in fixed.get("dosageInstruction") or []:
-                    for dose_rate in dosage.get("doseAndRate") or []:
-                        if "doseQuantity" in dose_rate:
-                            dose_rate["doseQuantity"]["value"] = dose.dose_mg
-                suggestion = {"label": f"Change the dose to {dose.dose_mg:g} mg",
-                              "uuid": str(uuid.uuid5(NAMESPACE, f"{hook}/{oid}/dose")),
-                              "actions": [{"type": "update", "description":
-                                           f"zoledronic acid {dose.dose_mg:g} mg",
-                                           "resource": fixed}]}
-                cards.append(card(f"{oid}/dose", hook, f"Zoledronic acid {ordered:g} mg "
-                                  f"exceeds the label dose of {dose.dose_mg:g} mg at "
-                                  f"CrCl {value} mL/min", "warning", dose.reason,
-                                  ["zometa-label"], [suggestion]))
-    dental = case.patient.dental
-    if dental is None or dental.last_exam is None:
-        cards.append(card(f"{oid}/dental", hook, f"{name.capitalize()}: no dental "
-                          "examination recorded - examine and treat before starting",
-                          "warning", "Osteonecrosis of the jaw: an oral examination and "
-                          "preventive dentistry come before a bone-modifying agent.",
-                          ["van-poznak-2011", "pamidronate-label"]))
-    return cards
-
-
-def _radium_cards(case: Any, hook: str, oid: str) -> list[dict[str, Any]]:
-    problems: list[str] = []
-    c = case.cancer
-    if c.visceral_sites and set(c.visceral_sites) - {"lymph-node"}:
-        problems.append("visceral metastases (" + ", ".join(c.visceral_sites) + ")")
-    if any(m.drug == "abiraterone" and m.status in ("active", "planned")
-           for m in case.medications or ()):
-        problems.append("abiraterone with prednisone/prednisolone (ERA 223)")
-    unknown = []
-    for analyte, minimum in (("anc", 1.5), ("platelets", 100.0), ("hemoglobin", 10.0)):
-        lab = facts.latest_lab(case, analyte)
-        if lab is None:
-            unknown.append(analyte)
-        elif lab.canonical_value < minimum:
-            problems.append(f"{analyte} {lab.canonical_value:g} below the first-dose "
-                            f"threshold {minimum:g}")
-    cards = []
-    if problems:
-        cards.append(card(f"{oid}/radium", hook, "Radium-223 is not recommended: "
-                          + problems[0], "critical", "; ".join(problems) + ".",
-                          ["xofigo-label", "smith-2019-era223"]))
-    if unknown:
-        cards.append(card(f"{oid}/radium-counts", hook, "Radium-223: blood counts not "
-                          "available (" + ", ".join(unknown) + ") - check before the dose",
-                          "warning", "Before the first dose: ANC >= 1.5, platelets >= 100 "
-                          "x10^9/L, haemoglobin >= 10 g/dL.", ["xofigo-label"]))
-    return cards
-
-
-def _radiotherapy_cards(order: dict[str, Any], hook: str) -> list[dict[str, Any]]:
-    text = " ".join(_texts(order))
-    if "radiotherapy" not in text.lower() and "radiation" not in text.lower():
-        return []
-    match = _RT_DOSE.search(text)
-    if match is None:
-        return []
-    dose, fractions = float(match.group(1)), int(match.group(2))
-    if fractions <= 10:
-        return []
-    oid = str(order.get("id", "draft"))
-    fixed = copy.deepcopy(order)
-    replacement = "palliative radiotherapy 8 Gy in 1 fraction"
-    fixed["code"] = {"text": replacement}
-    fixed["orderDetail"] = [{"text": "8 Gy in 1 fraction"}]
-    fixed.pop("note", None)
-    suggestion = {"label": "Change to 8 Gy in 1 fraction",
-                  "uuid": str(uuid.uuid5(NAMESPACE, f"{hook}/{oid}/8gy")),
-                  "actions": [{"type": "update", "description": replacement,
-                               "resource": fixed}]}
-    return [card(f"{oid}/fractions", hook, f"{dose:g} Gy in {fractions} fractions: more than "
-                 "10 fractions for uncomplicated palliation - consider 8 Gy x 1", "warning",
-                 "Single and multiple fractions relieve pain equally for uncomplicated bone "
-                 "metastases; courses over 10 fractions are not used (Choosing Wisely). Keep "
-                 "the longer course for cord compression or after surgery.",
-                 ["choosing-wisely-astro-2013", "astro-2024"], [suggestion])]
+            found = radiotherapy_cards(order, hook)
+        cards.extend(found)
+        actions.extend(detected_issue(c, order, context["patientId"]) for c in found
+                       if c["indicator"] in ("warning", "critical"))
+    response: dict[str, Any] = {"cards": cards}
+    if actions:
+        response["systemActions"] = actions
+    return response

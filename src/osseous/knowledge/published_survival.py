@@ -1,8 +1,10 @@
 """Published survival of each band of the survival scores, as typed data with its provenance.
 
-One :class:`BandSurvival` per band that the score modules emit (the band ids are those of
-``osseous.scores``), holding the published figure(s) for that group or, where no figure could be
-sourced, ``figures=None`` and the reason. Each :class:`PublishedFigure` names its citation id, the
+One :class:`BandSurvival` per band of each survival score - the scores and their band order are
+those of the score catalogue (``osseous.scores.catalog.SURVIVAL_SCORES``, which checks this
+table against itself when imported: a score or band missing here fails loudly) - holding the
+published figure(s) for that group or, where no figure could be sourced, ``figures=None`` and
+the reason. Each :class:`PublishedFigure` names its citation id, the
 cohort it comes from and how far it was checked, with the tags of the project's reference notes:
 
 * ``V-primary``: seen in the paper's own abstract or table, or in a reprint made with the
@@ -255,7 +257,8 @@ def _index() -> Mapping[str, Mapping[str, BandSurvival]]:
     return MappingProxyType({s: MappingProxyType(bands) for s, bands in out.items()})
 
 
-#: score id -> band id -> its published survival, bands in ascending order of total
+#: score id -> band id -> its published survival, bands in ascending order of total (the set of
+#: scores and the band order are checked against the score catalogue's survival scores)
 PUBLISHED_SURVIVAL: Final = _index()
 
 

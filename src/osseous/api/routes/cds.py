@@ -4,27 +4,35 @@ Every call needs a bearer JWT from a trusted issuer (``OSSEOUS_CDS_ISSUERS`` nam
 of ``{"iss", "jwks_file", "jku_allow"}`` entries); ``aud`` must be the URL called, built from
 the configured ``OSSEOUS_PUBLIC_URL`` (never from the request's own ``Host`` or
 ``X-Forwarded-*`` headers, which the caller chooses: a token minted for another deployment
-would pass). FHIR access tokens from the request are used
-only to fetch what prefetch did not bring, and are never logged.
+would pass). FHIR access tokens from the request are used only to fetch what prefetch did not
+bring (:mod:`osseous.interop.fhir_client`, within its policy), and are never logged.
+
+CORS (CDS Hooks 2.0, "Cross-Origin Resource Sharing"): browser clients such as the CDS Hooks
+Sandbox call from another origin. Discovery answers any origin (``*``); the services and
+feedback answer the origins in ``OSSEOUS_CDS_CORS_ORIGINS`` (comma-separated; ``*`` by default,
+safe because calls are authorised by a bearer JWT, never by cookies). Errors of the services are
+FHIR OperationOutcome bodies (CDS Hooks 3.0 ballot, "Error handling").
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import urllib.error
+import os
 import urllib.request
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Request
+from fastapi import APIRouter, Body, HTTPException, Request, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from osseous.api.deps import database
 from osseous.core.settings import Settings
 from osseous.interop import cds_hooks
 from osseous.interop.cds_jwt import JwtRejected, JwtVerifier, TrustedIssuer
+from osseous.interop.fhir_client import FetchPolicy, fetcher
 from osseous.registry import audit
 from osseous.registry.audit import Actor
 from osseous.registry.models import CdsFeedback
@@ -87,51 +95,86 @@ def _check(request: Request) -> dict[str, Any]:
                             headers={"WWW-Authenticate": "Bearer"}) from None
 
 
-def _fetcher(body: dict[str, Any]) -> cds_hooks.Fetch | None:
-    server = body.get("fhirServer")
-    if not isinstance(server, str) or not server.startswith(("http://", "https://")):
-        return None
-    auth = body.get("fhirAuthorization")
-    token = auth.get("access_token") if isinstance(auth, dict) else None
+def _policy(request: Request) -> FetchPolicy:
+    policy = getattr(request.app.state, "cds_fetch_policy", None)
+    return policy if isinstance(policy, FetchPolicy) else FetchPolicy.from_environment()
 
-    def fetch(query: str) -> dict[str, Any] | None:
-        req = urllib.request.Request(server.rstrip("/") + "/" + query,
-                                     headers={"Accept": "application/fhir+json"})
-        if token:
-            req.add_header("Authorization", f"Bearer {token}")
-        try:
-            with urllib.request.urlopen(req, timeout=5) as response:
-                data = json.loads(response.read())
-                return data if isinstance(data, dict) else None
-        except (urllib.error.URLError, TimeoutError, ValueError, OSError):
-            log.warning("could not fetch %s from the FHIR server", query.split("?", maxsplit=1)[0])
-            return None
 
-    return fetch
+def _cors(request: Request, any_origin: bool = False) -> dict[str, str]:
+    """CORS response headers for the CDS endpoints (none when the origin is not allowed)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return {}
+    allowed = [o.strip() for o in os.environ.get("OSSEOUS_CDS_CORS_ORIGINS", "*").split(",")
+               if o.strip()]
+    if any_origin or "*" in allowed:
+        value = "*"
+    elif origin in allowed:
+        value = origin
+    else:
+        return {}
+    return {"Access-Control-Allow-Origin": value, "Vary": "Origin",
+            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Authorization, Content-Type",
+            "Access-Control-Max-Age": "600"}
+
+
+def _outcome(status: int, message: str, headers: dict[str, str]) -> JSONResponse:
+    """An error as a FHIR OperationOutcome."""
+    code = {400: "invalid", 404: "not-found", 412: "incomplete"}.get(status, "exception")
+    body = {"resourceType": "OperationOutcome",
+            "issue": [{"severity": "error", "code": code, "diagnostics": message[:500]}]}
+    return JSONResponse(body, status_code=status, headers=headers,
+                        media_type="application/fhir+json")
+
+
+def _authorised(request: Request, headers: dict[str, str]) -> dict[str, Any]:
+    try:
+        return _check(request)
+    except HTTPException as exc:
+        raise HTTPException(exc.status_code, exc.detail,
+                            headers={**(exc.headers or {}), **headers}) from None
+
+
+@router.options("/cds-services", include_in_schema=False)
+def discovery_preflight(request: Request) -> Response:
+    return Response(status_code=204, headers=_cors(request, any_origin=True))
+
+
+@router.options("/cds-services/{service_id}", include_in_schema=False)
+@router.options("/cds-services/{service_id}/feedback", include_in_schema=False)
+def service_preflight(service_id: str, request: Request) -> Response:
+    return Response(status_code=204, headers=_cors(request))
 
 
 @router.get("/cds-services")
-def discovery(request: Request) -> dict[str, Any]:
+def discovery(request: Request, response: Response) -> dict[str, Any]:
     """The services this CDS Service offers, with their prefetch templates."""
-    _check(request)
+    headers = _cors(request, any_origin=True)
+    _authorised(request, headers)
+    response.headers.update(headers)
     return cds_hooks.discovery()
 
 
 @router.post("/cds-services/{service_id}")
-def call(service_id: str, request: Request,
-         body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
-    """Answer a hook with cards (412 when the data cannot be obtained)."""
-    claims = _check(request)
+def call(service_id: str, request: Request, response: Response,
+         body: Annotated[dict[str, Any], Body()]) -> Any:
+    """Answer a hook with cards (412 when the data cannot be obtained). A sync handler: it
+    runs in the server's worker threads, never on the event loop."""
+    headers = _cors(request)
+    claims = _authorised(request, headers)
     hook = SERVICE_HOOKS.get(service_id)
     if hook is None:
-        raise HTTPException(404, f"no CDS service {service_id!r}")
+        return _outcome(404, f"no CDS service {service_id!r}", headers)
     handler = cds_hooks.patient_view if hook == "patient-view" else cds_hooks.order_sign
+    policy = _policy(request)
     try:
-        result = handler(body, _fetcher(body), date.today())
+        result = handler(body, fetcher(body, policy), date.today(), policy)
     except cds_hooks.BadRequest as exc:
-        raise HTTPException(400, str(exc)) from None
+        return _outcome(400, str(exc), headers)
     except cds_hooks.MissingData as exc:
-        raise HTTPException(412, str(exc)) from None
+        return _outcome(412, str(exc), headers)
+    response.headers.update(headers)
     context = body.get("context")
     patient = context.get("patientId") if isinstance(context, dict) else None
     with database(request).session() as s:
@@ -143,10 +186,12 @@ def call(service_id: str, request: Request,
 
 
 @router.post("/cds-services/{service_id}/feedback")
-def feedback(service_id: str, request: Request,
+def feedback(service_id: str, request: Request, response: Response,
              body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     """Record what was done with each card; sending the same feedback again changes nothing."""
-    claims = _check(request)
+    headers = _cors(request)
+    claims = _authorised(request, headers)
+    response.headers.update(headers)
     if service_id not in SERVICE_HOOKS:
         raise HTTPException(404, f"no CDS service {service_id!r}")
     items = body.get("feedback")

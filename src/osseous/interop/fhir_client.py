@@ -1,0 +1,193 @@
+"""Fetching from the CDS client's FHIR server what prefetch did not bring (CDS Hooks 2.0,
+"Providing FHIR Resources to a CDS Service").
+
+The server and its access token come from the request, so the request decides where Osseous
+connects. The fetch is therefore bounded on every side:
+
+* ``https`` only (the specification requires it when production data is exchanged); plain
+  ``http`` only to a loopback address and only when configured (tests);
+* an allow-list of hosts, when configured;
+* no redirect to another origin (the bearer token would go with it); same-origin redirects are
+  followed at most :data:`MAX_REDIRECTS` times;
+* separate connect and read timeouts, and an overall deadline per response;
+* a size cap per response (:attr:`FetchPolicy.max_bytes`);
+* ``context.patientId`` percent-encoded into the query;
+* at most :attr:`FetchPolicy.max_concurrency` requests at a time for one hook call, in worker
+  threads (the API's hook handlers run off the event loop, so a slow FHIR server delays only
+  its own call).
+
+The access token is never logged.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import json
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+from urllib.parse import quote, urljoin, urlsplit
+
+log = logging.getLogger("osseous.cds")
+
+MAX_REDIRECTS: Final = 3
+
+Fetch = Callable[[str], dict[str, Any]]
+
+
+class FetchFailed(Exception):
+    """The FHIR server could not give the resource; the message says why (never the token)."""
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """Limits on fetching from a client's FHIR server (environment: :meth:`from_environment`)."""
+
+    allowed_hosts: tuple[str, ...] = ()  # empty: any host
+    allow_loopback_http: bool = False
+    connect_timeout: float = 3.0
+    read_timeout: float = 5.0
+    max_bytes: int = 8_000_000
+    max_pages: int = 10
+    max_concurrency: int = 4
+
+    @staticmethod
+    def from_environment() -> FetchPolicy:
+        """``OSSEOUS_CDS_FHIR_HOSTS`` (comma-separated allow-list) and
+        ``OSSEOUS_CDS_FHIR_LOOPBACK_HTTP=1`` (tests only). Read here, in one place, until the
+        project's typed settings carry them."""
+        hosts = tuple(h.strip().lower() for h in
+                      os.environ.get("OSSEOUS_CDS_FHIR_HOSTS", "").split(",") if h.strip())
+        loopback = os.environ.get("OSSEOUS_CDS_FHIR_LOOPBACK_HTTP") == "1"
+        return FetchPolicy(allowed_hosts=hosts, allow_loopback_http=loopback)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_server(server: object, policy: FetchPolicy) -> str:
+    """The base URL, or :class:`FetchFailed` saying why this server is not used."""
+    if not isinstance(server, str) or len(server) > 2048:
+        raise FetchFailed("the request gives no fhirServer")
+    parts = urlsplit(server)
+    host = (parts.hostname or "").lower()
+    if not host or parts.username or parts.password:
+        raise FetchFailed("fhirServer is not a URL with a host")
+    if parts.scheme != "https" and not (
+            parts.scheme == "http" and policy.allow_loopback_http and _loopback(host)):
+        raise FetchFailed("fhirServer is not https")
+    if policy.allowed_hosts and host not in policy.allowed_hosts:
+        raise FetchFailed(f"fhirServer host {host} is not on this service's allow-list")
+    return server.rstrip("/") + "/"
+
+
+def fill(template: str, context: dict[str, Any]) -> str:
+    """A prefetch template with ``{{context.X}}`` replaced by the percent-encoded value."""
+    out = template
+    for key, value in context.items():
+        token = "{{context." + key + "}}"
+        if token in out and isinstance(value, str):
+            out = out.replace(token, quote(value, safe=""))
+    return out
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    p = urlsplit(url)
+    return p.scheme, (p.hostname or "").lower(), p.port
+
+
+def _get_once(url: str, token: str | None, policy: FetchPolicy,
+              deadline: float) -> tuple[int, dict[str, str], bytes]:
+    p = urlsplit(url)
+    cls = http.client.HTTPSConnection if p.scheme == "https" else http.client.HTTPConnection
+    conn = cls(p.hostname or "", p.port, timeout=policy.connect_timeout)
+    try:
+        conn.connect()
+        if conn.sock is not None:
+            conn.sock.settimeout(policy.read_timeout)
+        path = p.path or "/"
+        headers = {"Accept": "application/fhir+json", "Accept-Encoding": "identity"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        conn.request("GET", path + (f"?{p.query}" if p.query else ""), headers=headers)
+        response = conn.getresponse()
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            if time.monotonic() > deadline:
+                raise FetchFailed("the FHIR server took too long")
+            chunk = response.read(65536)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > policy.max_bytes:
+                raise FetchFailed(f"the FHIR server's answer exceeds {policy.max_bytes} bytes")
+            chunks.append(chunk)
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, b"".join(
+            chunks)
+    finally:
+        conn.close()
+
+
+def get_json(url: str, token: str | None, policy: FetchPolicy) -> dict[str, Any]:
+    """GET a FHIR JSON resource within the policy; same-origin redirects only."""
+    deadline = time.monotonic() + policy.connect_timeout + policy.read_timeout * 2
+    origin = _origin(url)
+    for _ in range(MAX_REDIRECTS + 1):
+        try:
+            status, headers, body = _get_once(url, token, policy, deadline)
+        except (TimeoutError, OSError, http.client.HTTPException) as exc:
+            raise FetchFailed(f"the FHIR server could not be reached ({type(exc).__name__})"
+                              ) from None
+        if status in (301, 302, 303, 307, 308):
+            target = urljoin(url, headers.get("location", ""))
+            if _origin(target) != origin:
+                raise FetchFailed("the FHIR server redirected to another origin; not followed "
+                                  "(the access token would go with it)")
+            url = target
+            continue
+        if status != 200:
+            raise FetchFailed(f"the FHIR server answered HTTP {status}")
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise FetchFailed("the FHIR server's answer is not JSON") from None
+        if not isinstance(data, dict):
+            raise FetchFailed("the FHIR server's answer is not a FHIR resource")
+        return data
+    raise FetchFailed("the FHIR server redirected too many times")
+
+
+def fetcher(request: dict[str, Any], policy: FetchPolicy) -> Fetch | str:
+    """A function that fetches a relative query or an absolute ``next`` link from the request's
+    FHIR server, or the reason there is none."""
+    try:
+        base = check_server(request.get("fhirServer"), policy)
+    except FetchFailed as exc:
+        return str(exc)
+    auth = request.get("fhirAuthorization")
+    token = auth.get("access_token") if isinstance(auth, dict) else None
+    token = token if isinstance(token, str) and token else None
+    base_origin = _origin(base)
+
+    def fetch(query: str) -> dict[str, Any]:
+        url = query if query.startswith(("https://", "http://")) else urljoin(base, query)
+        if _origin(url) != base_origin:
+            raise FetchFailed("a paging link points to another server; not followed")
+        try:
+            return get_json(url, token, policy)
+        except FetchFailed as exc:
+            log.warning("could not fetch %s: %s", query.split("?", maxsplit=1)[0][:80], exc)
+            raise
+
+    return fetch
