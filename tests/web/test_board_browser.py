@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from osseous.cli.main import app as cli
 from tests.leaks import leaks
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, _sign_in, browser, server  # noqa: F401
+from tests.web.test_browser import ARTIFACTS, CHROMIUM, _sign_in
 from tests.web.test_calculators import CASES, FORMULA_CASES
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no chromium")
