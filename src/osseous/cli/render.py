@@ -192,9 +192,18 @@ def workup_text(doc: Mapping[str, Any]) -> str:
 
 
 def triage_text(result: Mapping[str, Any]) -> str:
-    out = [f"URGENCY: {result['urgency'].upper()}", result["summary"]]
-    for c in result["concerns"]:
-        out.append(f"\n{c['condition']} ({c['urgency']})")
+    def condition(c: Mapping[str, Any]) -> str:
+        return str(c["condition"]).replace("-", " ").capitalize()
+
+    concerns = result["concerns"]
+    said = "; ".join(f"{condition(c)} ({c['urgency']})" for c in concerns) or "no concern"
+    left = len(result["unanswered"])
+    if left:
+        said += (f". {left} red-flag question{'s' if left != 1 else ''} not yet asked: ask "
+                 "them now, they could make this more urgent")
+    out = [f"URGENCY: {result['urgency'].upper()}", said]
+    for c in concerns:
+        out.append(f"\n{condition(c)} ({c['urgency']})")
         out.append(f"  do now: {c['do_now']}")
         out.append(f"  why: {c['why']}")
         out.append(f"  because: {', '.join(c['triggered_by'])}")

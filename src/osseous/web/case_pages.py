@@ -208,8 +208,8 @@ def _follow_up_page(request: Request, user: WebUser, case_id: str,
                 if p.get("omed_mg_per_day") is not None else "")
         pain = f"worst pain {p['worst_pain']:g}/10" if p.get("worst_pain") is not None else \
             "pain not scored"
-        timeline.append((p.get("date") or "", f"Pain assessment of {p.get('lesion')}: "
-                         f"{pain}{omed}"))
+        where = f"of {p['lesion']}" if p.get("lesion") else "(no lesion named)"
+        timeline.append((p.get("date") or "", f"Pain assessment {where}: {pain}{omed}"))
     for e in doc.get("events") or []:
         timeline.append((e.get("date") or "", e["type"].replace("-", " ").capitalize()
                          + (f" ({e['lesion']})" if e.get("lesion") else "")))

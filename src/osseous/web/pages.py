@@ -99,17 +99,32 @@ async def logout(request: Request) -> Response:
 
 def _editor(request: Request, user: WebUser, values: dict[str, Any],
             errors: dict[str, str], case: Case | None, pseudonym: str = "",
-            status: int = 200, message: str | None = None) -> HTMLResponse:
+            status: int = 200, message: str | None = None, add: str = "") -> HTMLResponse:
+    """The editor; ``add`` draws more blank rows (a row, a lab panel, a lesion) without
+    saving anything."""
     # rows are drawn for the indices submitted (each bounded by forms.MAX_ROWS), never for
-    # every number up to the largest one
+    # every number up to the largest one; a row marked for removal is not drawn again
+    def kept(key: str) -> list[int]:
+        return [i for i in forms.indices(values, key) if not values.get(f"{key}[{i}]._remove")]
+
     lesion_rows = []
-    indices = forms.indices(values, "lesions")
+    indices = kept("lesions")
     for i in indices:
         lesion_rows.append((i, values.get(f"lesions[{i}]._kind", "spine")))
     nxt = (max(indices) + 1) if indices else 0
-    lesion_rows += [(nxt, "spine"), (nxt + 1, "bone")]
-    rows = {key: forms.indices(values, key) for key in ("labs", "medications")}
-    row_indices = {key: [*found, max([*found, -1]) + 1] for key, found in rows.items()}
+    extra = {"spine": ["spine"], "bone": ["bone"]}.get(add, ["spine", "bone"] if not indices
+                                                        else [])
+    lesion_rows += [(nxt + k, kind) for k, kind in enumerate(extra)]
+    rows = {key: kept(key) for key in ("labs", "medications")}
+    row_indices = {}
+    for key, found in rows.items():
+        start = max([*forms.indices(values, key), -1]) + 1
+        more = (len(forms.LAB_PANEL) if add == "lab-panel" and key == "labs" else
+                1 if add == key or not found else 0)
+        row_indices[key] = [*found, *range(start, min(start + more, forms.MAX_ROWS[key]))]
+        if add == "lab-panel" and key == "labs":
+            values = {**values, **{f"labs[{start + k}].analyte": a
+                                   for k, a in enumerate(forms.LAB_PANEL)}}
     courses = {}
     if case is not None:
         with database(request).read_session() as s:
@@ -119,7 +134,8 @@ def _editor(request: Request, user: WebUser, values: dict[str, Any],
     return render(request, "case_edit.html", {
         "values": values, "errors": errors, "case": case, "pseudonym": pseudonym,
         "courses": courses,
-        "lesion_rows": lesion_rows, "row_indices": row_indices, "message": message}, status=status,
+        "lesion_rows": lesion_rows, "row_indices": row_indices, "message": message,
+        "added": add}, status=status,
         user=user)
 
 
@@ -168,7 +184,11 @@ async def _save(request: Request, case_id: str | None) -> Response:
         case = None
         if case_id is not None:
             case, base = repo.get_case(s, user.actor, case_id)
+    add = str(form.get("add", ""))
+    if add in ("labs", "lab-panel", "medications", "spine", "bone"):  # a row, not a save
+        return _editor(request, user, forms.raw_values(form), {}, case, pseudonym, add=add)
     doc, problems = forms.document_from_form(form, base)
+    problems += forms.future_dates(form, date.today())
     if case_id is None and not pseudonym:
         problems.append(Problem("pseudonym", "required: the patient's pseudonymous id"))
     try:

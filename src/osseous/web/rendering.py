@@ -22,6 +22,7 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.globals["labels"] = labels
 templates.env.filters["plain"] = labels.plain
 templates.env.filters["rule"] = labels.rule
+templates.env.filters["band_of"] = lambda band, score: labels.band(score, band)
 FAMILY_NAMES: Final = labels.FAMILY
 #: the most fields a page form may send (the case editor at its row limits stays below it)
 MAX_FORM_FIELDS: Final = 20_000
