@@ -373,3 +373,34 @@ def test_order_text_parsing_is_linear(fn: Any, unit: str) -> None:
     small, large = unit * 2_000, unit * 20_000
     ratio = _timed(fn, large) / max(_timed(fn, small), 1e-6)
     assert ratio < 40, ratio
+
+
+def test_inferno_order_select_is_refused_by_the_order_sign_service(client: TestClient) -> None:
+    body = load(CDS_HOOKS / "davinci-crd-test-kit" / "order_select_hook_request.json")
+    r = _post(client, OS, body)
+    assert r.status_code == 400
+    assert r.json()["issue"][0]["diagnostics"] == "hook must be 'order-sign'"
+
+
+def test_cds_hooks_library_order_sign_example(client: TestClient) -> None:
+    """The library's R4 example (a NutritionOrder without intent, STU3 doseQuantity): checked
+    with our prefetch, answered without error; nothing in it is a bone-metastasis order."""
+    example = load(CDS_HOOKS / "cds-hooks-library" / "order-sign.r4-context-example.json")
+    body = {"hook": "order-sign", "hookInstance": "e0b6c7d8-0000-4000-8000-000000000010",
+            **example, "prefetch": _prefetch(synthetic_patient())}
+    body["context"]["patientId"] = "p1"
+    r = _post(client, OS, body)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"cards": []}
+
+
+def test_a_dose_card_shows_the_date_of_an_old_creatinine(client: TestClient) -> None:
+    """Finding 4: the card says which creatinine it rests on, and when."""
+    body = inferno_order_sign(_zol_dose({"value": 4, "unit": "mg"}))
+    observations = body["prefetch"]["observations"]["entry"]
+    for entry in observations:
+        if entry["resource"]["code"]["coding"][0]["code"] == "2160-0":
+            entry["resource"]["effectiveDateTime"] = "2005-05-05"
+    cards = check_cards(_post(client, OS, body).json())
+    dated = [c for c in cards if "creatinine" in c["detail"]]
+    assert dated and all("2005-05-05" in c["detail"] for c in dated)
