@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.plan.helpers import alert_ids, case, rec, recs, run, spine
+from tests.plan.test_patient_gates import prostate_crpc
 
 Out = dict[str, Any]
 
@@ -67,23 +68,12 @@ PATCHELL_MET = [
     # recommended and conventional radiotherapy follows it
     pytest.param({"primary": "unknown-primary", "hormone_receptor_positive": None,
                   "her2_positive": None}, "surgery.decompression", "rt.mescc-conventional",
-                 id="unknown-primary-decompression-then-rt",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "plan defect: decompression and the emergency radiotherapy are listed as "
-                     "two 'alternative' options with no sequence between them, although "
-                     "Patchell 2005 is surgery FOLLOWED by radiotherapy (the surgery's own "
-                     "details say then=radiotherapy); the problem's sequence should say "
-                     "operation then radiotherapy (docs/case-format.md, problems.sequence)"))),
+                 id="unknown-primary-decompression-then-rt"),
     # breast: Patchell included it (only lymphoma, myeloma, germ-cell were excluded); the plan
     # keeps decompression as "consider" (NOMS calls breast radiosensitive), but when it is
     # offered it still comes before the radiotherapy that follows it
     pytest.param({"primary": "breast"}, "surgery.decompression", "rt.mescc-conventional",
-                 id="breast-decompression-then-rt",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "plan defect: with every Patchell criterion met for breast cancer, the "
-                     "cord-compression problem lists radiotherapy before decompression (options "
-                     "are sorted by strength first) and states no 'surgery then radiotherapy' "
-                     "sequence, so the plan reads as radiotherapy or surgery"))),
+                 id="breast-decompression-then-rt"),
 ]
 
 
@@ -151,10 +141,6 @@ def test_cord_compression_without_surgery_gets_emergency_conventional_rt(
     assert "rt.mescc-conventional" in option_ids(p)
 
 
-@pytest.mark.xfail(strict=True, reason="plan defect: in a cord-compression problem dexamethasone "
-                   "is the 'preferred' option and the emergency radiotherapy an 'alternative' "
-                   "to it, although steroids are an adjunct given with radiotherapy (ASTRO 2024, "
-                   "NICE NG234), not a rival to it")
 def test_the_definitive_treatment_of_cord_compression_is_not_an_alternative_to_steroids(
         ) -> None:
     # not fit for surgery: conventional radiotherapy is THE treatment of the compression and
@@ -169,11 +155,6 @@ def test_the_definitive_treatment_of_cord_compression_is_not_an_alternative_to_s
         roles.get("supportive.dexamethasone") != "preferred"
 
 
-@pytest.mark.xfail(strict=True, reason="plan defect: thermal ablation is offered as an option "
-                   "of a cord-compression problem (ESCC 3 with myelopathy): the ablation rule "
-                   "never looks at compression, while the plan's own cement rule excludes "
-                   "percutaneous treatment in cord compression ('decompression and radiotherapy "
-                   "first'); ablation does not decompress the cord and risks thermal cord injury")
 @pytest.mark.parametrize("patient", [
     # radiotherapy failed: 30 Gy/10 then 20 Gy/5 to T8; the cumulative cord BED is over Nieder's
     # limit for every re-irradiation regimen, and the patient is not fit for surgery
@@ -346,3 +327,71 @@ def test_incomplete_sins_that_is_unstable_whatever_the_rest_raises_the_alert() -
     out = run(case(lesions=[lesion]))
     assert "spinal-instability" in alert_ids(out)
     assert not [r for r in out["recommendations"] if _is_sbrt(r)]
+
+
+# ---- choose-one groups and conflicts -------------------------------------------------------------
+
+def _prostate() -> dict[str, Any]:
+    """test_patient_gates.prostate_crpc with 8 months expected: radium-223 (ALSYMPCA),
+    lutetium-177 PSMA (VISION), samarium-153 and strontium-89 (labels) all qualify."""
+    return prostate_crpc(estimated_survival_months=8)
+
+
+def test_samarium_with_external_beam_radiotherapy_is_a_stated_conflict() -> None:
+    # samarium-153 and strontium-89 are not given with concurrent external-beam radiotherapy
+    # unless the benefit outweighs the marrow risk (Quadramet, Metastron labels); radiotherapy
+    # to T8 and the pelvis is offered, so the conflict is stated
+    out = run(_prostate())
+    conflicts = [c for p in out["problems"] for c in p["conflicts"]]
+    assert {"rp.samarium-153", "external-beam radiotherapy"} in [set(c["between"])
+                                                                for c in conflicts]
+
+
+def test_one_radiopharmaceutical_for_the_whole_plan() -> None:
+    out = run(_prostate())
+    holders = {p["id"] for p in out["problems"] for o in p["options"]
+               if o["group"] == "radiopharmaceutical"}
+    if len(holders) <= 1:
+        return
+    # otherwise the problems must say that the agents exclude each other
+    linked = [c for p in out["problems"] for c in p["conflicts"]
+              if sum(str(x).startswith("rp.") for x in c["between"]) == 2]
+    assert linked, holders
+
+
+# ---- dexamethasone and the urgency of imaging ------------------------------------------------
+
+@pytest.mark.parametrize(("fields", "expected"), [
+    # compression on MRI without a deficit and mild pain: steroids are not routine (NICE NG234)
+    pytest.param({"escc": "2", "neurological_deficit": "none", "worst_pain": 3}, None,
+                 id="escc2-no-deficit-pain-3"),
+    # the same with severe pain (>= 7/10, project threshold): considered for pain, urgent
+    pytest.param({"escc": "2", "neurological_deficit": "none", "worst_pain": 8},
+                 ("consider", "urgent"), id="escc2-no-deficit-pain-8"),
+    # with a neurological deficit: 16 mg now, an emergency (NICE NG234; Sorensen 1994)
+    pytest.param({"escc": "2", "neurological_deficit": "myelopathy"},
+                 ("recommended", "emergency"), id="escc2-myelopathy"),
+])
+def test_dexamethasone_follows_the_neurology(fields: dict[str, Any],
+                                             expected: tuple[str, str] | None) -> None:
+    out = run(case(lesions=[spine(**fields)]))
+    found = recs(out, "supportive.dexamethasone", "S")
+    if expected is None:
+        assert not found
+        alert = next(a for a in out["alerts"] if a["id"] == "mescc")
+        assert "16 mg now" not in alert["message"]
+    else:
+        assert (found[0]["strength"], found[0]["urgency"]) == expected
+        assert found[0]["details"]["dose_mg"] == 16
+
+
+def test_radicular_pain_with_unknown_escc_gets_a_same_day_mri_in_alert_and_work_up() -> None:
+    # radicular pain is a neurological symptom of MSCC (NICE NG234): MRI within 24 hours, and
+    # the alert and the work-up say the same urgency (issue 12, 7)
+    lesion = spine(neurological_deficit="radiculopathy")
+    del lesion["escc"]
+    out = run(case(lesions=[lesion]))
+    alert = next(a for a in out["alerts"] if a["id"] == "mescc")
+    assert alert["severity"] == "critical" and "24 hours" in alert["message"]
+    mri = [i for i in out["workup"]["items"] if i["id"] == "mri-spine"]
+    assert mri and mri[0]["urgency"] == "emergency"

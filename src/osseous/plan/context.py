@@ -227,6 +227,10 @@ class Context:
 
     def survival_scores(self) -> dict[str, object]:
         """The survival estimates side by side, never collapsed into one number."""
+        return dict(self._survival_scores)
+
+    @cached_property
+    def _survival_scores(self) -> dict[str, object]:
         out: dict[str, object] = {}
         for score_id in ("tokuhashi-revised", "tomita", "katagiri-new", "bauer",
                          "bauer-modified", "nesms", "chow-nrf", "teachh"):

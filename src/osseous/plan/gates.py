@@ -79,6 +79,26 @@ def _paediatric(rec: Recommendation) -> Recommendation:
         "not apply; a paediatric specialist decides.")
 
 
+def _pregnancy_note(rec: Recommendation) -> Recommendation:
+    if rec.modality != "systemic-therapy" or rec.strength == "not-recommended":
+        return rec
+    return dataclasses.replace(
+        rec, strength="consider", rationale=rec.rationale + " Pregnant: most systemic agents "
+        "are contraindicated in pregnancy or carry embryo-fetal toxicity warnings in their "
+        "labels; the oncologist and obstetrician decide.")
+
+
+def _pregnancy_unknown(rec: Recommendation) -> Recommendation:
+    """Pregnancy not excluded: an option a known pregnancy would remove is not left as an
+    unconditional recommendation (knowing less must not remove the warning)."""
+    if rec.modality not in PREGNANCY_EXCLUDED or rec.strength == "not-recommended":
+        return rec
+    return dataclasses.replace(
+        rec, strength="consider", details={**rec.details, "exclude_pregnancy_first": True},
+        rationale=rec.rationale + " Pregnancy is not recorded: exclude it first (fetal harm in "
+        "the label).")
+
+
 def apply_gates(state: PatientState, recs: list[Recommendation], alerts: list[Alert],
                 needs: list[dict[str, object]]
                 ) -> tuple[list[Recommendation], list[Alert], list[dict[str, object]],
@@ -102,5 +122,7 @@ def apply_gates(state: PatientState, recs: list[Recommendation], alerts: list[Al
         elif state.pregnant and rec.modality in PREGNANCY_EXCLUDED:
             drop(rec, "not given in pregnancy (fetal harm in the label)")
         else:
-            kept.append(_paediatric(rec) if state.minor else rec)
+            option = (_pregnancy_note(rec) if state.pregnant else
+                      _pregnancy_unknown(rec) if state.pregnancy_possible else rec)
+            kept.append(_paediatric(option) if state.minor else option)
     return kept, alerts, needs, removed

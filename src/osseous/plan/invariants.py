@@ -85,7 +85,8 @@ def _reirradiation(live: Sequence[Recommendation]) -> list[str]:
     for r in live:
         if r.id != "rt.reirradiation":
             continue
-        offered = {(x["dose_gy"], x["fractions"]) for x in r.details["regimens"]}  # type: ignore[attr-defined]
+        offered = {(x["dose_gy"], x["fractions"])
+                   for x in r.details.get("regimens", []) or []}  # type: ignore[attr-defined]
         for c in r.details.get("cord_checks", []) or []:  # type: ignore[attr-defined]
             if c["failed_dose"] and (c["dose_gy"], c["fractions"]) in offered:
                 out.append(f"6: {r.id} offers {c['dose_gy']}/{c['fractions']} over the cord "

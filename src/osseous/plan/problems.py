@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Final
 
 from osseous.core.case import BoneLesion, SpinalLesion
@@ -73,11 +74,29 @@ class Problem:
     sequence: list[dict[str, object]] = field(default_factory=list)
     note: str | None = None
 
-    @property
+    def adjunct(self, r: Recommendation) -> bool:
+        """Supportive care given with the definitive treatment of a local problem (steroids
+        with radiotherapy or surgery), not an alternative to it."""
+        return self.lesion is not None and r.modality == "supportive-care" \
+            and self._has_definitive
+
+    @cached_property
+    def _has_definitive(self) -> bool:
+        return any(o.modality != "supportive-care" for o in self.recs
+                   if o.strength != "not-recommended")
+
+    @cached_property
     def options(self) -> list[Recommendation]:
+        """Live options in order (computed once the problem is complete)."""
         live = [r for r in self.recs if r.strength != "not-recommended"]
-        return sorted(live, key=lambda r: (STRENGTH_RANK[r.strength], URGENCY_ORDER[r.urgency],
-                                           OPTION_FAMILY_ORDER.index(r.modality)))
+        # in cord compression an operation, when offered, comes first: radiotherapy follows it
+        # (Patchell 2005); elsewhere recommended before considered
+        operate_first = self.kind == "cord-compression"
+        return sorted(live, key=lambda r: (
+            self.adjunct(r), not (operate_first and r.modality == "surgery"
+                                  and r.details.get("then") == "radiotherapy"),
+            STRENGTH_RANK[r.strength], URGENCY_ORDER[r.urgency],
+            OPTION_FAMILY_ORDER.index(r.modality)))
 
     @property
     def urgency(self) -> str:
@@ -101,9 +120,11 @@ class Problem:
         live = self.options
         grouped = {g for g in (groups.get(r.id) for r in live) if g}
         counts = {g: sum(1 for r in live if groups.get(r.id) == g) for g in grouped}
-        for i, r in enumerate(live):
+        first = next((r for r in live if not self.adjunct(r)), None)
+        for r in live:
             group = groups.get(r.id) if counts.get(groups.get(r.id) or "", 0) > 1 else None
-            role = "choose-one" if group else ("preferred" if i == 0 else "alternative")
+            role = ("choose-one" if group else "adjunct" if self.adjunct(r)
+                    else "preferred" if r is first else "alternative")
             options.append({"recommendation": r.id, "lesion": r.lesion, "title": r.title,
                             "strength": r.strength, "urgency": r.urgency, "role": role,
                             "group": group})
@@ -219,6 +240,12 @@ def _relations(ctx: Context, problems: dict[str, Problem],
                     after, "fixation" if after == "prophylactic-fixation" else after)), None)
                 p.sequence.append({"first": first.id if first else after, "then": r.id,
                                    "reason": "radiotherapy follows the operation"})
+            if r.modality == "surgery" and r.details.get("then") == "radiotherapy":
+                for o in p.options:
+                    if o.modality == "radiotherapy" and not o.details.get("after"):
+                        p.sequence.append({"first": r.id, "then": o.id,
+                                           "reason": "if the operation is done, radiotherapy "
+                                                     "follows it (Patchell 2005)"})
             if r.id == "supportive.dexamethasone" and any(
                     o.modality in ("radiotherapy", "surgery") for o in p.options):
                 p.sequence.append({"first": r.id, "then": "radiotherapy or surgery",
@@ -236,13 +263,35 @@ def _relations(ctx: Context, problems: dict[str, Problem],
                     p.sequence.append({"first": hcm.options[0].id, "then": r.id,
                                        "reason": "hypercalcaemia is treated first; maintenance "
                                                  "follows"})
-        if ids & {"rp.samarium-153", "rp.strontium-89"} and external_beam:
-            for rid in sorted(ids & {"rp.samarium-153", "rp.strontium-89"}):
-                p.conflicts.append({
-                    "between": [rid, "external-beam radiotherapy"],
-                    "reason": "not given with concurrent external-beam radiotherapy or "
-                              "chemotherapy unless the benefit outweighs the marrow risk "
-                              "(labels): sequence them"})
-        if "rp.radium-223" in ids and ctx.medications(("abiraterone",), ("active", "planned")):
-            p.conflicts.append({"between": ["rp.radium-223", "abiraterone"],
-                                "reason": "not with abiraterone plus prednisone (ERA 223)"})
+        _conflicts(ctx, p, ids, external_beam)
+    _one_radiopharmaceutical(problems)
+
+
+def _one_radiopharmaceutical(problems: dict[str, Problem]) -> None:
+    """Only one radiopharmaceutical is given: when the options sit in two problems (pain and
+    systemic disease), each says that they exclude each other."""
+    rp = [(p, r) for p in problems.values() for r in p.options if r.modality ==
+          "radiopharmaceutical"]
+    if len({p.id for p, _ in rp}) < 2:
+        return
+    for p, r in rp:
+        for q, o in rp:
+            if q is not p:
+                p.conflicts.append({"between": [r.id, o.id],
+                                    "reason": "only one radiopharmaceutical is given: choose "
+                                              "one across pain and systemic treatment"})
+
+
+def _conflicts(ctx: Context, p: Problem, ids: set[str],
+               external_beam: list[Recommendation]) -> None:
+    """Options that cannot be given together."""
+    for rid in sorted(ids & {"rp.samarium-153", "rp.strontium-89"}):
+        if external_beam:
+            p.conflicts.append({
+                "between": [rid, "external-beam radiotherapy"],
+                "reason": "not given with concurrent external-beam radiotherapy or "
+                          "chemotherapy unless the benefit outweighs the marrow risk "
+                          "(labels): sequence them"})
+    if "rp.radium-223" in ids and ctx.medications(("abiraterone",), ("active", "planned")):
+        p.conflicts.append({"between": ["rp.radium-223", "abiraterone"],
+                            "reason": "not with abiraterone plus prednisone (ERA 223)"})

@@ -179,6 +179,12 @@ class PatientState:
         return family in self.declines
 
     @property
+    def pregnancy_possible(self) -> bool:
+        """Pregnancy unknown in a woman of child-bearing age (12-55, or age unknown)."""
+        return self.pregnant is None and self.sex == "female" and (
+            self.age is None or 12 <= self.age <= 55)
+
+    @property
     def surgery_possible(self) -> bool | None:
         """Whether surgery can be offered at all: not when the patient is not a candidate,
         declines it, or the goal is comfort."""

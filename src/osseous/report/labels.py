@@ -47,7 +47,7 @@ PROBLEM_STATUS: Final = MappingProxyType({
     "no-deliverable-option": "no option can be offered", "work-up": "investigations first"})
 ROLE: Final = MappingProxyType({
     "preferred": "preferred", "alternative": "alternative",
-    "choose-one": "choose one of these"})
+    "choose-one": "choose one of these", "adjunct": "given with it"})
 
 #: the names of the scores and formulas, as a clinician says them
 SCORE: Final = MappingProxyType({

@@ -212,11 +212,14 @@ def bisphosphonate_renal(ctx: Context) -> Iterator[Finding]:
         yield NeedsData(s.missing if s else ("labs.creatinine",),
                         "creatinine clearance must be known before each dose")
         return
-    based = {"crcl_ml_min": ctx.crcl, "drugs": [m.drug for m in meds]}
-    if ctx.crcl < bma.ZOLEDRONIC_MIN_CRCL:
+    based = {"crcl_ml_min": ctx.crcl, "drugs": [m.drug for m in meds],
+             "dialysis": ctx.case.patient.dialysis}
+    if ctx.crcl < bma.ZOLEDRONIC_MIN_CRCL or ctx.case.patient.dialysis:
         yield Alert("bisphosphonate-renal", "critical",
-                    f"Creatinine clearance {ctx.crcl} mL/min (< 30): zoledronic acid and "
-                    "pamidronate are not recommended in severe renal impairment; consider "
+                    ("On dialysis" if ctx.case.patient.dialysis else
+                     f"Creatinine clearance {ctx.crcl} mL/min (< 30)")
+                    + ": zoledronic acid and pamidronate are not recommended in severe renal "
+                    "impairment; consider "
                     "denosumab with calcium monitoring.", ("zometa-label", "pamidronate-label"),
                     based_on=based)
     elif any(m.drug == "zoledronic-acid" for m in meds) and ctx.crcl <= 60:

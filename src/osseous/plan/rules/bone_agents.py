@@ -135,7 +135,7 @@ def _zoledronic(ctx: Context, strength: Strength, why: str, base: dict[str, obje
                         "zoledronic acid is dosed by creatinine clearance")
         return
     dose = zoledronic_dose(crcl)
-    based = {**base, "crcl_ml_min": crcl}
+    based = {**base, "crcl_ml_min": crcl, "dialysis": ctx.case.patient.dialysis}
     details = {**_common_details("zoledronic-acid", dental_first), "dose_mg": dose.dose_mg,
                "interval_weeks": 12, "alternative_interval_weeks": 4, "crcl_ml_min": crcl,
                "infusion": "over at least 15 minutes",
@@ -144,13 +144,16 @@ def _zoledronic(ctx: Context, strength: Strength, why: str, base: dict[str, obje
     hcm = (" Hypercalcaemia of malignancy is treated first (see its problem); the renal dose "
            "applies to maintenance."
            if (ctx.calcium_status.grade_low or 0) >= 1 else "")
-    if dose.dose_mg is None:
+    dialysis = bool(ctx.case.patient.dialysis)
+    if dose.dose_mg is None or dialysis:
+        why_renal = ("on dialysis" if dialysis else f"creatinine clearance {crcl} mL/min (< 30)")
         yield Recommendation(
             "bma.zoledronic-acid", "bone-modifying-agent", "Zoledronic acid",
             "not-recommended", "routine",
-            f"Creatinine clearance {crcl} mL/min (< 30): zoledronic acid is not recommended in "
-            "severe renal impairment; denosumab is the alternative.", based,
-            ("zometa-label",), None, details)
+            f"{why_renal[0].upper() + why_renal[1:]}: zoledronic acid is not recommended in "
+            "severe renal impairment (the label gives no dose); denosumab is the alternative.",
+            based, ("zometa-label",), None,
+            {k: v for k, v in details.items() if k != "dose_mg"} | {"dose_mg": None})
         return
     yield Recommendation(
         "bma.zoledronic-acid", "bone-modifying-agent",
@@ -200,22 +203,26 @@ def _denosumab(ctx: Context, strength: Strength, why: str, base: dict[str, objec
 def _pamidronate(ctx: Context, why: str, base: dict[str, object], active: bool,
                  dental_first: bool) -> Iterator[Finding]:
     crcl = ctx.crcl
-    if crcl is None:
-        return  # zoledronic acid already asked for creatinine clearance
-    based = {**base, "crcl_ml_min": crcl}
+    if crcl is None or ctx.state.crcl_stale:
+        return  # zoledronic acid already asked for a current creatinine clearance
+    based = {**base, "crcl_ml_min": crcl, "dialysis": ctx.case.patient.dialysis}
     details = {**_common_details("pamidronate", dental_first),
                "dose_mg": bma.PAMIDRONATE_DOSE_MG, "interval_weeks": 4, "crcl_ml_min": crcl,
                "infusion": "over 2 hours (4 hours in myeloma)"}
-    if crcl < 30:
+    if crcl < 30 or ctx.case.patient.dialysis:
+        why_renal = ("On dialysis" if ctx.case.patient.dialysis
+                     else f"Creatinine clearance {crcl} mL/min")
         yield Recommendation(
             "bma.pamidronate", "bone-modifying-agent", "Pamidronate", "not-recommended",
-            "routine", f"Creatinine clearance {crcl} mL/min: pamidronate is not recommended in "
-            "severe renal impairment (label).", based, ("pamidronate-label",), None, details)
+            "routine", f"{why_renal}: pamidronate is not recommended in severe renal "
+            "impairment (label).", based, ("pamidronate-label",), None,
+            {k: v for k, v in details.items() if k != "dose_mg"} | {"dose_mg": None})
         return
     yield Recommendation(
         "bma.pamidronate", "bone-modifying-agent",
         f"{'Continue' if active else 'Alternative'}: pamidronate 90 mg every 3-4 weeks",
         "consider", "routine",
         f"Indication: {why}. Labelled for osteolytic breast metastases and myeloma; "
-        "no evidence favours one agent over another (ASCO-CCO 2017).",
+        "no evidence favours one agent over another (ASCO-CCO 2017)."
+        + _dental_text(ctx, dental_first),
         based, ("pamidronate-label", "van-poznak-2017"), None, details)

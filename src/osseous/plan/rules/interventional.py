@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from osseous.core.case import SpinalLesion
 from osseous.plan.context import Context
 from osseous.plan.engine import rule
 from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation
@@ -93,7 +94,7 @@ def cementoplasty(ctx: Context) -> Iterator[Finding]:
             ("kelekis-2017",), les.id, {"procedure": "cementoplasty"})
 
 
-@rule("ir.ablation", "interventional", "1",
+@rule("ir.ablation", "interventional", "2",
       ("dupuy-2010", "callstrom-2013", "hurwitz-2014-mrgfus", "ryan-2022-cirse-ablation"))
 def ablation(ctx: Context) -> Iterator[Finding]:
     """A painful metastasis (worst pain >= 4) after radiotherapy failed (more than 1 month
@@ -103,6 +104,11 @@ def ablation(ctx: Context) -> Iterator[Finding]:
     declines_rt = "radiotherapy" in (ctx.case.patient.declines or ())
     for les in ctx.case.lesions:
         if les.worst_pain is None or les.worst_pain < 4:
+            continue
+        if isinstance(les, SpinalLesion) and ctx.mescc(les) is not False:
+            # ablation neither decompresses the cord nor is safe beside it: compression (or
+            # compression not yet excluded) goes to decompression and radiotherapy
+            yield NotApplicable("cord compression present or not excluded", lesion=les.id)
             continue
         last = ctx.last_radiotherapy(les)
         days = ctx.days_since(last) if last else None

@@ -58,7 +58,7 @@ def pregnancy(ctx: Context) -> Iterator[Finding]:
                     "with fetal dose estimates; obstetric input to the board.", PREGNANCY_REFS,
                     based_on={"pregnant": True})
         return
-    if st.pregnant is None and st.sex == "female" and (st.age is None or 12 <= st.age <= 55):
+    if st.pregnancy_possible:
         yield NeedsData(("patient.pregnant",), "pregnancy excludes radiopharmaceuticals and "
                                                "bone-modifying agents")
         return

@@ -127,8 +127,7 @@ def _sbrt_barriers(ctx: Context, les: SpinalLesion) -> tuple[list[str], list[str
     st = ctx.state
     fails: list[str] = []
     missing: list[str] = []
-    if "sbrt" in st.declines:
-        fails.append("the patient declines SBRT")
+    # a refusal of SBRT is applied by the gates, which record it as declined by the patient
     if st.goal == "comfort":
         fails.append("the goal of care is comfort")
     unstable = ctx.unstable(les)
@@ -190,8 +189,10 @@ def _not_compressed(ctx: Context, les: SpinalLesion,
                  "sins": _sins_total(ctx, les)},
                 (*SPINE_REFS, "sahgal-2021-sc24"), les.id,
                 {"technique": "sbrt", "regimens": regimens("sbrt-sc24")})
-            return
-        if fails:
+            if "sbrt" not in ctx.state.declines:
+                return
+            note = " The patient declines SBRT: conventional radiotherapy is the option."
+        elif fails:
             note = (" SBRT is not suitable here (" + "; ".join(fails) + "), so conventional "
                     "radiotherapy is the radiation option.")
         else:
