@@ -176,7 +176,8 @@ def bench_cds(requests: int) -> None:
         issuers = Path(tmp) / "issuers.json"
         issuers.write_text(json.dumps([{"iss": ISS, "jwks_file": str(SANDBOX / "jwks.json")}]))
         env = {**os.environ, "OSSEOUS_DATABASE_URL": f"sqlite:///{tmp}/cds.db",
-               "OSSEOUS_CDS_ISSUERS": str(issuers)}
+               "OSSEOUS_CDS_ISSUERS": str(issuers),
+               "OSSEOUS_PUBLIC_URL": f"http://127.0.0.1:{port}"}  # the CDS aud
         osseous = str(Path(sys.executable).with_name("osseous"))
         subprocess.run([osseous, "db", "upgrade"], env=env, check=True, capture_output=True)
         server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory",

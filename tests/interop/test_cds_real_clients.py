@@ -249,8 +249,10 @@ def test_fetch_is_bounded(fhir_server: str) -> None:
     with pytest.raises(FetchFailed, match="not https"):
         check_server(fhir_server, strict)
     with pytest.raises(FetchFailed, match="allow-list"):
-        check_server("https://evil.example/fhir", FetchPolicy(allowed_hosts=("ehr.example",)))
-    assert check_server("https://ehr.example/fhir", FetchPolicy(allowed_hosts=("ehr.example",)))
+        check_server("https://evil.example/fhir",
+                     FetchPolicy(allowed_origins=("https://ehr.example",)))
+    assert check_server("https://ehr.example/fhir",
+                        FetchPolicy(allowed_origins=("https://ehr.example",)))
     loop = FetchPolicy(allow_loopback_http=True, read_timeout=1.0, max_bytes=100_000)
     with pytest.raises(FetchFailed, match="another origin"):
         get_json(f"{fhir_server}/redirect", "secret", loop)
@@ -282,9 +284,15 @@ def test_a_slow_fhir_server_does_not_hold_up_other_requests(client: TestClient,
     assert done  # answered (412 after the timeout or 200), never hung
 
 
+def _allow_origins(client: TestClient, *origins: str) -> None:
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    client.app.state.settings = settings.with_(cds_cors_origins=origins)  # type: ignore[attr-defined]
+
+
 def test_cors_as_the_sandbox_calls(client: TestClient) -> None:
     """The Sandbox (a browser page at sandbox.cds-hooks.org) preflights, then calls with its
     Origin; the answers carry the CORS headers the browser needs."""
+    _allow_origins(client, SANDBOX)
     pre = client.options("/cds-services", headers={
         "Origin": SANDBOX, "Access-Control-Request-Method": "GET",
         "Access-Control-Request-Headers": "authorization,content-type"})
@@ -294,20 +302,29 @@ def test_cors_as_the_sandbox_calls(client: TestClient) -> None:
     pre = client.options(PV, headers={"Origin": SANDBOX,
                                       "Access-Control-Request-Method": "POST"})
     assert pre.status_code == 204 and "POST" in pre.headers["access-control-allow-methods"]
+    assert pre.headers["access-control-allow-origin"] == SANDBOX
     r = client.get("/cds-services", headers={**auth("/cds-services"), "Origin": SANDBOX})
     assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "*"
     denied = client.get("/cds-services", headers={"Origin": SANDBOX})
     assert denied.status_code == 401 and denied.headers["access-control-allow-origin"] == "*"
+    body = {"hook": "patient-view", "hookInstance": "e0b6c7d8-0000-4000-8000-000000000011",
+            "context": {"userId": "Practitioner/1", "patientId": "p1"},
+            "prefetch": _prefetch(synthetic_patient())}
+    r = _post(client, PV, body, Origin=SANDBOX)
+    assert r.status_code == 200 and r.headers["access-control-allow-origin"] == SANDBOX
 
 
-def test_cors_origins_are_configurable(client: TestClient,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OSSEOUS_CDS_CORS_ORIGINS", SANDBOX)
-    ok = client.options(PV, headers={"Origin": SANDBOX, "Access-Control-Request-Method": "POST"})
-    assert ok.headers["access-control-allow-origin"] == SANDBOX
-    other = client.options(PV, headers={"Origin": "https://evil.example",
+def test_cors_origins_are_configurable(client: TestClient) -> None:
+    # none configured: the services send no CORS headers, discovery answers any origin
+    other = client.options(PV, headers={"Origin": SANDBOX,
                                         "Access-Control-Request-Method": "POST"})
     assert "access-control-allow-origin" not in other.headers
+    _allow_origins(client, SANDBOX)
+    ok = client.options(PV, headers={"Origin": SANDBOX, "Access-Control-Request-Method": "POST"})
+    assert ok.headers["access-control-allow-origin"] == SANDBOX
+    evil = client.options(PV, headers={"Origin": "https://evil.example",
+                                       "Access-Control-Request-Method": "POST"})
+    assert "access-control-allow-origin" not in evil.headers
     # discovery stays open to any origin (allowed by the specification)
     disc = client.options("/cds-services", headers={"Origin": "https://evil.example",
                                                     "Access-Control-Request-Method": "GET"})

@@ -18,7 +18,7 @@ from osseous.registry import audit
 from osseous.registry import repository as repo
 from osseous.registry.audit import Actor
 from osseous.registry.db import Database
-from osseous.registry.errors import Conflict, NotFound, PreconditionFailed
+from osseous.registry.errors import NotFound, PreconditionFailed
 from osseous.registry.models import AuditEvent, CaseVersion, Patient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,9 +149,19 @@ def test_assessment_and_decisions(db: Database) -> None:
                                                  "decision": "accepted"})
 
 
-def test_decision_needs_a_stored_assessment(db: Database) -> None:
+def test_every_stored_version_is_assessed_when_it_is_stored(db: Database) -> None:
+    """Reads then show the stored assessment and never write (a GET of a case page used to
+    store one); a decision refers to a recommendation of it."""
     case_id = _import(db)
-    with pytest.raises(Conflict), db.session() as s:
+    with db.session() as s:
+        rows = repo.assessments(s, ALICE, case_id)
+        assert [(a.case_version, a.created_by) for a in rows] == [(1, "alice")]
+        repo.edit_document(s, ALICE, case_id, 1, lambda d: {**d, "assessed_on": "2026-11-21"})
+    with db.session() as s:
+        rows = repo.assessments(s, ALICE, case_id)
+        assert [a.case_version for a in rows] == [1, 2]
+        assert rows[1].document["assessed_on"] == "2026-11-21"
+    with pytest.raises(InvalidInput), db.session() as s:
         repo.record_decision(s, ALICE, case_id, {"recommendation_id": "x",
                                                  "decision": "accepted"})
 
@@ -166,7 +176,8 @@ def test_reads_and_writes_are_audited(db: Database) -> None:
         assert ("read", "case") in actions and ("create", "case") in actions
         assert all(r.client == "127.0.0.1" and r.patient_id for r in rows
                    if r.resource == "case")
-        assert s.scalar(select(func.count()).select_from(AuditEvent)) == 3  # patient, case, read
+        # patient, case, its assessment, read
+        assert s.scalar(select(func.count()).select_from(AuditEvent)) == 4
 
 
 def test_missing_case_is_not_found(db: Database) -> None:

@@ -17,6 +17,7 @@ from osseous.registry.db import Database
 from osseous.registry.errors import PreconditionRequired
 from osseous.registry.models import User
 from osseous.registry.security import resolve_token
+from osseous.web.session import client_address
 
 #: the largest integer a path or query parameter may carry (fits every database's integer)
 MAX_INT: Final = 2**31 - 1
@@ -49,13 +50,21 @@ class Caller:
 
 
 def _client(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    return client_address(request)
+
+
+def _refuse_token(request: Request, why: str) -> None:
+    """Audit a request refused for want of a valid token (durable before the 401)."""
+    with database(request).session() as s:
+        audit.record(s, Actor("anonymous", "none", _client(request)), "authenticate",
+                     "token", request.url.path[:128], outcome="denied", detail=why)
 
 
 def _authenticate(request: Request) -> User:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
+        _refuse_token(request, "no bearer token")
         raise HTTPException(401, "a bearer token is required",
                             headers={"WWW-Authenticate": "Bearer"})
     db = database(request)
@@ -64,9 +73,7 @@ def _authenticate(request: Request) -> User:
         if user is not None:
             s.expunge(user)
             return user
-    with db.session() as s:
-        audit.record(s, Actor("anonymous", "none", _client(request)), "authenticate",
-                     "token", None, outcome="denied")
+    _refuse_token(request, "token unknown, revoked or expired")
     raise HTTPException(401, "the token is unknown, revoked or expired",
                         headers={"WWW-Authenticate": "Bearer"})
 
@@ -77,6 +84,7 @@ def require(roles: frozenset[str]) -> Callable[[Request], Caller]:
     def check(request: Request) -> Caller:
         user = _authenticate(request)
         actor = Actor(user.username, user.role, _client(request))
+        request.state.actor = actor
         if user.role not in roles:
             with database(request).session() as s:
                 audit.record(s, actor, request.method.lower(), "endpoint", request.url.path,

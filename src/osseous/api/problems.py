@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -20,7 +21,8 @@ log = logging.getLogger("osseous.api")
 TITLES = {400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found",
           405: "Method not allowed", 409: "Conflict", 412: "Precondition failed",
           413: "Request too large", 415: "Unsupported media type",
-          422: "Invalid input", 428: "Precondition required", 500: "Internal error",
+          422: "Invalid input", 428: "Precondition required", 429: "Too many requests",
+          500: "Internal error",
           503: "Service unavailable"}
 
 
@@ -46,7 +48,7 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 #: every error an endpoint of this API may answer with
-COMMON = responses(401, 403, 404, 409, 412, 413, 415, 422, 428, 500)
+COMMON = responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 429, 500)
 
 
 def problem(status: int, detail: str, request: Request | None = None,
@@ -68,9 +70,32 @@ def problem(status: int, detail: str, request: Request | None = None,
 
 
 def _safe(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no NaN or Infinity
     if isinstance(value, str | int | float | bool) or value is None:
         return value if not isinstance(value, str) or len(value) < 200 else value[:200] + "..."
     return None
+
+
+async def _audit_not_found(request: Request, status: int) -> None:
+    """A 404 leaves an audit row (who probed which path), written before the answer."""
+    if status != 404 or request.url.path.startswith("/static"):
+        return
+    from starlette.concurrency import run_in_threadpool
+
+    from osseous.registry import audit
+    from osseous.registry.audit import Actor
+    from osseous.web.session import client_address
+
+    actor = getattr(request.state, "actor", None) or Actor(
+        "anonymous", "none", client_address(request))
+
+    def write() -> None:
+        with request.app.state.db.session() as s:
+            audit.record(s, actor, request.method.lower()[:32], "endpoint",
+                         request.url.path[:128], outcome="not-found")
+
+    await run_in_threadpool(write)
 
 
 def install(app: FastAPI) -> None:
@@ -82,6 +107,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RegistryError)
     async def registry(request: Request, exc: RegistryError) -> Response:
+        await _audit_not_found(request, exc.status)
         return problem(exc.status, str(exc), request)
 
     @app.exception_handler(RequestValidationError)
@@ -97,6 +123,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http(request: Request, exc: StarletteHTTPException) -> Response:
+        await _audit_not_found(request, exc.status_code)
         headers = dict(exc.headers) if exc.headers else None
         return problem(exc.status_code, str(exc.detail), request, headers=headers)
 

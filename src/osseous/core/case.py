@@ -30,6 +30,17 @@ from osseous.core.units import ANALYTES
 
 CASE_FORMAT: Final = "osseous.case/1"
 
+#: the most items each list of a case may hold (docs/case-format.md, "Limits"): far above any
+#: real patient (diffuse disease is recorded as counts in ``cancer.bone_metastases``), low
+#: enough that no document can make an assessment slow for the other users of the service
+MAX_ITEMS: Final = {"lesions": 100, "labs": 1000, "medications": 200,
+                    "pain_assessments": 1000, "events": 200, "prior_radiotherapy": 50,
+                    "prior_surgery": 20, "analgesics": 50}
+
+
+def _most(key: str) -> object:
+    return Field(max_length=MAX_ITEMS[key])
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -273,8 +284,9 @@ class SpinalLesion(_Model):
     retropulsion: bool | None = None
     posterior_wall_intact: bool | None = None
     soft_tissue_extension: bool | None = None
-    prior_radiotherapy: list[RadiotherapyCourse] | None = None
-    prior_surgery: list[PriorSurgery] | None = None
+    prior_radiotherapy: Annotated[list[RadiotherapyCourse],
+                                  _most("prior_radiotherapy")] | None = None
+    prior_surgery: Annotated[list[PriorSurgery], _most("prior_surgery")] | None = None
     # fields of the other family
     region: _NOT_SPINE = None
     pain_severity: _NOT_SPINE = None
@@ -300,8 +312,9 @@ class BoneLesion(_Model):
     size_fraction: Literal["<1/3", "1/3-2/3", ">2/3"] | None = None
     axial_cortical_involvement_mm: Annotated[float, Field(ge=0, le=1000)] | None = None
     pathological_fracture: bool | None = None
-    prior_radiotherapy: list[RadiotherapyCourse] | None = None
-    prior_surgery: list[PriorSurgery] | None = None
+    prior_radiotherapy: Annotated[list[RadiotherapyCourse],
+                                  _most("prior_radiotherapy")] | None = None
+    prior_surgery: Annotated[list[PriorSurgery], _most("prior_surgery")] | None = None
     # fields of the other family
     levels: _NOT_BONE = None
     pain_character: _NOT_BONE = None
@@ -365,7 +378,7 @@ class PainAssessment(_Model):
     lesion: str | None = None
     worst_pain: PainScore | None = None
     omed_mg_per_day: Annotated[float, Field(ge=0)] | None = None
-    analgesics: list[Medication] | None = None
+    analgesics: Annotated[list[Medication], _most("analgesics")] | None = None
 
 
 class Event(_Model):
@@ -385,11 +398,11 @@ class Case(_Model):
     assessed_on: IsoDate | None = None
     patient: Patient = Patient()
     cancer: Cancer = Cancer()
-    labs: list[Lab] | None = None
-    lesions: list[Lesion] = []
-    medications: list[Medication] | None = None
-    pain_assessments: list[PainAssessment] | None = None
-    events: list[Event] | None = None
+    labs: Annotated[list[Lab], _most("labs")] | None = None
+    lesions: Annotated[list[Lesion], _most("lesions")] = []
+    medications: Annotated[list[Medication], _most("medications")] | None = None
+    pain_assessments: Annotated[list[PainAssessment], _most("pain_assessments")] | None = None
+    events: Annotated[list[Event], _most("events")] | None = None
 
     @property
     def spinal_lesions(self) -> list[tuple[int, SpinalLesion]]:

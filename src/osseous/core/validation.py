@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from osseous.core.case import CASE_FORMAT, Case
+from osseous.core.case import CASE_FORMAT, MAX_ITEMS, Case
 from osseous.core.errors import InvalidInput, Problem
 
 _UNION_TAGS = frozenset({"spine", "bone"})
@@ -124,6 +124,50 @@ def _unknown(model: BaseModel, raw: object, path: str, out: list[str]) -> list[s
     return out
 
 
+def text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be stored, or None: a NUL character (PostgreSQL refuses it) or a
+    lone UTF-16 surrogate (no UTF-8 encoding exists, so every later read would fail)."""
+    if "\x00" in text:
+        return "may not contain the NUL character"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "may not contain a lone surrogate (not a character)"
+    return None
+
+
+def _text_problems(data: object, out: list[Problem]) -> None:
+    """Every string (and key) of ``data`` that cannot be stored; iterative, so nesting depth
+    cannot exhaust the stack."""
+    stack: list[tuple[object, tuple[str | int, ...]]] = [(data, ())]
+    while stack and len(out) < 50:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            why = text_problem(value)
+            if why:
+                out.append(Problem(json_path(path), why))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                why = text_problem(str(key))
+                if why:
+                    out.append(Problem(json_path(path), f"a key {why}"))
+                stack.append((item, (*path, str(key))))
+        elif isinstance(value, list):
+            stack.extend((item, (*path, i)) for i, item in enumerate(value))
+
+
+def _refused_at_the_door(data: dict[str, Any]) -> list[Problem]:
+    """Lists over their limit (refused before any item is validated: validating 100 000 items
+    only to refuse them would itself be the slow request the limit prevents), and text that
+    cannot be stored."""
+    out = [Problem(key, f"at most {MAX_ITEMS[key]} items (given {len(data[key])})")
+           for key in ("lesions", "labs", "medications", "pain_assessments", "events")
+           if isinstance(data.get(key), list) and len(data[key]) > MAX_ITEMS[key]]
+    if not out:
+        _text_problems(data, out)
+    return out
+
+
 def parse_case(data: object, *, list_ignored: bool = True) -> ParsedCase:
     """Validate a decoded JSON document as ``osseous.case/1``.
 
@@ -137,6 +181,9 @@ def parse_case(data: object, *, list_ignored: bool = True) -> ParsedCase:
     fmt = data.get("format", CASE_FORMAT)
     if fmt != CASE_FORMAT:
         raise InvalidInput([Problem("format", f"must be '{CASE_FORMAT}'", fmt)])
+    refused = _refused_at_the_door(data)
+    if refused:
+        raise InvalidInput(refused)
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:

@@ -5,6 +5,9 @@ The key comes from the issuer's configured JWKS (a file, or a URL fetched by the
 ``jku`` header is honoured only if it is on the issuer's allow-list. ``aud`` must equal the URL
 that was called; ``exp``, ``iat`` and ``jti`` are required; a ``jti`` seen before (within its
 lifetime) is a replay. ``alg: none`` and HMAC algorithms are refused before anything else.
+
+The replay store is in-process by default; the service passes one kept in its database so that
+a replay is refused whichever worker process or host receives it.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import jwt
 from jwt import PyJWK
@@ -41,6 +44,12 @@ class TrustedIssuer:
         return TrustedIssuer(iss, json.loads(Path(jwks_file).read_text()), jku_allow)
 
 
+class ReplayStore(Protocol):
+    def check_and_add(self, jti: str, expires: float) -> bool:
+        """True the first time ``jti`` is seen (recording it until ``expires``), else False."""
+        ...
+
+
 @dataclass
 class ReplayCache:
     """``jti`` values seen, kept until their token expires."""
@@ -64,7 +73,7 @@ class JwtVerifier:
                  fetch_jwks: Callable[[str], Mapping[str, Any]] | None = None) -> None:
         self.issuers = dict(issuers)
         self.fetch_jwks = fetch_jwks
-        self.replays = ReplayCache()
+        self.replays: ReplayStore = ReplayCache()
 
     def _key(self, issuer: TrustedIssuer, header: Mapping[str, Any]) -> Any:
         jwks = issuer.jwks
@@ -111,6 +120,11 @@ class JwtVerifier:
             raise JwtRejected("the token is not valid yet (iat in the future)") from None
         except jwt.PyJWTError as exc:
             raise JwtRejected(f"invalid token: {exc}") from None
+        for name in ("exp", "iat"):  # NumericDate (RFC 7519 2): a number, never a string
+            if not isinstance(claims[name], int | float) or isinstance(claims[name], bool):
+                raise JwtRejected(f"{name} must be a number (seconds since the epoch)")
+        if not isinstance(claims["jti"], str) or not 0 < len(claims["jti"]) <= 256:
+            raise JwtRejected("jti must be a string of 1 to 256 characters")
         if claims["iat"] > time.time() + LEEWAY_SECONDS:
             raise JwtRejected("iat is in the future")
         if claims["exp"] - claims["iat"] > MAX_LIFETIME_SECONDS:

@@ -6,25 +6,22 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-DEFAULT_URL: Final = "sqlite:///./osseous.db"
+from osseous.core.settings import DEFAULT_DATABASE_URL, database_url_from
+
+DEFAULT_URL: Final = DEFAULT_DATABASE_URL
 
 
 def database_url(url: str | None = None) -> str:
-    """The URL to use: the argument, else ``OSSEOUS_DATABASE_URL``, else the contents of the
-    file ``OSSEOUS_DATABASE_URL_FILE`` names (for a URL with a password: a secrets file, never
-    the repository), else the SQLite default.
-
-    A plain ``postgresql://`` URL is given the psycopg 3 driver.
-    """
-    secret_file = os.environ.get("OSSEOUS_DATABASE_URL_FILE")
-    from_file = Path(secret_file).read_text().strip() if secret_file else None
-    url = url or os.environ.get("OSSEOUS_DATABASE_URL") or from_file or DEFAULT_URL
+    """The URL to use: the argument, else the configured one (``OSSEOUS_DATABASE_URL``, the
+    file ``OSSEOUS_DATABASE_URL_FILE`` names, or the SQLite default; see
+    :mod:`osseous.core.settings`). A plain ``postgresql://`` URL is given the psycopg 3
+    driver."""
+    url = url or database_url_from(os.environ)
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return url

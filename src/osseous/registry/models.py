@@ -138,8 +138,8 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     resource: Mapped[str] = mapped_column(String(32))
     resource_id: Mapped[str | None] = mapped_column(String(128))
-    patient_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    client: Mapped[str | None] = mapped_column(String(64))
+    patient_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    client: Mapped[str | None] = mapped_column(String(64), index=True)
     outcome: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(Text)
 
@@ -159,3 +159,22 @@ class CdsFeedback(Base):
     accepted_suggestions: Mapped[str | None] = mapped_column(Text)
     client: Mapped[str | None] = mapped_column(String(256))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CdsJti(Base):
+    """A CDS Hooks JWT id seen, kept until the token expires (replay protection shared by
+    every worker process and host)."""
+
+    __tablename__ = "cds_jti"
+
+    jti: Mapped[str] = mapped_column(String(256), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ServiceSecret(Base):
+    """A random secret of this deployment, shared by its workers (e.g. the CSRF key)."""
+
+    __tablename__ = "service_secrets"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))

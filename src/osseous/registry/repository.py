@@ -125,6 +125,7 @@ def create_case(session: Session, actor: Actor, patient_id: str,
     session.add(CaseVersion(case_id=case_id, number=1, document=doc, created_at=now,
                             created_by=actor.username))
     audit.record(session, actor, "create", "case", case_id, patient_id)
+    _assess_version(session, actor, case, doc)
     return case
 
 
@@ -184,6 +185,7 @@ def update_document(session: Session, actor: Actor, case_id: str, expected_versi
                             created_by=actor.username))
     audit.record(session, actor, "update", "case", case_id, case.patient_id,
                  detail=f"version {number}")
+    _assess_version(session, actor, case, doc)
     return case
 
 
@@ -246,24 +248,41 @@ def export_case(session: Session, actor: Actor, case_id: str) -> dict[str, Any]:
 # ---- assessments ---------------------------------------------------------------------------
 
 
-def store_assessment(session: Session, actor: Actor, case_id: str,
-                     today: date) -> Assessment:
-    """Assess the current version and store what was shown, with the engine that produced it."""
-    case = _case(session, case_id)
-    doc = current_document(session, case)
+def assess_document(doc: dict[str, Any], today: date) -> dict[str, Any]:
+    """The assessment of a stored document (as of ``today`` unless it names its date)."""
     parsed = parse_case(doc)
     case_model = parsed.case
     if case_model.assessed_on is None:
         case_model = case_model.model_copy(update={"assessed_on": today})
-    result = assess(case_model, parsed.ignored_fields)
-    row = Assessment(case_id=case_id, case_version=case.current_version, document=result,
-                     engine_version=__version__, knowledge_version=KNOWLEDGE_VERSION,
-                     created_at=utcnow(), created_by=actor.username)
+    return assess(case_model, parsed.ignored_fields)
+
+
+def _store(session: Session, actor: Actor, case: Case, doc: dict[str, Any],
+           today: date) -> Assessment:
+    row = Assessment(case_id=case.id, case_version=case.current_version,
+                     document=assess_document(doc, today), engine_version=__version__,
+                     knowledge_version=KNOWLEDGE_VERSION, created_at=utcnow(),
+                     created_by=actor.username)
     session.add(row)
     session.flush()
-    audit.record(session, actor, "assess", "case", case_id, case.patient_id,
+    audit.record(session, actor, "assess", "case", case.id, case.patient_id,
                  detail=f"assessment {row.id} of version {case.current_version}")
     return row
+
+
+def _assess_version(session: Session, actor: Actor, case: Case,
+                    doc: dict[str, Any]) -> None:
+    """Every version is assessed when it is stored, in the same transaction: reads (pages,
+    the API, the case list's alerts) then show the stored assessment and never write."""
+    _store(session, actor, case, doc, date.today())
+
+
+def store_assessment(session: Session, actor: Actor, case_id: str,
+                     today: date) -> Assessment:
+    """Assess the current version again and store what was shown, with the engine that
+    produced it (e.g. after the engine or the knowledge changed, or to fix its date)."""
+    case = _case(session, case_id)
+    return _store(session, actor, case, current_document(session, case), today)
 
 
 def assessments(session: Session, actor: Actor, case_id: str) -> list[Assessment]:

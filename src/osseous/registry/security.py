@@ -60,17 +60,32 @@ def create_user(session: Session, username: str, password: str, role: str) -> Us
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    user = session.scalar(select(User).where(User.username == username))
+def verify_password(user: User | None, password: str) -> bool:
+    """Whether ``password`` is ``user``'s (an active user). Costs one argon2 hash whether or
+    not the user exists, so timing does not tell which usernames are real. Slow by design:
+    call it off the event loop."""
     if user is None or not user.active:
-        _hasher.hash(password)  # same cost whether or not the user exists
-        return None
+        _hasher.hash(password)
+        return False
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        return None
+        return False
+    return True
+
+
+def rehash_if_needed(user: User, password: str) -> None:
+    """Re-hash a verified password whose hash uses older parameters."""
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    user = session.scalar(select(User).where(User.username == username))
+    if not verify_password(user, password):
+        return None
+    assert user is not None
+    rehash_if_needed(user, password)
     return user
 
 
@@ -88,16 +103,21 @@ def create_token(session: Session, user: User, name: str,
 
 
 def resolve_token(session: Session, plain: str) -> User | None:
-    """The active user a token belongs to, or None if unknown, revoked or expired."""
-    if not plain.startswith(TOKEN_PREFIX):
+    """The active user a token belongs to, or None if unknown, revoked or expired: one read
+    by the token hash's unique index, joined to its user (every request makes it, so a
+    revocation takes effect on the very next request)."""
+    if not plain.startswith(TOKEN_PREFIX) or len(plain) > 128:
         return None
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain)))
-    if token is None or token.revoked_at is not None:
+    row = session.execute(
+        select(User, ApiToken.expires_at).join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == hash_token(plain), ApiToken.revoked_at.is_(None),
+               User.active.is_(True))).first()
+    if row is None:
         return None
-    if token.expires_at is not None and aware(token.expires_at) <= utcnow():
+    user, expires_at = row
+    if expires_at is not None and aware(expires_at) <= utcnow():
         return None
-    user = session.get(User, token.user_id)
-    return user if user is not None and user.active else None
+    return user
 
 
 def revoke_token(session: Session, token_id: int, by: User) -> ApiToken:

@@ -15,7 +15,7 @@ from typing import Any, Final, get_args
 
 from starlette.datastructures import FormData
 
-from osseous.core.case import BONE_SITES, FEMUR_REGIONS, SPINAL_LEVELS, Primary
+from osseous.core.case import BONE_SITES, FEMUR_REGIONS, MAX_ITEMS, SPINAL_LEVELS, Primary
 from osseous.core.errors import Problem
 from osseous.core.units import ANALYTES
 
@@ -138,7 +138,38 @@ COURSE: Final = (
 )
 SECTIONS: Final = {"patient": PATIENT, "cancer": CANCER}
 ROWS: Final = {"labs": LAB, "medications": MEDICATION}
-_INDEX = re.compile(r"^(labs|medications|lesions)\[(\d+)\]\.(.+)$")
+_INDEX = re.compile(r"^(labs|medications|lesions)\[(\d{1,9})\]\.(.+)$")
+#: the highest row index (exclusive) the editor accepts per list: the case format's limits
+MAX_ROWS: Final = {key: MAX_ITEMS[key] for key in ("labs", "medications", "lesions")}
+
+
+def indices(values: Any, key: str) -> list[int]:
+    """The row indices of list ``key`` among the names in ``values`` (a form or a mapping),
+    those within the limit only."""
+    found = set()
+    for name in values:
+        m = _INDEX.match(name)
+        if m and m.group(1) == key and int(m.group(2)) < MAX_ROWS[key]:
+            found.add(int(m.group(2)))
+    return sorted(found)
+
+
+def index_problems(form: FormData) -> list[Problem]:
+    """A problem for each list whose submitted row index is beyond the list's limit."""
+    out: dict[str, Problem] = {}
+    for name in form:
+        m = _INDEX.match(name)
+        if m and int(m.group(2)) >= MAX_ROWS[m.group(1)]:
+            out.setdefault(m.group(1), Problem(m.group(1), f"at most {MAX_ROWS[m.group(1)]} "
+                                               "rows", name[:60]))
+    return list(out.values())
+
+
+def version_of(form: FormData) -> int:
+    """The case version the edit started from (the hidden ``_version`` field); a missing or
+    malformed value is 0, which never matches, so the edit is refused as stale (409)."""
+    text = str(form.get("_version", "")).strip()
+    return int(text) if text.isdigit() and len(text) < 10 else 0
 
 
 def get_path(doc: dict[str, Any], dotted: str) -> Any:
@@ -207,12 +238,7 @@ def _section(form: FormData, prefix: str, fields: tuple[Field, ...],
 
 
 def _rows(form: FormData, key: str) -> list[int]:
-    found = set()
-    for name in form:
-        m = _INDEX.match(name)
-        if m and m.group(1) == key:
-            found.add(int(m.group(2)))
-    return sorted(found)
+    return indices(form, key)
 
 
 def document_from_form(form: FormData, base: dict[str, Any]) -> tuple[dict[str, Any],
@@ -220,7 +246,7 @@ def document_from_form(form: FormData, base: dict[str, Any]) -> tuple[dict[str, 
     """The case document the form describes, merged into ``base`` (the stored document)."""
     doc = copy.deepcopy(base)
     doc.setdefault("format", "osseous.case/1")
-    problems: list[Problem] = []
+    problems: list[Problem] = index_problems(form)
     for name in ("id", "assessed_on"):
         value = str(form.get(name, "")).strip()
         if value:
@@ -235,7 +261,8 @@ def document_from_form(form: FormData, base: dict[str, Any]) -> tuple[dict[str, 
         old = list(doc.get(key) or [])
         rows = []
         for i in _rows(form, key):
-            original = int(str(form.get(f"{key}[{i}]._from", "-1")) or -1)
+            text = str(form.get(f"{key}[{i}]._from", "")).strip()
+            original = int(text) if text.isdigit() and len(text) < 10 else -1
             row = dict(old[original]) if 0 <= original < len(old) else {}
             _section(form, f"{key}[{i}]", fields, row, problems)
             if any(row.get(f.key) is not None for f in fields):
@@ -301,6 +328,9 @@ def raw_values(form: FormData) -> dict[str, Any]:
     """What the user typed, to show again next to the messages (nothing is lost)."""
     out: dict[str, Any] = {}
     for name in form:
+        m = _INDEX.match(name)
+        if (m and int(m.group(2)) >= MAX_ROWS[m.group(1)]):
+            continue  # never shown again: a refused index must not make the page huge
         items = form.getlist(name)
         out[name] = items if len(items) > 1 or name.endswith(".levels") or name.endswith(
             ".visceral_sites") else (items[0] if items else "")

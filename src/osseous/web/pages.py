@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import quote
 
+import orjson
+from anyio import to_thread
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -16,15 +17,15 @@ from sqlalchemy import select
 from starlette.datastructures import FormData
 
 from osseous.core.errors import InvalidInput, Problem
-from osseous.core.validation import parse_case
+from osseous.core.validation import parse_case, text_problem
 from osseous.plan.model import FAMILIES
 from osseous.plan.monitoring import monitoring
 from osseous.plan.triage import QUESTIONS, parse_answers, triage
-from osseous.registry import audit, security
 from osseous.registry import repository as repo
-from osseous.registry.audit import Actor
+from osseous.registry import security
 from osseous.registry.errors import NotFound, PreconditionFailed, RegistryError
 from osseous.registry.models import Assessment, Case, Patient
+from osseous.registry.signin import LoginPolicy, sign_in
 from osseous.report.patient_summary import summarise
 from osseous.report.patient_texts import FAQ, GLOSSARY, INVESTIGATIONS, TREATMENTS, PatientText
 from osseous.report.pdf import html_to_pdf
@@ -32,20 +33,27 @@ from osseous.report.readability import medical_terms
 from osseous.scores.catalog import BY_ID, SCORES
 from osseous.scores.pain import radiotherapy_start
 from osseous.web import charts, forms
+from osseous.web.offload import heavy
 from osseous.web.session import (
     LoginRequired,
     WebUser,
     check_csrf,
     clear_cookies,
+    client_address,
     csrf_token,
     current,
     database,
+    issue_csrf,
     set_cookies,
+    settings_of,
 )
 
 HERE: Final = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+#: the most fields a page form may send (the case editor at its row limits stays below it)
+MAX_FORM_FIELDS: Final = 20_000
 router = APIRouter(prefix="/app", include_in_schema=False)
+WEB_ROLES: Final = frozenset({"clinician", "coordinator", "researcher"})
 SEVERITY_RANK: Final = {"critical": 0, "warning": 1, "info": 2}
 FAMILY_NAMES: Final = {
     "radiotherapy": "Radiotherapy", "bone-modifying-agent": "Bone-modifying agents",
@@ -65,9 +73,23 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
 
 
 async def _form(request: Request) -> FormData:
-    form = await request.form()
+    form = await request.form(max_files=2, max_fields=MAX_FORM_FIELDS)
     check_csrf(request, str(form.get("csrf") or ""))
+    for name, value in form.multi_items():
+        if isinstance(value, str) and (text_problem(name) or text_problem(value)):
+            raise HTTPException(400, f"{name[:60]!r}: {text_problem(value) or text_problem(name)}")
     return form
+
+
+def _date(field: str, text: str) -> date | None:
+    """A date typed into a page (empty: none), or a 400 naming the field."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise HTTPException(400, f"{field}: must be a date written YYYY-MM-DD, not "
+                                 f"{text[:40]!r}") from None
 
 
 def _redirect(url: str) -> RedirectResponse:
@@ -87,25 +109,25 @@ async def login(request: Request) -> Response:
     form = await _form(request)
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     target = str(form.get("next", "/app/cases"))
-    client = request.client.host if request.client else None
-    db = database(request)
-    with db.session() as s:
-        user = security.authenticate(s, username, password)
-        plain = None
-        if user is not None and user.role in ("clinician", "coordinator", "researcher"):
-            plain, _ = security.create_token(s, user, "web session", 1)
-            audit.record(s, Actor(user.username, user.role, client), "login", "web")
-    if plain is None:
-        with db.session() as s:
-            audit.record(s, Actor(username[:64], "none", client), "login", "web",
-                              outcome="denied")
-        return render(request, "login.html", {"next": target, "error":
-                                              "Wrong username or password, or this account "
-                                              "has no access to these pages."}, status=401)
-    if user is not None and user.role == "researcher":  # aggregates only: the analytics
+    settings = settings_of(request)
+    policy = LoginPolicy(settings.login_max_failures_per_account,
+                         settings.login_max_failures_per_client, settings.login_window_seconds)
+    result = await heavy(request, lambda: sign_in(
+        database(request), policy, username, password[:1024], client_address(request),
+        via="web", token_name="web session", days=1, roles=WEB_ROLES))
+    if result.outcome != "ok" or result.token is None:
+        locked = result.outcome == "locked"
+        return render(request, "login.html", {"next": target, "error": (
+            "Too many failed sign-ins: this account or address is locked for "
+            f"{settings.login_window_seconds // 60} minutes." if locked else
+            "Wrong username or password, or this account has no access to these pages.")},
+            status=429 if locked else 401)
+    if result.user is not None and result.user.role == "researcher":  # aggregates only
         target = "/app/analytics"
     response = _redirect(target if target.startswith("/app") else "/app/cases")
-    set_cookies(response, request, session=plain)
+    # a new session gets a new CSRF token, bound to it
+    set_cookies(response, request, session=result.token,
+                csrf=issue_csrf(request, result.token))
     return response
 
 
@@ -147,10 +169,9 @@ def cases(request: Request, q: str = "", primary: str = "", severity: str = "",
           status: str = "", board_date: str = "") -> HTMLResponse:
     user = current(request)
     rows = []
-    with database(request).session() as s:
+    with database(request).read_session() as s:
         found, _ = repo.list_cases(s, user.actor, status=status or None,
-                                   board_date=date.fromisoformat(board_date) if board_date
-                                   else None, limit=200)
+                                   board_date=_date("board_date", board_date), limit=200)
         for case in found:
             doc = repo.current_document(s, case)
             patient = s.get(Patient, case.patient_id)
@@ -180,16 +201,16 @@ def cases(request: Request, q: str = "", primary: str = "", severity: str = "",
 def _editor(request: Request, user: WebUser, values: dict[str, Any],
             errors: dict[str, str], case: Case | None, pseudonym: str = "",
             status: int = 200, message: str | None = None) -> HTMLResponse:
+    # rows are drawn for the indices submitted (each bounded by forms.MAX_ROWS), never for
+    # every number up to the largest one
     lesion_rows = []
-    indices = sorted({int(k.split("[")[1].split("]")[0]) for k in values
-                      if k.startswith("lesions[")})
+    indices = forms.indices(values, "lesions")
     for i in indices:
         lesion_rows.append((i, values.get(f"lesions[{i}]._kind", "spine")))
     nxt = (max(indices) + 1) if indices else 0
     lesion_rows += [(nxt, "spine"), (nxt + 1, "bone")]
-    counts = {key: max([int(k.split("[")[1].split("]")[0]) for k in values
-                        if k.startswith(f"{key}[")] + [-1]) + 2 for key in ("labs",
-                                                                           "medications")}
+    rows = {key: forms.indices(values, key) for key in ("labs", "medications")}
+    row_indices = {key: [*found, max([*found, -1]) + 1] for key, found in rows.items()}
     courses = {}
     if case is not None:
         with database(request).read_session() as s:
@@ -199,7 +220,7 @@ def _editor(request: Request, user: WebUser, values: dict[str, Any],
     return render(request, "case_edit.html", {
         "values": values, "errors": errors, "case": case, "pseudonym": pseudonym,
         "courses": courses,
-        "lesion_rows": lesion_rows, "row_counts": counts, "message": message}, status=status,
+        "lesion_rows": lesion_rows, "row_indices": row_indices, "message": message}, status=status,
         user=user)
 
 
@@ -269,7 +290,7 @@ async def _save(request: Request, case_id: str | None) -> Response:
                     patient = repo.create_patient(s, user.actor, pseudonym)
                 saved = repo.create_case(s, user.actor, patient.id, doc)
             else:
-                version = int(str(form.get("_version", "0")) or 0)
+                version = forms.version_of(form)
                 saved = repo.update_document(s, user.actor, case_id, version, doc)
     except PreconditionFailed:
         return _editor(request, user, forms.raw_values(form), {}, case, pseudonym, status=409,
@@ -293,9 +314,9 @@ async def import_case(request: Request) -> Response:
         text = (await upload.read()).decode("utf-8", "replace") or text
     pseudonym = str(form.get("pseudonym", "")).strip() or None
     await form.close()  # release the uploaded file
-    try:
-        document = json.loads(text)
-    except ValueError as exc:
+    try:  # orjson refuses NaN, lone surrogates and nesting deeper than 1024 (linear time)
+        document = orjson.loads(text.encode("utf-8", "surrogatepass"))
+    except orjson.JSONDecodeError as exc:
         return _editor(request, user, {}, {"document": f"not valid JSON: {exc}"}, None,
                        status=422, message="The file is not valid JSON.")
     try:
@@ -311,13 +332,16 @@ async def import_case(request: Request) -> Response:
 # ---- the assessment -----------------------------------------------------------------------
 
 def _shown_assessment(s: Any, user: WebUser, case: Case) -> dict[str, Any]:
-    """The assessment of the current version, stored the first time it is shown."""
-    row = s.scalar(select(Assessment).where(Assessment.case_id == case.id)
+    """The assessment of the current version: the one stored with it (the registry assesses
+    every version it stores), else - for a version stored before it did - computed now and
+    shown without storing it (a page view never writes)."""
+    row = s.scalar(select(Assessment).where(Assessment.case_id == case.id,
+                                            Assessment.case_version == case.current_version)
                    .order_by(Assessment.id.desc()).limit(1))
-    if row is None or row.case_version != case.current_version:
-        row = repo.store_assessment(s, user.actor, case.id, date.today())
-    document: dict[str, Any] = row.document
-    return document
+    if row is not None:
+        document: dict[str, Any] = row.document
+        return document
+    return repo.assess_document(repo.current_document(s, case), date.today())
 
 
 def _view_model(doc: dict[str, Any], assessment: dict[str, Any]) -> dict[str, Any]:
@@ -404,7 +428,7 @@ async def agenda(request: Request, case_id: str) -> Response:
             raise NotFound(f"case {case_id} not found")
         repo.set_agenda(s, user.actor, case_id, case.version,
                         status=str(form.get("status", "")) or None,
-                        board_date=date.fromisoformat(board) if board else None)
+                        board_date=_date("board_date", board or ""))
     return _redirect(f"/app/cases/{quote(case_id)}")
 
 
@@ -513,7 +537,14 @@ async def add_follow_up(request: Request, case_id: str) -> Response:
 # ---- reports ------------------------------------------------------------------------------
 
 @router.get("/cases/{case_id}/board.pdf")
-def board_pdf(request: Request, case_id: str) -> Response:
+async def board_pdf(request: Request, case_id: str) -> Response:
+    html, name = await to_thread.run_sync(_board_html, request, case_id)
+    pdf = await heavy(request, html_to_pdf, html)  # seconds of CPU: a few at a time
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="osseous-{name}.pdf"'})
+
+
+def _board_html(request: Request, case_id: str) -> tuple[str, str]:
     user = current(request)
     with database(request).session() as s:
         case, doc = repo.get_case(s, user.actor, case_id)
@@ -524,9 +555,7 @@ def board_pdf(request: Request, case_id: str) -> Response:
         case=case, doc=doc, a=assessment, decisions=decisions, family_names=FAMILY_NAMES,
         pseudonym=patient.pseudonym if patient else "", css=(HERE / "static" / "print.css")
         .read_text(), **_view_model(doc, assessment))
-    pdf = html_to_pdf(html)
-    return Response(pdf, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="osseous-{case.id}.pdf"'})
+    return html, case.id
 
 
 @router.get("/cases/{case_id}/patient-summary")

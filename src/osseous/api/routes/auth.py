@@ -6,33 +6,39 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 
+from osseous.api import problems
 from osseous.api.deps import ADMIN, ANY_ROLE, MAX_INT, Caller, SessionDep, database, require
 from osseous.api.schemas import TokenOut, TokenRequest, UserIn, UserOut
 from osseous.core.errors import invalid
 from osseous.registry import audit, security
-from osseous.registry.audit import Actor
 from osseous.registry.models import User
+from osseous.registry.signin import LoginPolicy, sign_in
+from osseous.web.offload import heavy
+from osseous.web.session import client_address, settings_of
 
 router = APIRouter(tags=["auth"])
 
 
-@router.post("/auth/token", status_code=201)
-def token(body: TokenRequest, request: Request) -> TokenOut:
-    """Exchange a username and password for an API token (shown once)."""
-    client = request.client.host if request.client else None
-    db = database(request)
-    with db.session() as s:
-        user = security.authenticate(s, body.username, body.password)
-        if user is not None:
-            plain, row = security.create_token(s, user, body.name, body.days)
-            audit.record(s, Actor(user.username, user.role, client), "login", "token",
-                         str(row.id))
-            return TokenOut(id=row.id, token=plain, expires_at=row.expires_at, role=user.role)
-    with db.session() as s:
-        audit.record(s, Actor(body.username, "none", client), "login", "token",
-                     outcome="denied")
-    raise HTTPException(401, "wrong username or password",
-                        headers={"WWW-Authenticate": "Bearer"})
+@router.post("/auth/token", status_code=201, responses=problems.responses(429))
+async def token(body: TokenRequest, request: Request) -> TokenOut:
+    """Exchange a username and password for an API token (shown once). Too many failed
+    attempts for an account or from an address lock it for a while (429)."""
+    settings = settings_of(request)
+    policy = LoginPolicy(settings.login_max_failures_per_account,
+                         settings.login_max_failures_per_client, settings.login_window_seconds)
+    result = await heavy(request, lambda: sign_in(
+        database(request), policy, body.username, body.password, client_address(request),
+        via="token", token_name=body.name, days=body.days))
+    if result.outcome == "locked":
+        raise HTTPException(429, "too many failed sign-ins for this account or from this "
+                                 "address; try again later",
+                            headers={"Retry-After": str(settings.login_window_seconds)})
+    if result.user is None or result.token is None or result.token_row is None:
+        raise HTTPException(401, "wrong username or password",
+                            headers={"WWW-Authenticate": "Bearer"})
+    row = result.token_row
+    return TokenOut(id=row.id, token=result.token, expires_at=row.expires_at,
+                    role=result.user.role)
 
 
 @router.get("/auth/me")

@@ -1,15 +1,16 @@
 """The CDS Hooks 2.0 endpoints: discovery, the services, and feedback.
 
 Every call needs a bearer JWT from a trusted issuer (``OSSEOUS_CDS_ISSUERS`` names a JSON file
-of ``{"iss", "jwks_file", "jku_allow"}`` entries); ``aud`` must be the URL called (its base can
-be set with ``OSSEOUS_PUBLIC_URL`` behind a proxy). FHIR access tokens from the request are used
-only to fetch what prefetch did not bring (:mod:`osseous.interop.fhir_client`, within its
-policy), and are never logged.
+of ``{"iss", "jwks_file", "jku_allow"}`` entries); ``aud`` must be the URL called, built from
+the configured ``OSSEOUS_PUBLIC_URL`` (never from the request's own ``Host`` or
+``X-Forwarded-*`` headers, which the caller chooses: a token minted for another deployment
+would pass). FHIR access tokens from the request are used only to fetch what prefetch did not
+bring (:mod:`osseous.interop.fhir_client`, within its policy), and are never logged.
 
 CORS (CDS Hooks 2.0, "Cross-Origin Resource Sharing"): browser clients such as the CDS Hooks
-Sandbox call from another origin. Discovery answers any origin (``*``); the services and
-feedback answer the origins in ``OSSEOUS_CDS_CORS_ORIGINS`` (comma-separated; ``*`` by default,
-safe because calls are authorised by a bearer JWT, never by cookies). Errors of the services are
+Sandbox call from another origin. Discovery answers any origin (``*``, allowed by the
+specification); the services and feedback answer the origins in ``OSSEOUS_CDS_CORS_ORIGINS``
+(comma-separated; none by default). Errors of the services are
 FHIR OperationOutcome bodies (CDS Hooks 3.0 ballot, "Error handling").
 """
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import urllib.request
 from datetime import date
 from pathlib import Path
@@ -28,6 +28,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from osseous.api.deps import database
+from osseous.core.settings import Settings
 from osseous.interop import cds_hooks
 from osseous.interop.cds_jwt import JwtRejected, JwtVerifier, TrustedIssuer
 from osseous.interop.fhir_client import FetchPolicy, fetcher
@@ -35,10 +36,12 @@ from osseous.registry import audit
 from osseous.registry.audit import Actor
 from osseous.registry.models import CdsFeedback
 from osseous.registry.security import utcnow
+from osseous.web.session import client_address
 
 router = APIRouter(tags=["cds-hooks"])
 log = logging.getLogger("osseous.cds")
 SERVICE_HOOKS = {s["id"]: s["hook"] for s in cds_hooks.SERVICES}
+MAX_TIMESTAMP = 40  # the column's width; a FHIR instant is at most 35 characters
 
 
 def _fetch_jwks(url: str) -> dict[str, Any]:
@@ -49,10 +52,10 @@ def _fetch_jwks(url: str) -> dict[str, Any]:
     return data
 
 
-def verifier_from_environment() -> JwtVerifier:
+def verifier_from_settings(settings: Settings) -> JwtVerifier:
     """Trusted issuers from ``OSSEOUS_CDS_ISSUERS``: a JSON list of ``{"iss", "jwks_file" or
     "jwks_url", "jku_allow"}``. None configured means every call is refused."""
-    path = os.environ.get("OSSEOUS_CDS_ISSUERS")
+    path = settings.cds_issuers_file
     issuers = {}
     if path:
         for entry in json.loads(Path(path).read_text()):
@@ -66,11 +69,9 @@ def verifier_from_environment() -> JwtVerifier:
     return JwtVerifier(issuers)
 
 
-def _audience(request: Request) -> str:
-    base = os.environ.get("OSSEOUS_PUBLIC_URL")
-    if base:
-        return base.rstrip("/") + request.url.path
-    return str(request.url.replace(query=None))
+def _audience(request: Request) -> str | None:
+    base = request.app.state.settings.public_url
+    return base.rstrip("/") + request.url.path if base else None
 
 
 def _check(request: Request) -> dict[str, Any]:
@@ -81,19 +82,20 @@ def _check(request: Request) -> dict[str, Any]:
                             headers={"WWW-Authenticate": "Bearer"})
     verifier: JwtVerifier = request.app.state.cds_verifier
     try:
-        return verifier.verify(token.strip(), _audience(request))
+        audience = _audience(request)
+        if audience is None:
+            raise JwtRejected("this service has no public URL configured (OSSEOUS_PUBLIC_URL)")
+        return verifier.verify(token.strip(), audience)
     except JwtRejected as exc:
         with database(request).session() as s:
-            audit.record(s, Actor("cds-client", "none", request.client.host if request.client
-                                  else None), "call", "cds-hooks", request.url.path,
-                         outcome="denied", detail=str(exc))
+            audit.record(s, Actor("cds-client", "none", client_address(request)), "call",
+                         "cds-hooks", request.url.path, outcome="denied", detail=str(exc))
         raise HTTPException(401, f"JWT rejected: {exc}",
                             headers={"WWW-Authenticate": "Bearer"}) from None
 
 
 def _policy(request: Request) -> FetchPolicy:
-    policy = getattr(request.app.state, "cds_fetch_policy", None)
-    return policy if isinstance(policy, FetchPolicy) else FetchPolicy.from_environment()
+    return FetchPolicy.from_settings(request.app.state.settings)
 
 
 def _cors(request: Request, any_origin: bool = False) -> dict[str, str]:
@@ -101,11 +103,10 @@ def _cors(request: Request, any_origin: bool = False) -> dict[str, str]:
     origin = request.headers.get("origin")
     if origin is None:
         return {}
-    allowed = [o.strip() for o in os.environ.get("OSSEOUS_CDS_CORS_ORIGINS", "*").split(",")
-               if o.strip()]
-    if any_origin or "*" in allowed:
+    allowed = request.app.state.settings.cds_cors_origins
+    if any_origin:
         value = "*"
-    elif origin in allowed:
+    elif origin.rstrip("/") in allowed:
         value = origin
     else:
         return {}
@@ -171,12 +172,13 @@ def call(service_id: str, request: Request, response: Response,
     except cds_hooks.MissingData as exc:
         return _outcome(412, str(exc), headers)
     response.headers.update(headers)
-    patient = ((body.get("context") or {}).get("patientId"))
+    context = body.get("context")
+    patient = context.get("patientId") if isinstance(context, dict) else None
     with database(request).session() as s:
-        audit.record(s, Actor(str(claims["iss"])[:64], "cds-client",
-                              request.client.host if request.client else None),
-                     "hook", service_id, str(body.get("hookInstance"))[:128], None,
-                     detail=f"patient {str(patient)[:60]}: {len(result['cards'])} cards")
+        audit.record(s, Actor(str(claims["iss"])[:64], "cds-client", client_address(request)),
+                     "hook", service_id, str(body.get("hookInstance"))[:128],
+                     str(patient)[:64] if patient is not None else None,
+                     detail=f"{len(result['cards'])} cards")
     return result
 
 
@@ -202,6 +204,9 @@ def feedback(service_id: str, request: Request, response: Response,
             card, when = str(item.get("card", ""))[:64], str(item.get("outcomeTimestamp", ""))
             if not card or not when:
                 raise HTTPException(400, "each feedback item needs card and outcomeTimestamp")
+            if len(when) > MAX_TIMESTAMP:
+                raise HTTPException(400, f"outcomeTimestamp: at most {MAX_TIMESTAMP} "
+                                         "characters (a FHIR instant)")
             exists = s.scalar(select(CdsFeedback).where(
                 CdsFeedback.service == service_id, CdsFeedback.card == card,
                 CdsFeedback.outcome == item["outcome"], CdsFeedback.outcome_timestamp == when))
