@@ -342,9 +342,10 @@ def oligometastatic(ctx: Context) -> Iterator[Finding]:
     n, controlled, ecog = c.total_metastases, c.primary_controlled, ctx.ecog
     est = p.estimated_survival_months
     goal = ctx.state.goal
-    if goal in ("palliative", "comfort") or "sbrt" in ctx.state.declines:
-        yield NotApplicable("ablative treatment for survival is outside the goal of care or "
-                            "declined", {"goal": goal, "declines": sorted(ctx.state.declines)})
+    if goal in ("palliative", "comfort"):
+        # a refusal of SBRT is applied (and recorded as declined) by the gates
+        yield NotApplicable("ablative treatment for survival is outside the goal of care",
+                            {"goal": goal})
         return
     based = {"total_metastases": n, "primary_controlled": controlled, "ecog": ecog,
              "estimated_survival_months": est}

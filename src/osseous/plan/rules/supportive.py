@@ -94,10 +94,15 @@ def hypercalcemia(ctx: Context) -> Iterator[Finding]:
             "vitamin D supplements.", based,
             ("el-hajj-fuleihan-2023", "zometa-label"), None, {"agent": None})
         return
-    agent = "denosumab" if renal else "zoledronic-acid"
+    agent: str | None = "denosumab" if renal else "zoledronic-acid"
     steps = ["intravenous 0.9% saline, aiming for about 2 L of urine a day",
              "stop calcium and vitamin D supplements and other calcium-raising medicines"]
-    if renal:
+    if st.pregnant:
+        agent = None
+        steps.append("pregnant: bisphosphonates and denosumab are not given (fetal harm in "
+                     "their labels); calcitonin 4 IU/kg every 12 hours, with obstetric and "
+                     "endocrine specialists")
+    elif renal:
         steps.append("denosumab 120 mg subcutaneously (renal failure: creatinine clearance "
                      "under 30 mL/min, dialysis or creatinine 4.5 mg/dL or more, where the "
                      "bisphosphonate labels give no safe dose); watch for hypocalcaemia")
@@ -107,12 +112,12 @@ def hypercalcemia(ctx: Context) -> Iterator[Finding]:
                      + ("90" if value is not None and value > 13.5 else "60-90")
                      + " mg over 2-24 hours; denosumab is suggested over a bisphosphonate and "
                      "for disease refractory to one")
-    if value is not None and value > 14:
+    if value is not None and value > 14 and not st.pregnant:
         steps.append("add calcitonin 4 IU/kg every 12 hours (fast but short-lived)")
     if ctx.primary == "lymphoma":
         steps.insert(1, "glucocorticoids first (calcitriol-mediated hypercalcaemia)")
     details: dict[str, object] = {"agent": agent, "steps": steps}
-    details["dose_mg"] = 120.0 if renal else 4.0
+    details["dose_mg"] = None if agent is None else 120.0 if renal else 4.0
     yield Recommendation(
         "supportive.hypercalcemia", "supportive-care",
         "Treat hypercalcaemia of malignancy today", "recommended",
