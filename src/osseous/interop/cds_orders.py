@@ -24,7 +24,7 @@ from typing import Any, Final
 
 from osseous.core.case import Case
 from osseous.core.validation import parse_case
-from osseous.interop.cds_cards import card, rests_on, suggestion_uuid
+from osseous.interop.cds_cards import card, last_known, rests_on, suggestion_uuid
 from osseous.interop.drugs import dosages_of, dose_entries, identify, medication_concept, read_mass
 from osseous.interop.terminology import BONE_MODIFYING_AGENTS
 from osseous.plan.engine import assess
@@ -114,14 +114,14 @@ def medication_cards(order: Json, judge: Judge, hook: str,
                           f"Osseous's plan for this patient offers no {_display(drug)} (for "
                           "example, the indication or the cancer type does not fit); see the "
                           "board's plan for the reasons.", [], topic="guideline"))
+    refs = rec["references"] if rec else []
     for need in needs:
         missing = ", ".join(m.split(".")[-1].replace("_", " ") for m in need["missing"])
         cards.append(card(f"{oid}/needs/{need['for']}", hook,
                           f"{name}: could not be checked - {need['reason']}", "warning",
-                          f"Missing or out of date: {missing}. Osseous does not check the "
-                          "order on assumed values.", ["zometa-label"]
-                          if drug in ("zoledronic-acid", "pamidronate") else
-                          rec["references"] if rec else [], topic="clinical-reminder"))
+                          f"Missing or out of date: {missing}."
+                          f"{last_known(case, need['missing'])} Osseous does not check the "
+                          "order on assumed or old values.", refs, topic="clinical-reminder"))
     return cards
 
 

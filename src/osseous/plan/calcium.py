@@ -22,9 +22,12 @@ from dataclasses import dataclass
 from typing import Final
 
 from osseous.plan.state import PatientState
-from osseous.scores.calcium import corrected_calcium_mg_dl, hypercalcemia_grade
+from osseous.scores.calcium import (
+    ALBUMIN_PLAUSIBLE_G_DL,  # one range for the scores and the plan
+    corrected_calcium_mg_dl,
+    hypercalcemia_grade,
+)
 
-ALBUMIN_PLAUSIBLE_G_DL: Final = (1.0, 5.5)
 IONISED_ULN_MMOL_L: Final = 1.32
 IONISED_LLN_MMOL_L: Final = 1.12
 #: (lower bound exclusive, grade), CTCAE v5.0 hypercalcaemia by ionised calcium

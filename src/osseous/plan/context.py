@@ -7,11 +7,12 @@ rather than a default. Nothing here reads the clock; intervals are measured to
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 from osseous.core.case import BoneLesion, Case, Medication, SpinalLesion
 from osseous.core.results import ScoreResult
@@ -21,8 +22,28 @@ from osseous.plan.calcium import CalciumStatus, calcium_status
 from osseous.plan.noms import Noms, noms_for
 from osseous.plan.state import PatientState, patient_state
 from osseous.scores import facts
+from osseous.scores.catalog import SURVIVAL_SCORE_IDS
 
 Lesion = SpinalLesion | BoneLesion
+_L = TypeVar("_L", SpinalLesion, BoneLesion, Lesion)
+_T = TypeVar("_T")
+
+
+def per_lesion(fn: Callable[[Any, _L], _T]) -> Callable[[Any, _L], _T]:
+    """Memoise a lesion fact on the context: every rule, the problems and the invariants read
+    the same fact, computed once."""
+    name = fn.__name__
+
+    @functools.wraps(fn)
+    def wrapper(self: Any, lesion: _L) -> _T:
+        key = (name, lesion.id)
+        memo = self._memo
+        if key in memo:
+            return memo[key]  # type: ignore[no-any-return]
+        value = memo[key] = fn(self, lesion)
+        return value
+
+    return wrapper
 BMA_DRUGS = bma.AGENTS
 
 
@@ -63,6 +84,13 @@ class Context:
         self.scores = list(scores)
         self._by_key = {(s.score, s.lesion): s for s in self.scores}
         self._index = {les.id: i for i, les in enumerate(case.lesions)}
+        self._memo: dict[tuple[str, str], Any] = {}
+
+    def memo(self, key: tuple[str, str], compute: Callable[[], _T]) -> _T:
+        """A fact computed once per assessment under ``key``."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[no-any-return]
 
     @cached_property
     def state(self) -> PatientState:
@@ -119,6 +147,7 @@ class Context:
         """ESCC 2-3 (the cord is compressed on MRI)."""
         return None if lesion.escc is None else lesion.escc in ("2", "3")
 
+    @per_lesion
     def unstable(self, lesion: SpinalLesion) -> LesionFact:
         """SINS 13-18, including an incomplete SINS whose every completion is 13 or more
         (knowing less never removes the warning)."""
@@ -141,6 +170,7 @@ class Context:
     def fixed(self, lesion: Lesion) -> bool:
         return any(op.procedure in FIXING for op in lesion.prior_surgery or ())
 
+    @per_lesion
     def impending_fracture(self, lesion: BoneLesion) -> LesionFact:
         """Impending fracture of a long bone: Mirels 9 or more, or axial cortical involvement
         over 30 mm of the femur (van der Linden 2004). Unknown inputs stay unknown; Mirels 8
@@ -232,8 +262,7 @@ class Context:
     @cached_property
     def _survival_scores(self) -> dict[str, object]:
         out: dict[str, object] = {}
-        for score_id in ("tokuhashi-revised", "tomita", "katagiri-new", "bauer",
-                         "bauer-modified", "nesms", "chow-nrf", "teachh"):
+        for score_id in SURVIVAL_SCORE_IDS:
             s = self.score(score_id)
             if s is not None:
                 out[score_id] = s.band if s.complete else f"incomplete {s.range}"
@@ -242,6 +271,7 @@ class Context:
         return out
 
     # ---- NOMS ----------------------------------------------------------------------------
+    @per_lesion
     def noms(self, lesion: SpinalLesion) -> Noms:
         return noms_for(self, lesion)
 

@@ -33,6 +33,11 @@ class Decompression:
 
 
 def decompression(ctx: Context, les: SpinalLesion) -> Decompression:
+    """Patchell eligibility of this compressed level (computed once per assessment)."""
+    return ctx.memo(("decompression", les.id), lambda: _decompression(ctx, les))
+
+
+def _decompression(ctx: Context, les: SpinalLesion) -> Decompression:
     st = ctx.state
     p = ctx.case.patient
     rs = ctx.radiosensitivity

@@ -59,6 +59,7 @@ CHOOSE_ONE: Final = {"bone-modifying-agent": ("bma.zoledronic-acid", "bma.denosu
                                               "bma.pamidronate"),
                      "radiopharmaceutical": ("rp.samarium-153", "rp.strontium-89",
                                              "rp.radium-223", "rp.lutetium-177-psma")}
+GROUP_OF: Final = {rid: g for g, ids in CHOOSE_ONE.items() for rid in ids}
 
 
 @dataclass
@@ -98,13 +99,13 @@ class Problem:
             STRENGTH_RANK[r.strength], URGENCY_ORDER[r.urgency],
             OPTION_FAMILY_ORDER.index(r.modality)))
 
-    @property
+    @cached_property
     def urgency(self) -> str:
         levels = [SEVERITY_URGENCY[a.severity] for a in self.alerts]
         levels += [r.urgency for r in self.options]
         return min(levels, key=lambda u: URGENCY_ORDER[u], default="routine")
 
-    @property
+    @cached_property
     def status(self) -> str:
         if self.options:
             return "active"
@@ -116,7 +117,7 @@ class Problem:
 
     def to_dict(self) -> dict[str, Any]:
         options = []
-        groups = {rid: g for g, ids in CHOOSE_ONE.items() for rid in ids}
+        groups = GROUP_OF
         live = self.options
         grouped = {g for g in (groups.get(r.id) for r in live) if g}
         counts = {g: sum(1 for r in live if groups.get(r.id) == g) for g in grouped}

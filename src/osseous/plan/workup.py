@@ -209,7 +209,10 @@ def _labs(case: Case, missing: dict[str, set[str]], plan: _Plan,
     stale = _stale_labs(case)
     raised = facts.latest_lab(case, "calcium")
     hcm = {a.get("severity") for a in assessment.get("alerts", [])
-           if a.get("id") in ("hypercalcemia", "calcium-uncorrected", "calcium-out-of-date")}
+           if a.get("id") in ("hypercalcemia", "calcium-uncorrected")}
+    # the out-of-date raised calcium alert says "recheck today": the same urgency here
+    recheck_today = any(a.get("id") == "calcium-out-of-date"
+                        for a in assessment.get("alerts", []))
     for analyte, test in LAB_TESTS.items():
         needers = missing.get(f"labs.{analyte}", set())
         age = stale.get(analyte)
@@ -219,7 +222,7 @@ def _labs(case: Case, missing: dict[str, set[str]], plan: _Plan,
         urgent = (analyte in ("calcium", "albumin") and raised is not None
                   and raised.canonical_value > HIGH_CALCIUM_MG_DL)
         # albumin grades a raised calcium: as urgent as the hypercalcaemia alert it would grade
-        emergency = analyte in ("calcium", "albumin") and "critical" in hcm
+        emergency = analyte in ("calcium", "albumin") and ("critical" in hcm or recheck_today)
         reason = "; ".join(part for part in (
             f"the last result is {age} days old (maximum {MAX_AGE_DAYS[analyte]})"
             if age is not None else "",
