@@ -3,6 +3,7 @@ refuses a result dated after today with the message by the field and a summary o
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -27,13 +28,15 @@ def web(db: Database) -> Iterator[TestClient]:
 def _editor_form(web: TestClient, case: str) -> dict[str, str]:
     """The editor's fields as the browser would send them (selected options, values)."""
     page = web.get(f"/app/cases/{case}/edit").text
-    data: dict[str, str] = dict(re.findall(r'<input[^>]* name="([^"]+)" value="([^"]*)"',
-                                           page))
+    data: dict[str, str] = {
+        name: html.unescape(value) for tag, name, value in re.findall(
+            r'(<input[^>]*) name="([^"]+)" value="([^"]*)"', page)
+        if 'type="checkbox"' not in tag}  # an unticked box is not sent
     for name, body in re.findall(r'<select[^>]* name="([^"]+)"[^>]*>(.*?)</select>', page,
                                  re.S):
         chosen = re.search(r'<option value="([^"]*)" selected>', body)
         if chosen:
-            data[name] = chosen.group(1)
+            data[name] = html.unescape(chosen.group(1))
     data["csrf"] = csrf(web, f"/app/cases/{case}/edit")
     return data
 

@@ -194,7 +194,8 @@ def test_editor_adds_a_radiotherapy_course_and_keeps_the_stored_ones(web: TestCl
     assert version
     from osseous.web import forms
 
-    values = {k: v for k, v in re.findall(r'name="([^"]+)" value="([^"]*)"', page)}
+    values = {k: v for k, v in re.findall(r'name="([^"]+)" value="([^"]*)"', page)
+              if not k.endswith("._remove") and k != "add"}  # unticked, not clicked
     values.update({"csrf": csrf(web, "/app/cases/reirradiation-spine/edit"),
                    "_version": version.group(1)})
     lesion = next(k.split(".")[0] for k, v in values.items() if k.endswith(".id") and v == "L3")
