@@ -127,8 +127,11 @@ def bench_cds_concurrent(requests: int, connections: int = 16) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         issuers = Path(tmp) / "issuers.json"
         issuers.write_text(json.dumps([{"iss": ISS, "jwks_file": str(SANDBOX / "jwks.json")}]))
+        # the issuers file under both names (the settings read OSSEOUS_CDS_ISSUERS_FILE, the
+        # documentation says OSSEOUS_CDS_ISSUERS)
         env = {**os.environ, "OSSEOUS_DATABASE_URL": f"sqlite:///{tmp}/cds.db",
-               "OSSEOUS_CDS_ISSUERS": str(issuers)}
+               "OSSEOUS_CDS_ISSUERS": str(issuers), "OSSEOUS_CDS_ISSUERS_FILE": str(issuers),
+               "OSSEOUS_PUBLIC_URL": f"http://127.0.0.1:{port}"}
         osseous = str(Path(sys.executable).with_name("osseous"))
         subprocess.run([osseous, "db", "upgrade"], env=env, check=True, capture_output=True)
         server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory",
@@ -139,7 +142,7 @@ def bench_cds_concurrent(requests: int, connections: int = 16) -> None:
         prefetch = _synthea_prefetch()
         n = sum(len(v["entry"]) for k, v in prefetch.items() if k != "patient")  # type: ignore[index, arg-type]
         try:
-            wait_until_ready(base, "/health")
+            wait_until_ready(base, "/health", seconds=60)
             limits = httpx.Limits(max_connections=connections)
             with httpx.Client(limits=limits, timeout=60) as client:
                 def view() -> object:
@@ -161,7 +164,7 @@ def bench_cds_concurrent(requests: int, connections: int = 16) -> None:
                     rows.append((label, times[len(times) // 2],
                                  times[min(len(times) - 1, int(len(times) * 0.99))]))
             print(f"patient-view, Synthea record of {n + 1} resources in prefetch, "
-                  f"{connections} concurrent connections, {requests} requests each")
+                  f"{connections} concurrent connections, {requests} requests in all")
             for label, p50, p99 in rows:
                 print(f"  {label:20} p50 {p50:7.1f} ms  p99 {p99:7.1f} ms")
             print(f"  patient-view p99 / health p99 = {rows[1][2] / rows[0][2]:.0f}")
@@ -176,7 +179,7 @@ def bench_cds(requests: int) -> None:
         issuers = Path(tmp) / "issuers.json"
         issuers.write_text(json.dumps([{"iss": ISS, "jwks_file": str(SANDBOX / "jwks.json")}]))
         env = {**os.environ, "OSSEOUS_DATABASE_URL": f"sqlite:///{tmp}/cds.db",
-               "OSSEOUS_CDS_ISSUERS": str(issuers),
+               "OSSEOUS_CDS_ISSUERS": str(issuers), "OSSEOUS_CDS_ISSUERS_FILE": str(issuers),
                "OSSEOUS_PUBLIC_URL": f"http://127.0.0.1:{port}"}  # the CDS aud
         osseous = str(Path(sys.executable).with_name("osseous"))
         subprocess.run([osseous, "db", "upgrade"], env=env, check=True, capture_output=True)
@@ -185,7 +188,7 @@ def bench_cds(requests: int) -> None:
                                    "--log-level", "warning"], env=env)
         base = f"http://127.0.0.1:{port}"
         try:
-            wait_until_ready(base, "/health")
+            wait_until_ready(base, "/health", seconds=60)
             body = {"hook": "patient-view", "hookInstance": str(uuid.uuid4()),
                     "context": {"userId": "Practitioner/1", "patientId": "p1"},
                     "prefetch": _prefetch()}

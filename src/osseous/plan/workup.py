@@ -29,6 +29,10 @@ MAX_AGE_DAYS: Final = {"calcium": 14, "ionized-calcium": 14, "albumin": 30,
                        "creatinine": 30, "platelets": 14, "anc": 14, "hemoglobin": 14,
                        "wbc": 14, "bilirubin": 30, "crp": 30, "ldh": 30,
                        "alkaline-phosphatase": 30}
+#: the oldest a weight or a performance status may be and still be used for dosing and gates
+#: (days): weight moves slowly, performance status fast in this illness (project defaults,
+#: docs/clinical/decisions.md)
+BODY_MAX_AGE_DAYS: Final = {"weight_kg": 90, "ecog": 30, "karnofsky": 30}
 DENTAL_MAX_AGE_DAYS: Final = 180
 #: upper limit of the usual reference range (mg/dL); above it a stale calcium is urgent
 HIGH_CALCIUM_MG_DL: Final = 10.5
@@ -274,6 +278,17 @@ def _dental_and_clinical(case: Case, missing: dict[str, set[str]], plan: _Plan,
                  + (f"; the last one is more than {DENTAL_MAX_AGE_DAYS} days old" if old else ""),
                  {"alert.dental-before-bma", "bma.agents"},
                  references=("van-poznak-2011", "xgeva-label"))
+    for kind, when, test in (("weight_kg", case.patient.weight_measured_on, "Weigh the patient"),
+                             ("ecog", case.patient.ecog_assessed_on,
+                              "Record ECOG and Karnofsky performance status")):
+        age = (ref - when).days if ref is not None and when is not None else None
+        if age is not None and age > BODY_MAX_AGE_DAYS[kind]:
+            plan.add("weight" if kind == "weight_kg" else "performance-status", test,
+                     "examination" if kind == "weight_kg" else "assessment", "routine",
+                     f"the last value is {age} days old (maximum {BODY_MAX_AGE_DAYS[kind]}): "
+                     + ("doses per kilogram and creatinine clearance need a current weight"
+                        if kind == "weight_kg" else "performance status gates treatment"),
+                     {"patient.weight_kg" if kind == "weight_kg" else "patient.ecog"})
     if missing.get("patient.karnofsky") or missing.get("patient.ecog"):
         plan.add("performance-status", "Record ECOG and Karnofsky performance status",
                  "assessment", "routine", "performance status enters most survival scores",

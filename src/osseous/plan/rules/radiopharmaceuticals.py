@@ -112,7 +112,7 @@ def radium(ctx: Context) -> Iterator[Finding]:
     later = sum(m.doses_given or 0 for m in given) > 0
     blockers, missing, based = _radium_eligibility(ctx, later)
     abiraterone = bool(ctx.medications(("abiraterone",), ("active", "planned")))
-    weight = ctx.case.patient.weight_kg
+    weight = ctx.state.weight  # a current weight only
     details: dict[str, object] = {"agent": "radium-223",
                                   "activity_per_kg": {"value": rp.RADIUM_KBQ_PER_KG,
                                                       "unit": "kBq/kg"},
@@ -202,7 +202,7 @@ def bone_seekers(ctx: Context) -> Iterator[Finding]:
     fails, unknown = _patient_gate(ctx, survival_months=rp.PAIN_RADIONUCLIDE_MIN_SURVIVAL_MONTHS,
                                    trial="the pivotal trials")
     renal = bool(st.dialysis) or (st.crcl is not None and st.crcl < 30)
-    weight = ctx.case.patient.weight_kg
+    weight = ctx.state.weight  # a current weight only
     based = {"bone_scan_avid": True, "painful_sites": len(painful),
              "osteoblastic_painful_sites": len(blastic), "lytic_painful_sites": len(lytic),
              **check.values, "ecog": st.ecog}

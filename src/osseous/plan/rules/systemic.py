@@ -150,6 +150,11 @@ def categories(ctx: Context) -> Iterator[Finding]:
                                         "survival_class": st.survival.klass},
             references=("schnipper-2012-choosing-wisely",), lesion=None, details={"category": None})
         return
+    if frail is None:
+        # a known ECOG 3-4 would turn these options into best supportive care: say so
+        yield NeedsData(missing=("patient.ecog",),
+                        reason="performance status decides whether cancer-directed systemic "
+                               "therapy is offered")
     handlers = {"breast": _breast, "prostate": _prostate, "lung-nsclc": _nsclc,
                 "kidney": _kidney, "myeloma": _myeloma}
     handler = handlers.get(c.primary)
