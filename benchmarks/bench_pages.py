@@ -17,7 +17,7 @@ import tempfile
 from fastapi.testclient import TestClient
 
 from osseous.api.app import create_app
-from osseous.cli.registry_cmds import seed_demo
+from osseous.cli.demo import seed_demo
 from osseous.registry.db import Database
 from osseous.registry.migrate import upgrade
 
