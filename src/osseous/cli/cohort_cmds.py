@@ -401,7 +401,7 @@ def decisions_cmd(
     with open_registry(database).session() as s:
         for rec, decision, reason, on in repo.latest_decisions(s, SYSTEM):
             board.observe(board.Decision(rec, decision, reason, on), decided)
-    doc = board.finish(decided)
+    doc = board.finish(decided, free_text=True)  # the operator, not a researcher
     emit(doc, fmt, lambda: _decisions_text(doc))
 
 
