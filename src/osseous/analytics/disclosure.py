@@ -38,7 +38,9 @@ COUNTS: Final = frozenset({"n", "deaths", "events", "numerator", "at_risk", "acc
 REVEALING: Final = frozenset({"n", "deaths", "events", "numerator", "at_risk", "accepted",
                               "modified", "declined"})
 #: groups the page always shows: blanked rather than left out
-KEPT: Final = frozenset({"overall", "retreatment", "from_radiotherapy", "days_to_treatment"})
+KEPT: Final = frozenset({"overall", "retreatment", "from_radiotherapy", "days_to_treatment",
+                        "outcomes", "quality", "pain", "prognosis", "calibration",
+                        "decisions"})
 
 
 def _small(value: object, k: int) -> bool:
