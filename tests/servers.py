@@ -14,7 +14,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_until_ready(base: str, path: str = "/ready", seconds: float = 15.0) -> None:
+def wait_until_ready(base: str, path: str = "/ready", seconds: float = 60.0) -> None:
     """Poll ``base + path`` until it answers 200 (or give up after ``seconds``)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

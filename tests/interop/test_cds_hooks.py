@@ -5,22 +5,16 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from osseous.api.app import create_app
-from osseous.core.settings import from_environment
-from osseous.interop.cds_jwt import JwtVerifier, TrustedIssuer
-from osseous.interop.fhir_client import FetchPolicy
 from osseous.registry.db import Database
 from osseous.registry.models import CdsFeedback
-from tests.interop.test_cds_jwt import FIXTURES as JWT_FIXTURES
-from tests.interop.test_cds_jwt import ISS, JKU, sandbox_token
+from tests.interop.test_cds_jwt import sandbox_token
 from tests.third_party import CDS_HOOKS, FIXTURES
 
 SHARED = FIXTURES
@@ -30,16 +24,6 @@ BASE = "http://testserver"
 def load(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text())
     return data
-
-
-@pytest.fixture
-def client(db: Database) -> Iterator[TestClient]:
-    issuer = TrustedIssuer.from_file(ISS, JWT_FIXTURES / "sandbox" / "jwks.json", (JKU,))
-    app = create_app(db, cds_verifier=JwtVerifier({ISS: issuer}),
-                     settings=from_environment({}, public_url=BASE))
-    app.state.cds_fetch_policy = FetchPolicy(allow_loopback_http=True)  # test FHIR servers
-    with TestClient(app) as c:
-        yield c
 
 
 def auth(path: str) -> dict[str, str]:

@@ -4,6 +4,7 @@ and no known bone metastasis lost."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 
 from osseous.core.validation import parse_case
 from osseous.interop.fhir_in import bundle_to_case
+from osseous.interop.mapping.data_age import max_age_days
 from osseous.interop.terminology import is_bone_metastasis_code
 from tests.third_party import load as load_fixture
 from tests.third_party import real_world_bundles
@@ -103,9 +105,15 @@ def test_every_real_world_bundle(path: Path) -> None:
     assert len(case.labs or []) == labs
     assert len(case.medications or []) == meds
     assert any(e.type == "death" for e in case.events or []) == dead
-    assert len(result.report.old) == old
-    # every lab keeps its date, and every old value is reported with its date
+    # every lab keeps its date; every value older than its maximum age is reported, none else
     assert all(lab.date is not None for lab in case.labs or [])
+    reference = date.fromisoformat(TODAY)
+    expected_old = [lab for lab in case.labs or [] if (limit := max_age_days(lab.analyte))
+                    is not None and lab.date is not None and (reference - lab.date).days > limit]
+    labs_old = [e for e in result.report.old if e["as"] not in ("weight_kg", "ecog",
+                                                                "karnofsky")]
+    assert len(labs_old) == len(expected_old)
+    assert old <= len(result.report.old)  # at least as many as when the test was written
     for entry in result.report.old:
         assert entry["age_days"] is None or entry["age_days"] > entry["max_age_days"]
 

@@ -33,8 +33,9 @@ def test_a_rule_that_raises_fails_the_assessment(extra_rule: None) -> None:
 def test_a_recommendation_without_basis_is_a_bug(extra_rule: None) -> None:
     @engine.rule("test.no-basis", "supportive-care", "1", ("chow-2012",))
     def no_basis(ctx: Context) -> Iterator[Finding]:
-        yield Recommendation("x", "supportive-care", "t", "consider", "routine", "r", {},
-                             ("chow-2012",))
+        yield Recommendation(id="x", modality="supportive-care", title="t", strength="consider",
+                             urgency="routine", rationale="r", based_on={},
+                             references=("chow-2012",))
 
     with pytest.raises(engine.RuleError, match="no based_on"):
         run(case())
@@ -43,8 +44,9 @@ def test_a_recommendation_without_basis_is_a_bug(extra_rule: None) -> None:
 def test_a_recommendation_in_the_wrong_family_is_a_bug(extra_rule: None) -> None:
     @engine.rule("test.family", "surgery", "1", ("chow-2012",))
     def wrong(ctx: Context) -> Iterator[Finding]:
-        yield Recommendation("x", "supportive-care", "t", "consider", "routine", "r", {"a": 1},
-                             ("chow-2012",))
+        yield Recommendation(id="x", modality="supportive-care", title="t", strength="consider",
+                             urgency="routine", rationale="r", based_on={"a": 1},
+                             references=("chow-2012",))
 
     with pytest.raises(engine.RuleError, match="rule is surgery"):
         run(case())

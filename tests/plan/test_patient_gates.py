@@ -705,11 +705,6 @@ HYPERCALCAEMIA_LABS = [lab("creatinine", 0.9, "mg/dL"), lab("albumin", 4.0, "g/d
                        lab("calcium", 13.5, "mg/dL")]
 
 
-@pytest.mark.xfail(strict=True, reason="plan defect: in a known pregnancy the hypercalcaemia "
-                   "treatment still recommends zoledronic acid 4 mg (details.agent) or "
-                   "pamidronate or denosumab: the pregnancy gate removes these agents only "
-                   "under the bone-modifying-agent family, not when the supportive-care rule "
-                   "prescribes them (Zometa, Xgeva labels: fetal harm)")
 def test_pregnancy_excludes_bone_agents_in_the_hypercalcaemia_treatment_too() -> None:
     # corrected calcium 13.5 mg/dL (albumin 4.0): grade 3, treated today; pregnant, 32 years.
     # Hydration and stopping calcium stay; a bisphosphonate or denosumab is not the structured
@@ -726,11 +721,6 @@ def test_pregnancy_excludes_bone_agents_in_the_hypercalcaemia_treatment_too() ->
 DOSE_WORDS = re.compile(r"\b\d+(?:\.\d+)?\s?(?:mg|Gy|MBq|GBq|kBq)\b(?!/dL)")
 
 
-@pytest.mark.xfail(strict=True, reason="plan defect: for a patient under 18 the options marked "
-                   "details.adult_dose_withheld still state the adult dose in their title "
-                   "('Start zoledronic acid 4 mg ...', 'Dexamethasone 16 mg now') and in "
-                   "details.steps of the hypercalcaemia treatment ('zoledronic acid 4 mg', "
-                   "'pamidronate 60-90 mg'): the structured details contradict themselves")
 def test_a_withheld_adult_dose_is_not_stated_elsewhere_in_the_option() -> None:
     # aged 15, cord compression with myelopathy and corrected calcium 13.5 mg/dL: every option
     # whose dose is withheld (decisions.md, "Age and pregnancy") must not carry it in its title
@@ -745,10 +735,6 @@ def test_a_withheld_adult_dose_is_not_stated_elsewhere_in_the_option() -> None:
         assert not DOSE_WORDS.search(str(r["details"])), (r["id"], r["details"])
 
 
-@pytest.mark.xfail(strict=True, reason="plan defect: a patient who declines SBRT and meets the "
-                   "SABR-COMET criteria gets no record that the oligometastatic SABR was "
-                   "declined (the rule stays silent on an sbrt refusal, while it records a "
-                   "radiotherapy refusal), so `removed` does not say 'declined by the patient'")
 def test_a_declined_oligometastatic_sabr_is_recorded() -> None:
     # controlled primary, 2 metastases, ECOG 1, 18 months, goal life-prolonging: SABR-COMET
     # (Palma 2020) applies; the patient declines SBRT, and the refusal is shown (decisions.md,
@@ -769,10 +755,6 @@ def test_radium_later_doses_use_the_later_count_limits() -> None:
     assert rec(run(doc), "rp.radium-223")["strength"] == "consider"
 
 
-@pytest.mark.xfail(strict=True, reason="plan defect: an out-of-date raised calcium gives an "
-                   "alert saying 'recheck calcium and albumin today' while the work-up orders "
-                   "the calcium as 'urgent' (within days), not 'emergency' (today): two "
-                   "urgencies for one fact (issue 12, D; docs/case-format.md work-up urgency)")
 def test_a_stale_raised_calcium_is_rechecked_today_in_alert_and_work_up() -> None:
     # total calcium 13.5 mg/dL dated 2026-09-01 (80 days old, over the 14-day limit): not
     # graded, recheck today (decisions.md, "Laboratory age")

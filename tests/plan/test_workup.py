@@ -112,11 +112,12 @@ def test_calcium_age_limit_is_inclusive() -> None:
     assert stale["lab-calcium"]["urgency"] == "routine"
 
 
-def test_stale_raised_calcium_is_urgent() -> None:
+def test_stale_raised_calcium_is_rechecked_today() -> None:
+    # the out-of-date raised calcium alert says "recheck today": one urgency for one fact
     labs = [lab for lab in NORMAL_LABS if lab["analyte"] != "calcium"]
     got = items(case(labs=[*labs, {"analyte": "calcium", "value": 12.1, "unit": "mg/dL",
                                    "date": "2026-09-01"}]))
-    assert got["lab-calcium"]["urgency"] == "urgent"
+    assert got["lab-calcium"]["urgency"] == "emergency"
 
 
 @pytest.mark.parametrize(("dental", "ordered"), [

@@ -169,7 +169,7 @@ def score(
             result = calculators.FORMULAS[name].run(data)
         except InvalidInput as exc:
             fail(*exc.problems)
-        emit(result, fmt, render.mapping_text(name, result))
+        emit(result, fmt, render.formula_text(name, result))
         return
     info = next((s for s in SCORES if s.id == name), None)
     if info is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from osseous.report import labels
+from osseous.report import interpretation, labels
 
 
 def score_text(d: Mapping[str, Any]) -> str:
@@ -138,14 +138,11 @@ def references_text(rows: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(out)
 
 
-def mapping_text(name: str, data: Mapping[str, Any]) -> str:
-    out = [name]
-    for k, v in data.items():
-        if isinstance(v, list) and v and isinstance(v[0], Mapping):
-            out.append(f"  {k}:")
-            out.extend("    " + ", ".join(f"{kk} {vv}" for kk, vv in item.items()) for item in v)
-        else:
-            out.append(f"  {k}: {v}")
+def formula_text(name: str, data: Mapping[str, Any]) -> str:
+    """A formula's result in words (the JSON output keeps the field names)."""
+    out = [labels.score(name)]
+    out.extend(f"  {label}: {shown}" for label, shown in interpretation.formula_rows(data))
+    out.append("  sources: " + ", ".join(data.get("references") or ()))
     return "\n".join(out)
 
 
@@ -195,9 +192,18 @@ def workup_text(doc: Mapping[str, Any]) -> str:
 
 
 def triage_text(result: Mapping[str, Any]) -> str:
-    out = [f"URGENCY: {result['urgency'].upper()}", result["summary"]]
-    for c in result["concerns"]:
-        out.append(f"\n{c['condition']} ({c['urgency']})")
+    def condition(c: Mapping[str, Any]) -> str:
+        return str(c["condition"]).replace("-", " ").capitalize()
+
+    concerns = result["concerns"]
+    said = "; ".join(f"{condition(c)} ({c['urgency']})" for c in concerns) or "no concern"
+    left = len(result["unanswered"])
+    if left:
+        said += (f". {left} red-flag question{'s' if left != 1 else ''} not yet asked: ask "
+                 "them now, they could make this more urgent")
+    out = [f"URGENCY: {result['urgency'].upper()}", said]
+    for c in concerns:
+        out.append(f"\n{condition(c)} ({c['urgency']})")
         out.append(f"  do now: {c['do_now']}")
         out.append(f"  why: {c['why']}")
         out.append(f"  because: {', '.join(c['triggered_by'])}")

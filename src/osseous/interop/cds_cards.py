@@ -122,3 +122,17 @@ def rests_on(case: Case, based_on: dict[str, Any] | None) -> str:
             if shown and shown not in facts:
                 facts.append(shown)
     return ("\n\nRests on: " + ", ".join(facts) + ".") if facts else ""
+
+
+def last_known(case: Case, paths: Iterable[str]) -> str:
+    """For missing or out-of-date case paths ("labs.creatinine", "patient.weight_kg"): the
+    last value the record holds, with its date ("Last known: creatinine 0.9 mg/dL
+    (2005-05-05)."), or ""."""
+    facts: list[str] = []
+    for path in paths:
+        section, _, name = path.partition(".")
+        fact = name if section == "labs" else {"weight_kg": "weight"}.get(name, name)
+        shown = _value_date(case, fact) if fact else None
+        if shown and shown not in facts:
+            facts.append(shown)
+    return (" Last known: " + ", ".join(facts) + ".") if facts else ""

@@ -11,8 +11,11 @@ The ordered dose is read as EHRs write it (:mod:`osseous.interop.drugs`): ``dose
 list or an object, the STU3 ``doseQuantity``, UCUM mass units converted (mg, g, ug, mcg). A dose
 whose unit is missing or not a mass is never guessed: the card says it could not be checked.
 
-Palliative radiotherapy ``ServiceRequest`` orders are checked for courses of more than 10
-fractions for uncomplicated bone pain (Choosing Wisely, ASTRO 2013; ASTRO 2024 guideline).
+Palliative radiotherapy ``ServiceRequest`` orders are checked for courses of more than
+:data:`~osseous.knowledge.radiotherapy.MAX_PALLIATIVE_FRACTIONS` fractions for uncomplicated
+bone pain (Choosing Wisely, ASTRO 2013; ASTRO 2024 guideline), the plan's own limit: the case
+format has no planned radiotherapy course, and a draft order names no lesion, so the order is
+not put into the case.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ from typing import Any, Final
 
 from osseous.core.case import Case
 from osseous.core.validation import parse_case
-from osseous.interop.cds_cards import card, rests_on, suggestion_uuid
+from osseous.interop.cds_cards import card, last_known, rests_on, suggestion_uuid
 from osseous.interop.drugs import dosages_of, dose_entries, identify, medication_concept, read_mass
 from osseous.interop.terminology import BONE_MODIFYING_AGENTS
+from osseous.knowledge.radiotherapy import MAX_PALLIATIVE_FRACTIONS
 from osseous.plan.engine import assess
 
 Json = dict[str, Any]
@@ -39,7 +43,6 @@ CHECKED: Final = BONE_MODIFYING_AGENTS | {"radium-223", "samarium-153", "stronti
 _RT_DOSE: Final = re.compile(
     r"(?<![\d.])(\d{1,3}(?:\.\d{1,2})?)[ \t]{0,3}Gy[ \t]{0,3}(?:in|/|x|×)[ \t]{0,3}(\d{1,2})"
     r"(?!\d)", re.IGNORECASE)
-MAX_FRACTIONS_UNCOMPLICATED: Final = 10
 
 
 def _display(drug: str) -> str:
@@ -82,7 +85,7 @@ class Judge:
 def medication_cards(order: Json, judge: Judge, hook: str,
                      resolve: Callable[[object], Json | None]) -> list[Json]:
     drug = identify(medication_concept(order, resolve)).name
-    if drug not in CHECKED or drug is None:
+    if drug is None or drug not in CHECKED:
         return []
     oid = str(order.get("id", "draft"))[:64]
     name = _display(drug).capitalize()
@@ -114,14 +117,14 @@ def medication_cards(order: Json, judge: Judge, hook: str,
                           f"Osseous's plan for this patient offers no {_display(drug)} (for "
                           "example, the indication or the cancer type does not fit); see the "
                           "board's plan for the reasons.", [], topic="guideline"))
+    refs = rec["references"] if rec else []
     for need in needs:
         missing = ", ".join(m.split(".")[-1].replace("_", " ") for m in need["missing"])
         cards.append(card(f"{oid}/needs/{need['for']}", hook,
                           f"{name}: could not be checked - {need['reason']}", "warning",
-                          f"Missing or out of date: {missing}. Osseous does not check the "
-                          "order on assumed values.", ["zometa-label"]
-                          if drug in ("zoledronic-acid", "pamidronate") else
-                          rec["references"] if rec else [], topic="clinical-reminder"))
+                          f"Missing or out of date: {missing}."
+                          f"{last_known(case, need['missing'])} Osseous does not check the "
+                          "order on assumed or old values.", refs, topic="clinical-reminder"))
     return cards
 
 
@@ -203,7 +206,7 @@ def radiotherapy_cards(order: Json, hook: str) -> list[Json]:
     if match is None:
         return []
     dose, fractions = float(match.group(1)), int(match.group(2))
-    if fractions <= MAX_FRACTIONS_UNCOMPLICATED:
+    if fractions <= MAX_PALLIATIVE_FRACTIONS:
         return []
     oid = str(order.get("id", "draft"))[:64]
     fixed = copy.deepcopy(order)

@@ -102,9 +102,13 @@ def identify(concept: object) -> Drug:
     texts = _texts(concept)
     shown = texts[0] if texts else ""
     by_code = {d for s, c, _ in codings if (d := drug_from_code(s, c))}
-    if len(by_code) == 1:
+    named = {n for t in texts for n in drugs_named(t)}
+    if len(by_code) == 1 and named <= by_code:
         name = by_code.pop()
         return Drug(name, rxnorm, shown or name, "code")
+    if by_code and (len(by_code) > 1 or named - by_code):
+        # a code and a name (or two codes) that disagree: neither is trusted
+        return Drug(None, rxnorm, shown, "its codes and names disagree")
     for text in texts:
         found = drugs_named(text)
         if len(found) == 1:

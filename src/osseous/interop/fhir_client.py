@@ -6,15 +6,15 @@ connects. The fetch is therefore bounded on every side:
 
 * ``https`` only (the specification requires it when production data is exchanged); plain
   ``http`` only to a loopback address and only when configured (tests);
-* an allow-list of hosts, when configured;
+* an allow-list of FHIR server origins, when configured (``OSSEOUS_FHIR_SERVER_ALLOWLIST``);
 * no redirect to another origin (the bearer token would go with it); same-origin redirects are
   followed at most :data:`MAX_REDIRECTS` times;
 * separate connect and read timeouts, and an overall deadline per response;
 * a size cap per response (:attr:`FetchPolicy.max_bytes`);
 * ``context.patientId`` percent-encoded into the query;
-* at most :attr:`FetchPolicy.max_concurrency` requests at a time for one hook call, in worker
-  threads (the API's hook handlers run off the event loop, so a slow FHIR server delays only
-  its own call).
+* at most :attr:`FetchPolicy.max_concurrency` requests at a time for one hook call, and as
+  many in the whole process, in worker threads (the API's hook handlers run off the event
+  loop, so a slow FHIR server delays only its own call).
 
 The access token is never logged.
 """
@@ -25,12 +25,14 @@ import http.client
 import ipaddress
 import json
 import logging
-import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import quote, urljoin, urlsplit
+
+from osseous.core.settings import Settings
 
 log = logging.getLogger("osseous.cds")
 
@@ -45,25 +47,35 @@ class FetchFailed(Exception):
 
 @dataclass(frozen=True)
 class FetchPolicy:
-    """Limits on fetching from a client's FHIR server (environment: :meth:`from_environment`)."""
+    """Limits on fetching from a client's FHIR server (the service's settings:
+    :meth:`from_settings`)."""
 
-    allowed_hosts: tuple[str, ...] = ()  # empty: any host
+    allowed_origins: tuple[str, ...] = ()  # ``https://host[:port]``; empty: any https server
     allow_loopback_http: bool = False
     connect_timeout: float = 3.0
     read_timeout: float = 5.0
-    max_bytes: int = 8_000_000
+    max_bytes: int = 5 * 1024 * 1024
     max_pages: int = 10
     max_concurrency: int = 4
 
     @staticmethod
-    def from_environment() -> FetchPolicy:
-        """``OSSEOUS_CDS_FHIR_HOSTS`` (comma-separated allow-list) and
-        ``OSSEOUS_CDS_FHIR_LOOPBACK_HTTP=1`` (tests only). Read here, in one place, until the
-        project's typed settings carry them."""
-        hosts = tuple(h.strip().lower() for h in
-                      os.environ.get("OSSEOUS_CDS_FHIR_HOSTS", "").split(",") if h.strip())
-        loopback = os.environ.get("OSSEOUS_CDS_FHIR_LOOPBACK_HTTP") == "1"
-        return FetchPolicy(allowed_hosts=hosts, allow_loopback_http=loopback)
+    def from_settings(settings: Settings) -> FetchPolicy:
+        timeout = settings.fhir_timeout_seconds
+        return FetchPolicy(allowed_origins=settings.fhir_server_allowlist,
+                           allow_loopback_http=settings.allow_loopback_fhir,
+                           connect_timeout=min(3.0, timeout), read_timeout=timeout,
+                           max_bytes=settings.fhir_max_response_bytes,
+                           max_concurrency=settings.fhir_max_concurrency)
+
+
+#: FHIR requests in flight in the whole process (the same bound as one hook's, per process)
+_PROCESS_SLOTS: dict[int, threading.BoundedSemaphore] = {}
+_SLOTS_LOCK = threading.Lock()
+
+
+def _process_slots(n: int) -> threading.BoundedSemaphore:
+    with _SLOTS_LOCK:
+        return _PROCESS_SLOTS.setdefault(n, threading.BoundedSemaphore(max(1, n)))
 
 
 def _loopback(host: str) -> bool:
@@ -86,8 +98,9 @@ def check_server(server: object, policy: FetchPolicy) -> str:
     if parts.scheme != "https" and not (
             parts.scheme == "http" and policy.allow_loopback_http and _loopback(host)):
         raise FetchFailed("fhirServer is not https")
-    if policy.allowed_hosts and host not in policy.allowed_hosts:
-        raise FetchFailed(f"fhirServer host {host} is not on this service's allow-list")
+    origin = f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
+    if policy.allowed_origins and origin not in policy.allowed_origins:
+        raise FetchFailed(f"fhirServer {origin} is not on this service's allow-list")
     return server.rstrip("/") + "/"
 
 
@@ -145,7 +158,8 @@ def get_json(url: str, token: str | None, policy: FetchPolicy) -> dict[str, Any]
     origin = _origin(url)
     for _ in range(MAX_REDIRECTS + 1):
         try:
-            status, headers, body = _get_once(url, token, policy, deadline)
+            with _process_slots(policy.max_concurrency):
+                status, headers, body = _get_once(url, token, policy, deadline)
         except (TimeoutError, OSError, http.client.HTTPException) as exc:
             raise FetchFailed(f"the FHIR server could not be reached ({type(exc).__name__})"
                               ) from None

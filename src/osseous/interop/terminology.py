@@ -21,8 +21,11 @@ Sources (each table names its own):
 * LOINC: loinc.org, each code's long common name as written beside it; the US Core
   examples (HL7/US-Core ``observation-serum-calcium.json``, ``observation-serum-creatinine.json``)
   and Synthea's ``metabolic_syndrome`` and ``lab`` modules for 49765-1 and 38483-4.
-* RxNorm: RxNav (rxnav.nlm.nih.gov), ingredient RxCUIs (term type IN); the mCODE fixtures
-  for the product codes they carry.
+* RxNorm: ingredient RxCUIs (term type IN) as published by RxNav (rxnav.nlm.nih.gov); the
+  mCODE fixtures for the product codes they carry. RxNav could not be queried from the build
+  environment, so a code is trusted only when the medication's names agree with it
+  (:func:`osseous.interop.drugs.identify`); radiopharmaceuticals have no RxCUI (out of
+  RxNorm's scope) and are read by ATC code or name.
 * ATC: the WHOCC ATC/DDD index 2025 (whocc.no/atc_ddd_index).
 * UCUM: The Unified Code for Units of Measure, version 2.1, case-sensitive codes (``c/s``)
   and the case-insensitive forms (``c/i``) of the mass units.

@@ -21,7 +21,6 @@ from osseous.knowledge.primary_sites import PRIMARY_SITES
 from osseous.plan.calcium import CalciumStatus, calcium_status
 from osseous.plan.noms import Noms, noms_for
 from osseous.plan.state import PatientState, patient_state
-from osseous.scores import facts
 from osseous.scores.catalog import SURVIVAL_SCORE_IDS
 
 Lesion = SpinalLesion | BoneLesion
@@ -225,9 +224,9 @@ class Context:
 
     @cached_property
     def ecog(self) -> int | None:
-        """ECOG as recorded, or converted from Karnofsky when that is unambiguous."""
-        scale = facts.ecog(self.case)
-        return scale.values[0] if len(scale.values) == 1 else None
+        """ECOG as recorded, or converted from Karnofsky when that is unambiguous; an
+        out-of-date good performance status is unknown (see plan.state)."""
+        return self.state.ecog
 
     def medications(self, drugs: Iterable[str],
                     statuses: Iterable[str] = ("active", "planned")) -> list[Medication]:

@@ -20,6 +20,7 @@ pregnancy alert.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Final
 
@@ -66,15 +67,19 @@ def _outside_comfort(rec: Recommendation) -> bool:
     return rec.modality == "radiotherapy" and rec.details.get("technique") == "sbrt"
 
 
+#: an adult dose written in a title: "4 mg", "120 mg", "16 mg", "7.4 GBq", "55 kBq/kg"
+_DOSE_TEXT: Final = re.compile(r" \d+(?:\.\d+)? ?(?:mg|GBq|MBq|kBq/kg|MBq/kg|IU/kg|IU)\b")
+
+
 def _paediatric(rec: Recommendation) -> Recommendation:
-    if not any(f in rec.details for f in DOSE_FIELDS) and rec.modality not in (
+    if not any(f in rec.details for f in (*DOSE_FIELDS, "steps")) and rec.modality not in (
             "bone-modifying-agent", "radiopharmaceutical", "systemic-therapy"):
         return rec
-    details = {k: v for k, v in rec.details.items() if k not in DOSE_FIELDS}
+    details = {k: v for k, v in rec.details.items() if k not in (*DOSE_FIELDS, "steps")}
     details["adult_dose_withheld"] = True
     return dataclasses.replace(
         rec, strength="consider" if rec.strength == "recommended" else rec.strength,
-        details=details,
+        title=_DOSE_TEXT.sub("", rec.title), details=details,
         rationale=rec.rationale + " The patient is under 18: the adult evidence and dose do "
         "not apply; a paediatric specialist decides.")
 

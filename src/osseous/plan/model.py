@@ -1,4 +1,7 @@
-"""What rules produce: recommendations, alerts, needs-data and not-applicable findings."""
+"""What rules produce: recommendations, alerts, needs-data and not-applicable findings.
+
+Findings are built with keywords only: ten positional arguments are a place for a swapped
+title and rationale to hide."""
 
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ STRENGTH_ORDER: Final = {"recommended": 0, "consider": 1, "not-recommended": 2}
 Facts = Mapping[str, object]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Recommendation:
     """One option for the tumour board, with the facts it rests on and its sources."""
 
@@ -48,7 +51,7 @@ class Recommendation:
                 "details": dict(self.details), "references": list(self.references)}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Alert:
     """Something that cannot wait, or must not be missed."""
 
@@ -65,7 +68,7 @@ class Alert:
                 "references": list(self.references)}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NeedsData:
     """The rule cannot decide without these case paths."""
 
@@ -74,7 +77,7 @@ class NeedsData:
     lesion: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NotApplicable:
     """The rule looked and does not apply; the facts say why (for the trace)."""
 

@@ -24,7 +24,7 @@ from typing import Final, Literal
 from osseous.core.case import Case, Lab
 from osseous.core.results import ScoreResult
 from osseous.plan.model import Family
-from osseous.plan.workup import MAX_AGE_DAYS
+from osseous.plan.workup import BODY_MAX_AGE_DAYS, MAX_AGE_DAYS
 from osseous.scores import facts
 
 SurvivalClass = Literal["short", "intermediate", "long"]
@@ -169,6 +169,8 @@ class PatientState:
     crcl: float | None = None
     crcl_stale: bool = False
     dialysis: bool | None = None
+    weight: float | None = None  # a current weight only (None when unknown or out of date)
+    out_of_date: tuple[str, ...] = ()  # weight or performance status too old to act on
 
     # ---- gates -----------------------------------------------------------------------
     @property
@@ -238,7 +240,8 @@ class PatientState:
                 "surgical_candidate": self.surgical_candidate,
                 "surgery_possible": self.surgery_possible,
                 "crcl_ml_min": self.crcl, "crcl_from_stale_creatinine": self.crcl_stale,
-                "stale_labs": sorted(k for k, v in self.labs.items() if v.stale)}
+                "stale_labs": sorted(k for k, v in self.labs.items() if v.stale),
+                "out_of_date": list(self.out_of_date)}
 
 
 _LAB_WORDS: Final = {"anc": "neutrophils", "platelets": "platelets", "hemoglobin": "haemoglobin",
@@ -300,16 +303,29 @@ def expected_survival(case: Case, scores: Mapping[tuple[str, str | None], ScoreR
                     "class is used until the clinician records an estimate.")
 
 
+def _too_old(case: Case, when: date | None, kind: str) -> bool:
+    ref = case.assessed_on
+    return when is not None and ref is not None and (ref - when).days > BODY_MAX_AGE_DAYS[kind]
+
+
 def patient_state(case: Case, scores: Iterable[ScoreResult]) -> PatientState:
     by_key = {(s.score, s.lesion): s for s in scores}
     p = case.patient
     deceased, death_date = _death(case)
+    out_of_date = tuple(kind for kind, when in (("weight_kg", p.weight_measured_on),
+                                                 ("ecog", p.ecog_assessed_on),
+                                                 ("karnofsky", p.karnofsky_assessed_on))
+                        if _too_old(case, when, kind))
     goal: Goal | None = p.goal if p.goal in ("life-prolonging", "palliative", "comfort") \
         else None
     scale = facts.ecog(case)
     ecog = scale.values[0] if len(scale.values) == 1 else None
     if ecog is None and scale.values and min(scale.values) >= ECOG_LIMIT_SYSTEMIC:
         ecog = min(scale.values)  # every conversion is at or above the limit
+    if ecog is not None and ecog < ECOG_LIMIT_SYSTEMIC and (
+            "ecog" in out_of_date or (p.ecog is None and "karnofsky" in out_of_date)):
+        # an old good performance status cannot open a gate; an old poor one still closes it
+        ecog = None
     labs = {a: v for a in LAB_MAX_AGE_DAYS if (v := _lab(case, a)) is not None}
     crcl_score = by_key.get(("crcl", None))
     crcl = float(crcl_score.total) if crcl_score is not None and crcl_score.total is not None \
@@ -320,4 +336,6 @@ def patient_state(case: Case, scores: Iterable[ScoreResult]) -> PatientState:
         survival=expected_survival(case, by_key), ecog=ecog, age=facts.age_years(case),
         pregnant=p.pregnant, sex=p.sex, declines=frozenset(p.declines or ()),
         surgical_candidate=p.surgical_candidate, labs=labs, crcl=crcl,
-        crcl_stale=bool(creat and creat.stale), dialysis=p.dialysis)
+        crcl_stale=bool(creat and creat.stale) or "weight_kg" in out_of_date,
+        dialysis=p.dialysis, weight=None if "weight_kg" in out_of_date else p.weight_kg,
+        out_of_date=out_of_date)

@@ -29,6 +29,10 @@ MAX_AGE_DAYS: Final = {"calcium": 14, "ionized-calcium": 14, "albumin": 30,
                        "creatinine": 30, "platelets": 14, "anc": 14, "hemoglobin": 14,
                        "wbc": 14, "bilirubin": 30, "crp": 30, "ldh": 30,
                        "alkaline-phosphatase": 30}
+#: the oldest a weight or a performance status may be and still be used for dosing and gates
+#: (days): weight moves slowly, performance status fast in this illness (project defaults,
+#: docs/clinical/decisions.md)
+BODY_MAX_AGE_DAYS: Final = {"weight_kg": 90, "ecog": 30, "karnofsky": 30}
 DENTAL_MAX_AGE_DAYS: Final = 180
 #: upper limit of the usual reference range (mg/dL); above it a stale calcium is urgent
 HIGH_CALCIUM_MG_DL: Final = 10.5
@@ -209,7 +213,10 @@ def _labs(case: Case, missing: dict[str, set[str]], plan: _Plan,
     stale = _stale_labs(case)
     raised = facts.latest_lab(case, "calcium")
     hcm = {a.get("severity") for a in assessment.get("alerts", [])
-           if a.get("id") in ("hypercalcemia", "calcium-uncorrected", "calcium-out-of-date")}
+           if a.get("id") in ("hypercalcemia", "calcium-uncorrected")}
+    # the out-of-date raised calcium alert says "recheck today": the same urgency here
+    recheck_today = any(a.get("id") == "calcium-out-of-date"
+                        for a in assessment.get("alerts", []))
     for analyte, test in LAB_TESTS.items():
         needers = missing.get(f"labs.{analyte}", set())
         age = stale.get(analyte)
@@ -219,7 +226,7 @@ def _labs(case: Case, missing: dict[str, set[str]], plan: _Plan,
         urgent = (analyte in ("calcium", "albumin") and raised is not None
                   and raised.canonical_value > HIGH_CALCIUM_MG_DL)
         # albumin grades a raised calcium: as urgent as the hypercalcaemia alert it would grade
-        emergency = analyte in ("calcium", "albumin") and "critical" in hcm
+        emergency = analyte in ("calcium", "albumin") and ("critical" in hcm or recheck_today)
         reason = "; ".join(part for part in (
             f"the last result is {age} days old (maximum {MAX_AGE_DAYS[analyte]})"
             if age is not None else "",
@@ -271,6 +278,17 @@ def _dental_and_clinical(case: Case, missing: dict[str, set[str]], plan: _Plan,
                  + (f"; the last one is more than {DENTAL_MAX_AGE_DAYS} days old" if old else ""),
                  {"alert.dental-before-bma", "bma.agents"},
                  references=("van-poznak-2011", "xgeva-label"))
+    for kind, when, test in (("weight_kg", case.patient.weight_measured_on, "Weigh the patient"),
+                             ("ecog", case.patient.ecog_assessed_on,
+                              "Record ECOG and Karnofsky performance status")):
+        age = (ref - when).days if ref is not None and when is not None else None
+        if age is not None and age > BODY_MAX_AGE_DAYS[kind]:
+            plan.add("weight" if kind == "weight_kg" else "performance-status", test,
+                     "examination" if kind == "weight_kg" else "assessment", "routine",
+                     f"the last value is {age} days old (maximum {BODY_MAX_AGE_DAYS[kind]}): "
+                     + ("doses per kilogram and creatinine clearance need a current weight"
+                        if kind == "weight_kg" else "performance status gates treatment"),
+                     {"patient.weight_kg" if kind == "weight_kg" else "patient.ecog"})
     if missing.get("patient.karnofsky") or missing.get("patient.ecog"):
         plan.add("performance-status", "Record ECOG and Karnofsky performance status",
                  "assessment", "routine", "performance status enters most survival scores",

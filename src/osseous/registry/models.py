@@ -126,6 +126,10 @@ class BoardDecision(Base):
     decided_by: Mapped[str] = mapped_column(String(64))
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    #: the problem of the assessment the decision answers (``cord-compression:L1``), if any
+    problem: Mapped[str | None] = mapped_column(String(128))
+    #: who carries it out (a person or a team), beside the responsible specialty
+    owner: Mapped[str | None] = mapped_column(String(128))
 
 
 class AuditEvent(Base):
@@ -178,3 +182,50 @@ class ServiceSecret(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(String(128))
+
+
+class CaseOverview(Base):
+    """What the case list shows of each case, kept from its latest stored assessment (and its
+    decisions) so the list is one query, sorted and filtered in SQL, never assessing per row."""
+
+    __tablename__ = "case_overview"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(Integer)
+    case_version: Mapped[int] = mapped_column(Integer)
+    #: 0 critical alert or emergency problem, 1 warning or urgent, 2 information, 3 nothing
+    rank: Mapped[int] = mapped_column(Integer, index=True)
+    top_severity: Mapped[str | None] = mapped_column(String(16))
+    top_alert: Mapped[str | None] = mapped_column(Text)
+    primary: Mapped[str | None] = mapped_column(String(64), index=True)
+    open_problems: Mapped[int] = mapped_column(Integer)
+    undecided: Mapped[int] = mapped_column(Integer)
+    #: the options the board can decide on, ``recommendation|lesion``
+    options: Mapped[list[str]] = mapped_column(JSON)
+    #: monitoring duties not yet done: what and when due (overdue is judged on the day shown)
+    duties: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+
+class BoardMeeting(Base):
+    """A tumour-board meeting, one per date: who attends (by specialty)."""
+
+    __tablename__ = "board_meetings"
+
+    board_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    attendees: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    chair: Mapped[str | None] = mapped_column(String(128))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class AgendaItem(Base):
+    """A case's place on a meeting's agenda and who presents it."""
+
+    __tablename__ = "agenda_items"
+    __table_args__ = (UniqueConstraint("board_date", "case_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    board_date: Mapped[date] = mapped_column(Date, index=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    presenter: Mapped[str | None] = mapped_column(String(128))

@@ -178,7 +178,8 @@ _FAMILY_OF_RULE: Final = MappingProxyType({
     "surgery": "surgery", "systemic": "systemic therapy"})
 _IN_TEXT: Final = re.compile(
     r"(?<![\w.-])((?:alert|bma|ir|rp|rt|supportive|surgery|systemic)\.[a-z0-9-]+)(?![\w-])"
-    r"|\b((?:patient|cancer)\.[a-z_]+(?:\.[a-z_]+)*|lesions\[\d+\]\.[a-z_]+|labs\.[a-z_]+)"
+    r"|\b((?:patient|cancer)\.(?!(?:gov|org|net|com)\b)[a-z_]+(?:\.[a-z_]+)*"
+    r"|lesions\[\d+\]\.[a-z_]+|labs\.[a-z_]+)"
     r"|(?<![\w.-])(tokuhashi-revised|katagiri-new|bauer-modified|chow-nrf|corrected-calcium"
     r"|pain-response|nesms|teachh|crcl|omed)(?![\w-])")
 _INDEX: Final = re.compile(r"\[\d+\]")

@@ -4,6 +4,7 @@ its own and keeps the clinician's strength words in plain terms."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -46,6 +47,12 @@ ALERT: Final = {
 }
 
 
+#: recommendations that are monitoring of a treatment already given, not an option to offer
+NOT_OPTIONS: Final = frozenset({"supportive.pain-follow-up"})
+#: words in a title that make a surgical item a consultation, not an operation
+CONSULTATION: Final = ("consultation", "opinion", "referral", "review")
+
+
 @dataclass(frozen=True, slots=True)
 class Item:
     heading: str
@@ -55,24 +62,55 @@ class Item:
     when: str
 
 
-def summarise(assessment: dict[str, Any]) -> dict[str, Any]:
-    """The patient summary as headings and short paragraphs (rendered by the templates)."""
+def summarise(assessment: dict[str, Any], decisions: Sequence[Any] = ()) -> dict[str, Any]:
+    """The patient summary as headings and short paragraphs (rendered by the templates).
+
+    With the board's ``decisions`` (objects with ``recommendation_id``, ``lesion`` and
+    ``decision``; the latest per option counts) the summary says what was decided: options the
+    board accepted are "planned", options it declined are left out entirely, and the rest are
+    "still being discussed". Without decisions every suitable option is "being discussed".
+    """
     warnings = [ALERT[a["id"]] for a in assessment.get("alerts", []) if a["id"] in ALERT]
-    items = []
+    latest: dict[tuple[str, str | None], str] = {}
+    for d in decisions:
+        latest[(d.recommendation_id, d.lesion)] = d.decision
+    planned, open_ = [], []
     for r in assessment.get("recommendations", []):
-        if r["strength"] == "not-recommended":
+        if r["strength"] == "not-recommended" or r["id"] in NOT_OPTIONS:
             continue
-        items.append(Item(heading=r["title"], what=EXPLAIN[r["modality"]],
-                          why=_plain_reason(r), strength=STRENGTH[r["strength"]],
-                          when=WHEN[r["urgency"]]))
-    return {"warnings": list(dict.fromkeys(warnings)), "items": items,
+        decided = latest.get((r["id"], r.get("lesion")))
+        if decided == "declined":
+            continue
+        consult = r["modality"] == "surgery" and any(w in r["title"].lower()
+                                                     for w in CONSULTATION)
+        what = (CONSULT_TEXT if consult else EXPLAIN[r["modality"]])
+        if decided in ("accepted", "modified"):
+            planned.append(Item(
+                heading=r["title"], what=what, why=_plain_reason(r, consult),
+                strength="Your care team has agreed this with you in mind." if decided ==
+                "accepted" else "Your care team has agreed this, changed to suit you.",
+                when=CONSULT_WHEN if consult else WHEN[r["urgency"]]))
+        else:
+            open_.append(Item(heading=r["title"], what=what, why=_plain_reason(r, consult),
+                              strength=STRENGTH[r["strength"]],
+                              when=CONSULT_WHEN if consult else WHEN[r["urgency"]]))
+    return {"warnings": list(dict.fromkeys(warnings)), "planned": planned, "items": open_,
+            "decided": bool(latest),
             "next": "Your care team will talk these options through with you. Nothing is "
                     "decided until you have discussed it together, and you can ask questions "
                     "or decline any treatment."}
 
 
-def _plain_reason(rec: dict[str, Any]) -> str:
+CONSULT_TEXT: Final = ("A meeting with a spine surgeon, who will look at your scans and talk "
+                       "with you about whether an operation could help. Seeing the surgeon "
+                       "does not mean you will have an operation.")
+CONSULT_WHEN: Final = "The team will arrange this appointment."
+
+
+def _plain_reason(rec: dict[str, Any], consult: bool = False) -> str:
     where = f" at {rec['lesion']}" if rec.get("lesion") else ""
+    if consult:
+        return f"It is suggested to check whether the spine is strong and stable{where}."
     reasons = {
         "radiotherapy": f"to ease pain and control the cancer{where}",
         "bone-modifying-agent": "to protect your bones from fractures and other problems",

@@ -68,7 +68,7 @@ def _data(request: Request, source: str) -> tuple[WebUser, dict[str, Tally], Tal
 
 @router.get("")
 def analytics(request: Request, source: str = "registry") -> HTMLResponse:
-    from osseous.web.pages import render
+    from osseous.web.rendering import render
 
     user, tallies, decided, invalid = _data(request, source)
     docs: dict[str, Any] = engine.finish(tallies)

@@ -7,7 +7,9 @@ from datetime import date
 from html import escape
 from typing import Any
 
-WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 240, 48, 56, 16, 40
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 240, 48, 72, 16, 40
+#: the least distance between two date labels on the time axis (a label is about 66 px wide)
+LABEL_GAP = 72
 
 
 def _x(day: date, start: date, span: int) -> float:
@@ -45,9 +47,14 @@ def pain_chart(lesion: str, points: list[dict[str, Any]], treated_on: date | Non
     parts.append(f'<text x="12" y="{TOP + plot_h / 2:.0f}" font-size="11" '
                  f'transform="rotate(-90 12 {TOP + plot_h / 2:.0f})" text-anchor="middle">'
                  'worst pain (0-10), solid line</text>')
+    parts.append(f'<line x1="{WIDTH - RIGHT}" y1="{TOP}" x2="{WIDTH - RIGHT}" '
+                 f'y2="{TOP + plot_h}" stroke="#7a3e00"/>')
+    for tick in (0.0, omed_max / 2.0, omed_max):  # the right axis: morphine equivalents
+        parts.append(f'<text x="{WIDTH - RIGHT + 5}" y="{y_omed(tick) + 4:.1f}" '
+                     f'font-size="11" fill="#7a3e00">{tick:g}</text>')
     parts.append(f'<text x="{WIDTH - 8}" y="{TOP + plot_h / 2:.0f}" font-size="11" '
                  f'transform="rotate(90 {WIDTH - 8} {TOP + plot_h / 2:.0f})" '
-                 f'text-anchor="middle">OMED mg/day (max {omed_max:g}), dashed line</text>')
+                 'text-anchor="middle">oral morphine equivalent, mg/day (dashed)</text>')
     if treated_on:
         x = _x(treated_on, start, span)
         parts.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{TOP + plot_h}" '
@@ -65,6 +72,7 @@ def pain_chart(lesion: str, points: list[dict[str, Any]], treated_on: date | Non
         parts.append('<polyline fill="none" stroke="#7a3e00" stroke-width="2" '
                      'stroke-dasharray="6 4" points="'
                      + " ".join(f"{x:.1f},{y:.1f}" for x, y in omed_pts) + '"/>')
+    last_label = -1e9  # date labels at least LABEL_GAP apart, so they never overlap
     for (d, p), (x, y) in zip([(d, p) for d, p in dated if p.get("worst_pain") is not None],
                               pain_pts, strict=True):
         label = f"{d.isoformat()}: pain {p['worst_pain']:g}"
@@ -75,8 +83,10 @@ def pain_chart(lesion: str, points: list[dict[str, Any]], treated_on: date | Non
         if p.get("response"):
             parts.append(f'<text x="{x:.1f}" y="{y - 8:.1f}" font-size="10" '
                          f'text-anchor="middle">{escape(p["response"])}</text>')
-        parts.append(f'<text x="{x:.1f}" y="{TOP + plot_h + 16}" font-size="10" '
-                     f'text-anchor="middle">{d.strftime("%d %b")}</text>')
+        if x - last_label >= LABEL_GAP:
+            parts.append(f'<text x="{x:.1f}" y="{TOP + plot_h + 16}" font-size="10" '
+                         f'text-anchor="middle">{d.strftime("%d %b %Y")}</text>')
+            last_label = x
     for x, y in omed_pts:
         parts.append(f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="6" height="6" '
                      'fill="#7a3e00"/>')

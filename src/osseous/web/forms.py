@@ -238,7 +238,24 @@ def _section(form: FormData, prefix: str, fields: tuple[Field, ...],
 
 
 def _rows(form: FormData, key: str) -> list[int]:
-    return indices(form, key)
+    """The rows of list ``key`` kept: those not marked for removal (``key[i]._remove``)."""
+    return [i for i in indices(form, key) if not form.get(f"{key}[{i}]._remove")]
+
+
+#: the results a "laboratory panel" adds as rows, in one save (calcium needs albumin to be
+#: corrected; creatinine decides the bone-agent doses)
+LAB_PANEL: Final = ("calcium", "albumin", "creatinine")
+
+
+def future_dates(form: FormData, today: Any) -> list[Problem]:
+    """A problem for each laboratory result dated after ``today`` (a result cannot be)."""
+    out = []
+    for i in _rows(form, "labs"):
+        text = str(form.get(f"labs[{i}].date", "")).strip()
+        if text and text > today.isoformat() and len(text) == 10:
+            out.append(Problem(f"labs[{i}].date", f"cannot be after today ({today.isoformat()})",
+                               text))
+    return out
 
 
 def document_from_form(form: FormData, base: dict[str, Any]) -> tuple[dict[str, Any],

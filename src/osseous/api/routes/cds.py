@@ -8,9 +8,9 @@ would pass). FHIR access tokens from the request are used only to fetch what pre
 bring (:mod:`osseous.interop.fhir_client`, within its policy), and are never logged.
 
 CORS (CDS Hooks 2.0, "Cross-Origin Resource Sharing"): browser clients such as the CDS Hooks
-Sandbox call from another origin. Discovery answers any origin (``*``); the services and
-feedback answer the origins in ``OSSEOUS_CDS_CORS_ORIGINS`` (comma-separated; ``*`` by default,
-safe because calls are authorised by a bearer JWT, never by cookies). Errors of the services are
+Sandbox call from another origin. Discovery answers any origin (``*``, allowed by the
+specification); the services and feedback answer the origins in ``OSSEOUS_CDS_CORS_ORIGINS``
+(comma-separated; none by default). Errors of the services are
 FHIR OperationOutcome bodies (CDS Hooks 3.0 ballot, "Error handling").
 """
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import urllib.request
 from datetime import date
 from pathlib import Path
@@ -96,8 +95,7 @@ def _check(request: Request) -> dict[str, Any]:
 
 
 def _policy(request: Request) -> FetchPolicy:
-    policy = getattr(request.app.state, "cds_fetch_policy", None)
-    return policy if isinstance(policy, FetchPolicy) else FetchPolicy.from_environment()
+    return FetchPolicy.from_settings(request.app.state.settings)
 
 
 def _cors(request: Request, any_origin: bool = False) -> dict[str, str]:
@@ -105,11 +103,10 @@ def _cors(request: Request, any_origin: bool = False) -> dict[str, str]:
     origin = request.headers.get("origin")
     if origin is None:
         return {}
-    allowed = [o.strip() for o in os.environ.get("OSSEOUS_CDS_CORS_ORIGINS", "*").split(",")
-               if o.strip()]
-    if any_origin or "*" in allowed:
+    allowed = request.app.state.settings.cds_cors_origins
+    if any_origin:
         value = "*"
-    elif origin in allowed:
+    elif origin.rstrip("/") in allowed:
         value = origin
     else:
         return {}

@@ -143,6 +143,8 @@ def _drug(res: Res, b: Builder) -> tuple[str, object, str, str | None] | None:
     if drug.name is None:
         if "medicationReference" in r and concept is None:
             why = "its medicationReference names no Medication in the input"
+        elif drug.how == "its codes and names disagree":
+            why = f"medication {drug.text!r}: its codes and names disagree"
         elif drug.text:
             why = f"medication {drug.text!r} not recognised"
         else:

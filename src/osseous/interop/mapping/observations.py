@@ -38,7 +38,11 @@ from osseous.interop.terminology import (
     WEIGHT_UNITS,
 )
 
+_LOINC_SHAPE: Final = re.compile(r"\d+-\d")
 MCODE_ECOG: Final = "ecog-performance-status"
+#: every LOINC code this mapper reads
+_KNOWN: Final = frozenset({LOINC_ECOG, LOINC_KARNOFSKY, *LOINC_WEIGHT, *LOINC_HEIGHT,
+                           *LAB_LOINC.codes})
 MCODE_KARNOFSKY: Final = "karnofsky-performance-status"
 #: the case field that carries the date of each latest-wins value
 DATE_FIELDS: Final = {"weight_kg": "weight_measured_on", "ecog": "ecog_assessed_on",
@@ -252,12 +256,14 @@ def map_observations(observations: list[Res], b: Builder) -> None:
             b.ignore(res.label, f"observation status {status}")
             continue
         code = r.get("code")
-        loincs = [c for s, c, _ in codings_of(code) if s == LOINC or re.fullmatch(r"\d+-\d", c)]
-        if LOINC_ECOG in loincs or has_profile(r, MCODE_ECOG):
+        loincs = [c for s, c, _ in codings_of(code) if s == LOINC or _LOINC_SHAPE.fullmatch(c)]
+        # a profile is looked at only when no code says what the observation is (cheaper)
+        profiled = "meta" in r and not any(c in _KNOWN for c in loincs)
+        if LOINC_ECOG in loincs or (profiled and has_profile(r, MCODE_ECOG)):
             cand = _performance(res, "ecog", b)
             if cand:
                 perf["ecog"].append(cand)
-        elif LOINC_KARNOFSKY in loincs or has_profile(r, MCODE_KARNOFSKY):
+        elif LOINC_KARNOFSKY in loincs or (profiled and has_profile(r, MCODE_KARNOFSKY)):
             cand = _performance(res, "karnofsky", b)
             if cand:
                 perf["karnofsky"].append(cand)

@@ -28,10 +28,12 @@ def mescc(ctx: Context) -> Iterator[Finding]:
         if state is None:
             missing = [ctx.path(les, f) for f in ("escc", "neurological_deficit")
                        if getattr(les, f) is None]
-            yield NeedsData(tuple(missing), "cord compression cannot be excluded", les.id)
+            yield NeedsData(missing=tuple(missing), reason="cord compression cannot be excluded",
+                            lesion=les.id)
             continue
         if not state:
-            yield NotApplicable("no cord compression and no deficit", facts_, les.id)
+            yield NotApplicable(reason="no cord compression and no deficit", based_on=facts_,
+                                lesion=les.id)
             continue
         where = "/".join(les.levels or ()) or les.id
         if les.escc in ("2", "3"):
@@ -54,10 +56,11 @@ def mescc(ctx: Context) -> Iterator[Finding]:
         consult = ("same-day clinical oncology consultation (surgery is excluded: "
                    f"{barrier})" if barrier else
                    "same-day spinal surgical and clinical oncology consultation")
-        yield Alert("mescc", "critical",
-                    f"{what}: {steroid}; {mri}; {consult}; keep flat and log-roll if the spine "
-                    "may be unstable.", MESCC_REFS, les.id,
-                    {**facts_, "surgery_possible": st.surgery_possible})
+        yield Alert(id="mescc", severity="critical",
+                    message=f"{what}: {steroid}; {mri}; {consult}; keep flat and log-roll if the "
+                            "spine "
+                    "may be unstable.", references=MESCC_REFS, lesion=les.id,
+                    based_on={**facts_, "surgery_possible": st.surgery_possible})
 
 
 @rule("alert.hypercalcemia", "alerts", "2", ("ctcae-5", "statpearls-hcm", "zometa-label"))
@@ -69,33 +72,36 @@ def hypercalcemia(ctx: Context) -> Iterator[Finding]:
     cs = ctx.calcium_status
     based = dict(cs.based)
     if cs.source == "unknown":
-        yield NeedsData(("labs.calcium", "labs.albumin"), "hypercalcaemia cannot be excluded")
+        yield NeedsData(missing=("labs.calcium", "labs.albumin"), reason="hypercalcaemia cannot be "
+                                                                         "excluded")
         return
     if cs.source == "stale":
         if cs.stale_raised:
-            yield Alert("calcium-out-of-date", "warning",
-                        f"The last calcium is raised but out of date ({cs.text}): recheck "
-                        "calcium and albumin today.", ("statpearls-hcm",), based_on=based)
-        yield NeedsData(("labs.calcium",), "the last calcium is out of date")
+            yield Alert(id="calcium-out-of-date", severity="warning",
+                        message=f"The last calcium is raised but out of date ({cs.text}): recheck "
+                        "calcium and albumin today.", references=("statpearls-hcm",),
+                                                                  based_on=based)
+        yield NeedsData(missing=("labs.calcium",), reason="the last calcium is out of date")
         return
     low = cs.grade_low or 0
     if cs.source == "bounded":
-        yield NeedsData(("labs.albumin",), "albumin grades the hypercalcaemia exactly")
+        yield NeedsData(missing=("labs.albumin",), reason="albumin grades the hypercalcaemia "
+                                                          "exactly")
     if not low:
         if cs.source == "bounded" and (cs.grade_high or 0) > 0:
-            yield Alert("calcium-uncorrected", "warning",
-                        f"Calcium may be raised ({cs.text}): albumin today to grade it.",
-                        ("statpearls-hcm",), based_on=based)
+            yield Alert(id="calcium-uncorrected", severity="warning",
+                        message=f"Calcium may be raised ({cs.text}): albumin today to grade it.",
+                        references=("statpearls-hcm",), based_on=based)
         else:
-            yield NotApplicable(f"calcium not raised ({cs.text})", based)
+            yield NotApplicable(reason=f"calcium not raised ({cs.text})", based_on=based)
         return
     severity: Severity = "critical" if low >= 3 else "warning" if low == 2 else "info"
     grade_words = (f"CTCAE grade {low}" if cs.exact else f"CTCAE grade {low} at least")
     action = ("Treat today: intravenous saline, then a bisphosphonate or denosumab."
               if low >= 3 else "Hydrate, review calcium-raising medicines, recheck.")
-    yield Alert("hypercalcemia", severity,
-                f"Hypercalcaemia, {grade_words}: {cs.text}. {action}",
-                ("ctcae-5", "statpearls-hcm", "zometa-label"),
+    yield Alert(id="hypercalcemia", severity=severity,
+                message=f"Hypercalcaemia, {grade_words}: {cs.text}. {action}",
+                references=("ctcae-5", "statpearls-hcm", "zometa-label"),
                 based_on={**based, "ctcae_grade_at_least": low})
 
 
@@ -109,38 +115,43 @@ def impending_fracture(ctx: Context) -> Iterator[Finding]:
     for les in ctx.bones:
         based: dict[str, object] = {"site": les.site}
         if ctx.fixed(les):
-            yield NotApplicable("already fixed", {"prior_surgery": [
-                op.procedure for op in les.prior_surgery or ()]}, les.id)
+            yield NotApplicable(reason="already fixed", based_on={"prior_surgery": [
+                op.procedure for op in les.prior_surgery or ()]}, lesion=les.id)
             continue
         if les.pathological_fracture:
             step = ("orthopaedic assessment for fixation, then post-operative radiotherapy"
                     if fit is not False else
                     "immobilise and relieve pain; radiotherapy to the fracture (surgery is "
                     "excluded)")
-            yield Alert("pathological-fracture", "critical",
-                        f"Pathological fracture of the {les.site}: {step}.", ("aaos-2023",),
-                        les.id, {"pathological_fracture": True, "surgery_possible": fit})
+            yield Alert(id="pathological-fracture", severity="critical",
+                        message=f"Pathological fracture of the {les.site}: {step}.",
+                        references=("aaos-2023",),
+                        lesion=les.id, based_on={"pathological_fracture": True,
+                            "surgery_possible": fit})
             continue
         mirels = ctx.score("mirels", les.id)
         if mirels is not None:
             based["mirels"] = mirels.total
             if mirels.band == "borderline":
-                yield Alert("mirels-borderline", "info",
-                            f"Mirels 8 at the {les.site}: borderline (15% fracture risk); "
-                            "clinical judgement on prophylactic fixation.", ("mirels-1989",),
-                            les.id, based)
+                yield Alert(id="mirels-borderline", severity="info",
+                            message=f"Mirels 8 at the {les.site}: borderline (15% fracture risk); "
+                            "clinical judgement on prophylactic fixation.",
+                                references=("mirels-1989",),
+                            lesion=les.id, based_on=based)
         fact = ctx.impending_fracture(les)
         if les.site == "femur":
             based["axial_cortical_involvement_mm"] = les.axial_cortical_involvement_mm
         if fact.value is None and fact.missing:
-            yield NeedsData(fact.missing, "fracture risk cannot be excluded", les.id)
+            yield NeedsData(missing=fact.missing, reason="fracture risk cannot be excluded",
+                            lesion=les.id)
         if fact.value:
             step = ("orthopaedic opinion on prophylactic fixation before radiotherapy"
                     if fit is not False else "radiotherapy (surgery is excluded)")
-            yield Alert("impending-fracture", "warning",
-                        f"Impending pathological fracture of the {les.site}: "
+            yield Alert(id="impending-fracture", severity="warning",
+                        message=f"Impending pathological fracture of the {les.site}: "
                         + "; ".join(fact.reasons) + f". Protected weight-bearing; {step}.",
-                        ("mirels-1989", "van-der-linden-2004"), les.id, based)
+                        references=("mirels-1989", "van-der-linden-2004"), lesion=les.id,
+                        based_on=based)
 
 
 @rule("alert.spinal-instability", "alerts", "2", ("fisher-2010", "fourney-2011"))
@@ -152,19 +163,21 @@ def spinal_instability(ctx: Context) -> Iterator[Finding]:
     for les in ctx.spinal:
         fact = ctx.unstable(les)
         if ctx.stabilised(les):
-            yield NotApplicable("stabilised by surgery", lesion=les.id)
+            yield NotApplicable(reason="stabilised by surgery", lesion=les.id)
             continue
         if fact.value:
             step = ("urgent spinal surgical opinion" if barrier is None else
                     f"surgery is excluded ({barrier}): radiotherapy and bracing")
-            yield Alert("spinal-instability", "warning",
-                        f"Unstable spine at {'/'.join(les.levels or ()) or les.id} "
+            yield Alert(id="spinal-instability", severity="warning",
+                        message=f"Unstable spine at {'/'.join(les.levels or ()) or les.id} "
                         f"({'; '.join(fact.reasons)}): {step}; spinal precautions until "
-                        "assessed.", ("fisher-2010", "fourney-2011"), les.id,
-                        {"sins": ctx.score("sins", les.id).total  # type: ignore[union-attr]
+                        "assessed.", references=("fisher-2010", "fourney-2011"), lesion=les.id,
+                        based_on={"sins": ctx.score("sins",
+                                                    les.id).total  # type: ignore[union-attr]
                          if ctx.score("sins", les.id) else None})
         elif fact.value is None and fact.missing:
-            yield NeedsData(fact.missing, f"SINS could reach 13 ({fact.reasons[0]})", les.id)
+            yield NeedsData(missing=fact.missing,
+                            reason=f"SINS could reach 13 ({fact.reasons[0]})", lesion=les.id)
 
 
 @rule("alert.hypocalcemia-denosumab", "alerts", "1", ("xgeva-label",))
@@ -172,23 +185,26 @@ def hypocalcemia_denosumab(ctx: Context) -> Iterator[Finding]:
     """Denosumab active or planned: pre-existing hypocalcaemia must be corrected first, and the
     risk is highest with creatinine clearance < 30 mL/min or dialysis."""
     if not ctx.medications(("denosumab",)):
-        yield NotApplicable("no denosumab active or planned")
+        yield NotApplicable(reason="no denosumab active or planned")
         return
     s = ctx.calcium
     if s is None or not s.complete:
-        yield NeedsData(s.missing if s else ("labs.calcium", "labs.albumin"),
-                        "calcium must be known before denosumab")
+        yield NeedsData(missing=s.missing if s else ("labs.calcium", "labs.albumin"),
+                        reason="calcium must be known before denosumab")
     elif s.band == "low":
-        yield Alert("hypocalcemia-denosumab", "critical",
-                    f"Corrected calcium {s.total} mg/dL is low: correct hypocalcaemia before "
-                    "denosumab (severe and fatal hypocalcaemia reported).", ("xgeva-label",),
+        yield Alert(id="hypocalcemia-denosumab", severity="critical",
+                    message=f"Corrected calcium {s.total} mg/dL is low: correct hypocalcaemia "
+                            "before "
+                    "denosumab (severe and fatal hypocalcaemia reported).",
+                        references=("xgeva-label",),
                     based_on={"corrected_calcium_mg_dl": s.total})
     renal_risk = ctx.case.patient.dialysis or (ctx.crcl is not None and ctx.crcl < 30)
     if renal_risk:
-        yield Alert("denosumab-renal", "warning",
-                    "Denosumab with creatinine clearance < 30 mL/min or dialysis: highest risk "
+        yield Alert(id="denosumab-renal", severity="warning",
+                    message="Denosumab with creatinine clearance < 30 mL/min or dialysis: highest "
+                            "risk "
                     "of severe hypocalcaemia; calcium and vitamin D, and frequent calcium "
-                    "checks in the first weeks.", ("xgeva-label",),
+                    "checks in the first weeks.", references=("xgeva-label",),
                     based_on={"crcl_ml_min": ctx.crcl, "dialysis": ctx.case.patient.dialysis})
 
 
@@ -199,34 +215,36 @@ def bisphosphonate_renal(ctx: Context) -> Iterator[Finding]:
     creatinine rise of 0.5 mg/dL (1.0 from an abnormal baseline) withholds the next dose."""
     meds = ctx.medications(("zoledronic-acid", "pamidronate"))
     if not meds:
-        yield NotApplicable("no intravenous bisphosphonate active or planned")
+        yield NotApplicable(reason="no intravenous bisphosphonate active or planned")
         return
     if ctx.state.crcl_stale:
         creat = ctx.state.lab("creatinine")
-        yield NeedsData(("labs.creatinine",),
-                        f"the last creatinine is {creat.age_days if creat else '?'} days old: a "
+        yield NeedsData(missing=("labs.creatinine",),
+                        reason=f"the last creatinine is {creat.age_days if creat else '?'} days "
+                               "old: a "
                         "current one is needed before each dose")
         return
     if ctx.crcl is None:
         s = ctx.score("crcl")
-        yield NeedsData(s.missing if s else ("labs.creatinine",),
-                        "creatinine clearance must be known before each dose")
+        yield NeedsData(missing=s.missing if s else ("labs.creatinine",),
+                        reason="creatinine clearance must be known before each dose")
         return
     based = {"crcl_ml_min": ctx.crcl, "drugs": [m.drug for m in meds],
              "dialysis": ctx.case.patient.dialysis}
     if ctx.crcl < bma.ZOLEDRONIC_MIN_CRCL or ctx.case.patient.dialysis:
-        yield Alert("bisphosphonate-renal", "critical",
-                    ("On dialysis" if ctx.case.patient.dialysis else
+        yield Alert(id="bisphosphonate-renal", severity="critical",
+                    message=("On dialysis" if ctx.case.patient.dialysis else
                      f"Creatinine clearance {ctx.crcl} mL/min (< 30)")
                     + ": zoledronic acid and pamidronate are not recommended in severe renal "
                     "impairment; consider "
-                    "denosumab with calcium monitoring.", ("zometa-label", "pamidronate-label"),
+                    "denosumab with calcium monitoring.", references=("zometa-label",
+                                                                      "pamidronate-label"),
                     based_on=based)
     elif any(m.drug == "zoledronic-acid" for m in meds) and ctx.crcl <= 60:
         dose = zoledronic_dose(ctx.crcl)
-        yield Alert("zoledronic-dose", "warning",
-                    f"Creatinine clearance {ctx.crcl} mL/min: zoledronic acid "
-                    f"{dose.dose_mg} mg, not 4 mg ({dose.reason}).", ("zometa-label",),
+        yield Alert(id="zoledronic-dose", severity="warning",
+                    message=f"Creatinine clearance {ctx.crcl} mL/min: zoledronic acid "
+                    f"{dose.dose_mg} mg, not 4 mg ({dose.reason}).", references=("zometa-label",),
                     based_on=based)
     ref = ctx.case.assessed_on
     dated = [(lab.date, lab) for lab in ctx.case.labs or ()
@@ -240,9 +258,10 @@ def bisphosphonate_renal(ctx: Context) -> Iterator[Finding]:
             decision = zoledronic_withhold(base[-1].canonical_value,
                                            creatinines[-1].canonical_value)
             if decision.withhold:
-                yield Alert("bisphosphonate-withhold", "critical",
-                            "Withhold the next bisphosphonate dose: " + decision.reason + ".",
-                            ("zometa-label", "pamidronate-label"),
+                yield Alert(id="bisphosphonate-withhold", severity="critical",
+                            message=("Withhold the next bisphosphonate dose: "
+                                     + decision.reason + "."),
+                            references=("zometa-label", "pamidronate-label"),
                             based_on={"baseline_creatinine_mg_dl": base[-1].canonical_value,
                                       "current_creatinine_mg_dl":
                                           creatinines[-1].canonical_value})
@@ -255,23 +274,23 @@ def dental(ctx: Context) -> Iterator[Finding]:
     an invasive dental procedure planned (osteonecrosis of the jaw)."""
     meds = ctx.on_bma()
     if not meds:
-        yield NotApplicable("no bone-modifying agent active or planned")
+        yield NotApplicable(reason="no bone-modifying agent active or planned")
         return
     dental_ = ctx.case.patient.dental
     drugs = ", ".join(sorted({m.drug for m in meds}))
     if dental_ is None or dental_.last_exam is None:
-        yield Alert("no-dental-exam", "warning",
-                    f"No dental examination recorded before {drugs}: oral examination and "
+        yield Alert(id="no-dental-exam", severity="warning",
+                    message=f"No dental examination recorded before {drugs}: oral examination and "
                     "preventive dentistry before starting (osteonecrosis of the jaw).",
-                    ("van-poznak-2011", "xgeva-label", "pamidronate-label"),
+                    references=("van-poznak-2011", "xgeva-label", "pamidronate-label"),
                     based_on={"dental.last_exam": None, "drugs": drugs})
     if dental_ is not None and dental_.invasive_procedure_planned:
         started = any(m.status == "active" for m in meds)
-        yield Alert("invasive-dental-procedure", "warning",
-                    (f"Invasive dental procedure planned while on {drugs}: discuss timing with "
-                     "the dentist; avoid invasive procedures during treatment where possible."
-                     if started else
-                     f"Invasive dental procedure planned: complete it and let the mouth heal "
-                     f"before starting {drugs} (osteonecrosis of the jaw)."),
-                    ("xgeva-label", "van-poznak-2011"),
+        message = (f"Invasive dental procedure planned while on {drugs}: discuss timing with "
+                   "the dentist; avoid invasive procedures during treatment where possible."
+                   if started else
+                   f"Invasive dental procedure planned: complete it and let the mouth heal "
+                   f"before starting {drugs} (osteonecrosis of the jaw).")
+        yield Alert(id="invasive-dental-procedure", severity="warning", message=message,
+                    references=("xgeva-label", "van-poznak-2011"),
                     based_on={"invasive_procedure_planned": True})

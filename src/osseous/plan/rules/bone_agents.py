@@ -63,10 +63,10 @@ def agents(ctx: Context) -> Iterator[Finding]:
     90 mg every 3-4 weeks for breast cancer and myeloma."""
     strength, why, missing = indication(ctx)
     if missing:
-        yield NeedsData(tuple(missing), "the indication for a bone-modifying agent")
+        yield NeedsData(missing=tuple(missing), reason="the indication for a bone-modifying agent")
         return
     if strength is None:
-        yield NotApplicable(why)
+        yield NotApplicable(reason=why)
         return
     active = {m.drug for m in ctx.medications(("zoledronic-acid", "denosumab", "pamidronate"),
                                               ("active",))}
@@ -80,10 +80,12 @@ def agents(ctx: Context) -> Iterator[Finding]:
                                "castration_resistant": ctx.case.cancer.castration_resistant,
             "estimated_survival_months": ctx.case.patient.estimated_survival_months}
     if strength == "not-recommended":
-        yield Recommendation("bma.not-indicated", "bone-modifying-agent",
-                             "Bone-modifying agent for skeletal-event prevention",
-                             "not-recommended", "routine", why[0].upper() + why[1:] + ".",
-                             base, INDICATION_REFS, None, {"agent": None})
+        yield Recommendation(id="bma.not-indicated", modality="bone-modifying-agent",
+                             title="Bone-modifying agent for skeletal-event prevention",
+                             strength="not-recommended", urgency="routine",
+                             rationale=why[0].upper() + why[1:] + ".",
+                             based_on=base, references=INDICATION_REFS, lesion=None,
+                             details={"agent": None})
         return
     # a patient already on an agent is shown that agent (continue, or why not); the others
     # are not offered as new starts
@@ -96,8 +98,9 @@ def agents(ctx: Context) -> Iterator[Finding]:
     if "pamidronate" in offer and ctx.primary in ("breast", "myeloma"):
         yield from _pamidronate(ctx, why, base, "pamidronate" in active, dental_first)
     if active:
-        yield NotApplicable(f"already on {', '.join(sorted(active))}: other agents not offered",
-                            {"active": sorted(active)})
+        yield NotApplicable(reason=f"already on {', '.join(sorted(active))}: other agents not "
+                                   "offered",
+                            based_on={"active": sorted(active)})
 
 
 def _common_details(agent: str, dental_first: bool) -> dict[str, object]:
@@ -125,14 +128,15 @@ def _zoledronic(ctx: Context, strength: Strength, why: str, base: dict[str, obje
                 active: bool, dental_first: bool) -> Iterator[Finding]:
     crcl = ctx.crcl
     if ctx.state.crcl_stale:
-        yield NeedsData(("labs.creatinine",), "zoledronic acid is dosed by a current "
+        yield NeedsData(missing=("labs.creatinine",), reason="zoledronic acid is dosed by a "
+                                                             "current "
                                               "creatinine clearance (the last creatinine is "
                                               "out of date)")
         return
     if crcl is None:
         s = ctx.score("crcl")
-        yield NeedsData(s.missing if s else ("labs.creatinine",),
-                        "zoledronic acid is dosed by creatinine clearance")
+        yield NeedsData(missing=s.missing if s else ("labs.creatinine",),
+                        reason="zoledronic acid is dosed by creatinine clearance")
         return
     dose = zoledronic_dose(crcl)
     based = {**base, "crcl_ml_min": crcl, "dialysis": ctx.case.patient.dialysis}
@@ -148,22 +152,25 @@ def _zoledronic(ctx: Context, strength: Strength, why: str, base: dict[str, obje
     if dose.dose_mg is None or dialysis:
         why_renal = ("on dialysis" if dialysis else f"creatinine clearance {crcl} mL/min (< 30)")
         yield Recommendation(
-            "bma.zoledronic-acid", "bone-modifying-agent", "Zoledronic acid",
-            "not-recommended", "routine",
-            f"{why_renal[0].upper() + why_renal[1:]}: zoledronic acid is not recommended in "
+            id="bma.zoledronic-acid", modality="bone-modifying-agent", title="Zoledronic acid",
+            strength="not-recommended", urgency="routine",
+            rationale=f"{why_renal[0].upper() + why_renal[1:]}: zoledronic acid is not recommended "
+                      "in "
             "severe renal impairment (the label gives no dose); denosumab is the alternative.",
-            based, ("zometa-label",), None,
-            {k: v for k, v in details.items() if k != "dose_mg"} | {"dose_mg": None})
+            based_on=based, references=("zometa-label",), lesion=None,
+            details={k: v for k, v in details.items() if k != "dose_mg"} | {"dose_mg": None})
         return
     yield Recommendation(
-        "bma.zoledronic-acid", "bone-modifying-agent",
-        f"{verb} zoledronic acid {dose.dose_mg:g} mg every 12 weeks (or 4 weeks)", strength,
-        "routine",
-        f"Indication: {why}. Creatinine clearance {crcl} mL/min: {dose.reason} "
+        id="bma.zoledronic-acid", modality="bone-modifying-agent",
+        title=f"{verb} zoledronic acid {dose.dose_mg:g} mg every 12 weeks (or 4 weeks)",
+        strength=strength,
+        urgency="routine",
+        rationale=f"Indication: {why}. Creatinine clearance {crcl} mL/min: {dose.reason} "
         f"({dose.dose_mg:g} mg). Every 12 weeks was non-inferior to every 4 weeks (CALGB 70604: "
         "skeletal events 29.5% against 28.6%)." + hcm
         + _dental_text(ctx, dental_first),
-        based, ("zometa-label", "himelstein-2017-calgb70604", *INDICATION_REFS), None, details)
+        based_on=based, references=("zometa-label", "himelstein-2017-calgb70604",
+                                    *INDICATION_REFS), lesion=None, details=details)
 
 
 def _denosumab(ctx: Context, strength: Strength, why: str, base: dict[str, object],
@@ -177,14 +184,16 @@ def _denosumab(ctx: Context, strength: Strength, why: str, base: dict[str, objec
                "supplements": _supplements(ctx, "calcium and vitamin D")}
     verb = "Continue" if active else "Start"
     if ca is None or not ca.complete:
-        yield NeedsData(ca.missing if ca else ("labs.calcium", "labs.albumin"),
-                        "calcium must be normal before denosumab")
+        yield NeedsData(missing=ca.missing if ca else ("labs.calcium", "labs.albumin"),
+                        reason="calcium must be normal before denosumab")
         return
     if ca.band == "low":
         yield Recommendation(
-            "bma.denosumab", "bone-modifying-agent", "Denosumab", "not-recommended", "urgent",
-            f"Corrected calcium {ca.total} mg/dL is low: correct hypocalcaemia before denosumab "
-            "(label).", based, ("xgeva-label",), None, details)
+            id="bma.denosumab", modality="bone-modifying-agent", title="Denosumab",
+            strength="not-recommended", urgency="urgent",
+            rationale=f"Corrected calcium {ca.total} mg/dL is low: correct hypocalcaemia before "
+                      "denosumab "
+            "(label).", based_on=based, references=("xgeva-label",), lesion=None, details=details)
         return
     caution = ""
     if ctx.primary == "myeloma" and ctx.crcl is not None and ctx.crcl < 60:
@@ -193,11 +202,12 @@ def _denosumab(ctx: Context, strength: Strength, why: str, base: dict[str, objec
         caution += (" Creatinine clearance < 30 mL/min or dialysis: the risk of severe "
                    "hypocalcaemia is highest; check calcium often.")
     yield Recommendation(
-        "bma.denosumab", "bone-modifying-agent", f"{verb} denosumab 120 mg every 4 weeks",
-        strength, "routine",
-        f"Indication: {why}. Subcutaneous; no renal dose adjustment. Supplements: "
+        id="bma.denosumab", modality="bone-modifying-agent", title=f"{verb} denosumab 120 mg every "
+                                                                   "4 weeks",
+        strength=strength, urgency="routine",
+        rationale=f"Indication: {why}. Subcutaneous; no renal dose adjustment. Supplements: "
         f"{details['supplements']}." + caution + _dental_text(ctx, dental_first),
-        based, ("xgeva-label", *INDICATION_REFS), None, details)
+        based_on=based, references=("xgeva-label", *INDICATION_REFS), lesion=None, details=details)
 
 
 def _pamidronate(ctx: Context, why: str, base: dict[str, object], active: bool,
@@ -213,16 +223,19 @@ def _pamidronate(ctx: Context, why: str, base: dict[str, object], active: bool,
         why_renal = ("On dialysis" if ctx.case.patient.dialysis
                      else f"Creatinine clearance {crcl} mL/min")
         yield Recommendation(
-            "bma.pamidronate", "bone-modifying-agent", "Pamidronate", "not-recommended",
-            "routine", f"{why_renal}: pamidronate is not recommended in severe renal "
-            "impairment (label).", based, ("pamidronate-label",), None,
-            {k: v for k, v in details.items() if k != "dose_mg"} | {"dose_mg": None})
+            id="bma.pamidronate", modality="bone-modifying-agent", title="Pamidronate",
+            strength="not-recommended",
+            urgency="routine", rationale=f"{why_renal}: pamidronate is not recommended in severe "
+                                         "renal "
+            "impairment (label).", based_on=based, references=("pamidronate-label",), lesion=None,
+            details={k: v for k, v in details.items() if k != "dose_mg"} | {"dose_mg": None})
         return
     yield Recommendation(
-        "bma.pamidronate", "bone-modifying-agent",
-        f"{'Continue' if active else 'Alternative'}: pamidronate 90 mg every 3-4 weeks",
-        "consider", "routine",
-        f"Indication: {why}. Labelled for osteolytic breast metastases and myeloma; "
+        id="bma.pamidronate", modality="bone-modifying-agent",
+        title=f"{'Continue' if active else 'Alternative'}: pamidronate 90 mg every 3-4 weeks",
+        strength="consider", urgency="routine",
+        rationale=f"Indication: {why}. Labelled for osteolytic breast metastases and myeloma; "
         "no evidence favours one agent over another (ASCO-CCO 2017)."
         + _dental_text(ctx, dental_first),
-        based, ("pamidronate-label", "van-poznak-2017"), None, details)
+        based_on=based, references=("pamidronate-label", "van-poznak-2017"), lesion=None,
+        details=details)

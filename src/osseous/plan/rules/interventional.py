@@ -25,7 +25,8 @@ def vertebral_augmentation(ctx: Context) -> Iterator[Finding]:
         if les.collapse not in ("under-50", "over-50"):
             continue
         if les.pain_character is None:
-            yield NeedsData((ctx.path(les, "pain_character"),), "mechanical pain?", les.id)
+            yield NeedsData(missing=(ctx.path(les, "pain_character"),), reason="mechanical pain?",
+                            lesion=les.id)
             continue
         if les.pain_character != "mechanical":
             continue
@@ -38,37 +39,46 @@ def vertebral_augmentation(ctx: Context) -> Iterator[Finding]:
         deficit = les.neurological_deficit not in (None, "none")
         if les.retropulsion and deficit:
             yield Recommendation(
-                "ir.vertebral-augmentation", "interventional",
-                f"Vertebral augmentation at {where(les)}", "not-recommended", "routine",
-                "Retropulsion with a neurological deficit is a contraindication to cement "
-                "augmentation; decompression is the question.", based, AUGMENTATION_REFS,
-                les.id, {"procedure": "vertebroplasty"})
+                id="ir.vertebral-augmentation", modality="interventional",
+                title=f"Vertebral augmentation at {where(les)}", strength="not-recommended",
+                urgency="routine",
+                rationale="Retropulsion with a neurological deficit is a contraindication to "
+                          "cement "
+                "augmentation; decompression is the question.", based_on=based,
+                    references=AUGMENTATION_REFS,
+                lesion=les.id, details={"procedure": "vertebroplasty"})
             continue
         if ctx.mescc(les):
-            yield NotApplicable("cord compression: decompression and radiotherapy first", based,
-                                les.id)
+            yield NotApplicable(reason="cord compression: decompression and radiotherapy first",
+                                based_on=based,
+                                lesion=les.id)
             continue
         if sins is not None and sins.complete and sins.total is not None and sins.total >= 13:
-            yield NotApplicable("gross instability: stabilisation, not cement alone", based,
-                                les.id)
+            yield NotApplicable(reason="gross instability: stabilisation, not cement alone",
+                                based_on=based,
+                                lesion=les.id)
             continue
         missing = [ctx.path(les, f) for f in ("neurological_deficit", "escc")
                    if getattr(les, f) is None]
         if missing:
-            yield NeedsData(tuple(missing), "epidural disease and neurology decide cement safety",
-                            les.id)
+            yield NeedsData(missing=tuple(missing), reason="epidural disease and neurology decide "
+                                                           "cement safety",
+                            lesion=les.id)
             continue
         caution = ""
         if les.posterior_wall_intact is False or (les.escc not in ("0", None)):
             caution = (" The posterior wall is breached or there is epidural disease: cement may "
                        "leak into the canal, so careful injection (or kyphoplasty) is needed.")
         yield Recommendation(
-            "ir.vertebral-augmentation", "interventional",
-            f"Consider vertebroplasty or kyphoplasty at {where(les)}", "consider", "routine",
-            "Painful compression fracture with axial-load pain and no gross instability: cement "
+            id="ir.vertebral-augmentation", modality="interventional",
+            title=f"Consider vertebroplasty or kyphoplasty at {where(les)}", strength="consider",
+            urgency="routine",
+            rationale="Painful compression fracture with axial-load pain and no gross instability: "
+                      "cement "
             "augmentation relieves pain and disability (CAFE: Roland-Morris -8.3 points at 1 "
             "month). It does not replace radiotherapy." + caution,
-            based, AUGMENTATION_REFS, les.id, {"procedure": "kyphoplasty",
+            based_on=based, references=AUGMENTATION_REFS, lesion=les.id,
+            details={"procedure": "kyphoplasty",
                                                 "alternatives": ["vertebroplasty"]})
 
 
@@ -81,17 +91,20 @@ def cementoplasty(ctx: Context) -> Iterator[Finding]:
             continue
         painful = ctx.painful(les)
         if painful is None:
-            yield NeedsData((ctx.path(les, "worst_pain"),), "is the lesion painful?", les.id)
+            yield NeedsData(missing=(ctx.path(les, "worst_pain"),),
+                            reason="is the lesion painful?", lesion=les.id)
             continue
         if not painful or les.appearance == "blastic":
             continue
         yield Recommendation(
-            "ir.cementoplasty", "interventional", f"Consider cementoplasty of the {les.site}",
-            "consider", "routine",
-            "Painful metastasis of weight-bearing pelvic bone: cementoplasty relieves pain and "
+            id="ir.cementoplasty", modality="interventional", title="Consider cementoplasty of "
+                                                                    f"the {les.site}",
+            strength="consider", urgency="routine",
+            rationale="Painful metastasis of weight-bearing pelvic bone: cementoplasty relieves "
+                      "pain and "
             "consolidates the bone, alone or after ablation.",
-            {"site": les.site, "worst_pain": les.worst_pain, "appearance": les.appearance},
-            ("kelekis-2017",), les.id, {"procedure": "cementoplasty"})
+            based_on={"site": les.site, "worst_pain": les.worst_pain, "appearance": les.appearance},
+            references=("kelekis-2017",), lesion=les.id, details={"procedure": "cementoplasty"})
 
 
 @rule("ir.ablation", "interventional", "2",
@@ -108,7 +121,7 @@ def ablation(ctx: Context) -> Iterator[Finding]:
         if isinstance(les, SpinalLesion) and ctx.mescc(les) is not False:
             # ablation neither decompresses the cord nor is safe beside it: compression (or
             # compression not yet excluded) goes to decompression and radiotherapy
-            yield NotApplicable("cord compression present or not excluded", lesion=les.id)
+            yield NotApplicable(reason="cord compression present or not excluded", lesion=les.id)
             continue
         last = ctx.last_radiotherapy(les)
         days = ctx.days_since(last) if last else None
@@ -120,17 +133,21 @@ def ablation(ctx: Context) -> Iterator[Finding]:
         based = {"worst_pain": les.worst_pain, "days_since_radiotherapy": days,
                  "declines_radiotherapy": declines_rt, "site": les.site}
         yield Recommendation(
-            "ir.ablation", "interventional", f"Consider thermal ablation of {les.id}",
-            "consider", "routine",
-            f"Painful metastasis and {reason}: radiofrequency ablation (ACRIN trial) and "
-            "cryoablation (worst pain 7.1 to 4.0 at 4 weeks) relieve pain.", based,
-            ("dupuy-2010", "callstrom-2013", "ryan-2022-cirse-ablation"), les.id,
-            {"procedure": "cryoablation", "alternatives": ["radiofrequency-ablation"]})
+            id="ir.ablation", modality="interventional", title="Consider thermal ablation of "
+                                                               f"{les.id}",
+            strength="consider", urgency="routine",
+            rationale=f"Painful metastasis and {reason}: radiofrequency ablation (ACRIN trial) and "
+            "cryoablation (worst pain 7.1 to 4.0 at 4 weeks) relieve pain.", based_on=based,
+            references=("dupuy-2010", "callstrom-2013", "ryan-2022-cirse-ablation"), lesion=les.id,
+            details={"procedure": "cryoablation", "alternatives": ["radiofrequency-ablation"]})
         if les.site not in ("spine", "skull"):
             yield Recommendation(
-                "ir.mrgfus", "interventional", f"Consider MR-guided focused ultrasound of {les.id}",
-                "consider", "routine",
-                f"Painful bone metastasis and {reason}: MR-guided focused ultrasound is approved "
+                id="ir.mrgfus", modality="interventional", title="Consider MR-guided focused "
+                                                                 f"ultrasound of {les.id}",
+                strength="consider", urgency="routine",
+                rationale=f"Painful bone metastasis and {reason}: MR-guided focused ultrasound is "
+                          "approved "
                 "for patients who failed, cannot have or decline radiotherapy (phase III "
-                "sham-controlled trial).", based, ("hurwitz-2014-mrgfus",), les.id,
-                {"procedure": "mr-guided-focused-ultrasound"})
+                "sham-controlled trial).", based_on=based, references=("hurwitz-2014-mrgfus",),
+                                                                       lesion=les.id,
+                details={"procedure": "mr-guided-focused-ultrasound"})

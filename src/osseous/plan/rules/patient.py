@@ -18,12 +18,12 @@ def deceased(ctx: Context) -> Iterator[Finding]:
     """A recorded death: no treatment is recommended; the scores are kept for the record."""
     st = ctx.state
     if not st.deceased:
-        yield NotApplicable("no death recorded")
+        yield NotApplicable(reason="no death recorded")
         return
     when = f" on {st.death_date.isoformat()}" if st.death_date else ""
-    yield Alert("deceased", "critical",
-                f"The record says the patient died{when}: no treatment is recommended. The "
-                "scores are shown for the record only.", ("osseous-decisions",),
+    yield Alert(id="deceased", severity="critical",
+                message=f"The record says the patient died{when}: no treatment is recommended. The "
+                "scores are shown for the record only.", references=("osseous-decisions",),
                 based_on={"death": st.death_date.isoformat() if st.death_date else True})
 
 
@@ -33,15 +33,16 @@ def minor(ctx: Context) -> Iterator[Finding]:
     is given as a recommendation."""
     st = ctx.state
     if st.minor is None:
-        yield NeedsData(("patient.age_years",), "the rules and doses are for adults")
+        yield NeedsData(missing=("patient.age_years",), reason="the rules and doses are for adults")
         return
     if not st.minor:
-        yield NotApplicable("adult", {"age_years": st.age})
+        yield NotApplicable(reason="adult", based_on={"age_years": st.age})
         return
-    yield Alert("minor", "warning",
-                f"Patient aged {st.age}: the rules, regimens and doses here come from adult "
+    yield Alert(id="minor", severity="warning",
+                message=f"Patient aged {st.age}: the rules, regimens and doses here come from "
+                        "adult "
                 "trials and labels and do not apply; paediatric oncology decides every dose.",
-                ("zometa-label", "xgeva-label", "sahgal-2021-sc24"),
+                references=("zometa-label", "xgeva-label", "sahgal-2021-sc24"),
                 based_on={"age_years": st.age})
 
 
@@ -52,17 +53,20 @@ def pregnancy(ctx: Context) -> Iterator[Finding]:
     pregnancy status in a woman of child-bearing age is asked for."""
     st = ctx.state
     if st.pregnant:
-        yield Alert("pregnancy", "warning",
-                    "Pregnant: radiopharmaceuticals and bone-modifying agents are not given "
+        yield Alert(id="pregnancy", severity="warning",
+                    message="Pregnant: radiopharmaceuticals and bone-modifying agents are not "
+                            "given "
                     "(fetal harm in their labels); any radiotherapy needs specialist planning "
-                    "with fetal dose estimates; obstetric input to the board.", PREGNANCY_REFS,
+                    "with fetal dose estimates; obstetric input to the board.",
+                        references=PREGNANCY_REFS,
                     based_on={"pregnant": True})
         return
     if st.pregnancy_possible:
-        yield NeedsData(("patient.pregnant",), "pregnancy excludes radiopharmaceuticals and "
+        yield NeedsData(missing=("patient.pregnant",), reason="pregnancy excludes "
+                                                              "radiopharmaceuticals and "
                                                "bone-modifying agents")
         return
-    yield NotApplicable("not pregnant or not applicable", {"pregnant": st.pregnant})
+    yield NotApplicable(reason="not pregnant or not applicable", based_on={"pregnant": st.pregnant})
 
 
 @rule("alert.survival-discordance", "alerts", "1", ("krishnan-2014", "katagiri-2014"))
@@ -72,10 +76,10 @@ def survival_discordance(ctx: Context) -> Iterator[Finding]:
     one."""
     sv = ctx.state.survival
     if sv.discordance is None:
-        yield NotApplicable("no discordance", {"survival": sv.to_dict()})
+        yield NotApplicable(reason="no discordance", based_on={"survival": sv.to_dict()})
         return
-    yield Alert("survival-discordance", "info", sv.discordance,
-                ("krishnan-2014", "katagiri-2014"), based_on={"survival": sv.to_dict()})
+    yield Alert(id="survival-discordance", severity="info", message=sv.discordance,
+                references=("krishnan-2014", "katagiri-2014"), based_on={"survival": sv.to_dict()})
 
 
 @rule("alert.unlocalised-metastases", "alerts", "1", ("coleman-2020-esmo",))
@@ -84,12 +88,12 @@ def unlocalised(ctx: Context) -> Iterator[Finding]:
     localises them (local treatment, fracture and cord-compression risk need sites)."""
     bm = ctx.case.cancer.bone_metastases
     if bm is None or not (bm.unlocalised or (bm.present and not ctx.case.lesions)):
-        yield NotApplicable("bone metastases localised or not recorded")
+        yield NotApplicable(reason="bone metastases localised or not recorded")
         return
-    yield Alert("unlocalised-metastases", "warning",
-                "Bone metastases are recorded but not localised: the plan covers the whole "
+    yield Alert(id="unlocalised-metastases", severity="warning",
+                message="Bone metastases are recorded but not localised: the plan covers the whole "
                 "patient (bone health, systemic treatment, pain); imaging of the skeleton is "
                 "needed before any local treatment, and back pain or neurological symptoms "
-                "need an urgent MRI of the spine.", ("coleman-2020-esmo",),
+                "need an urgent MRI of the spine.", references=("coleman-2020-esmo",),
                 based_on={"present": bm.present, "unlocalised": bm.unlocalised,
                           "listed_lesions": len(ctx.case.lesions)})

@@ -106,13 +106,13 @@ def radium(ctx: Context) -> Iterator[Finding]:
     ANC >= 1.0, platelets >= 50), not with abiraterone plus prednisone; 55 kBq/kg every 4 weeks
     for 6 injections, with this patient's activity."""
     if ctx.primary != "prostate":
-        yield NotApplicable("not prostate cancer", {"primary": ctx.primary})
+        yield NotApplicable(reason="not prostate cancer", based_on={"primary": ctx.primary})
         return
     given = ctx.medications(("radium-223",), ("active", "completed"))
     later = sum(m.doses_given or 0 for m in given) > 0
     blockers, missing, based = _radium_eligibility(ctx, later)
     abiraterone = bool(ctx.medications(("abiraterone",), ("active", "planned")))
-    weight = ctx.case.patient.weight_kg
+    weight = ctx.state.weight  # a current weight only
     details: dict[str, object] = {"agent": "radium-223",
                                   "activity_per_kg": {"value": rp.RADIUM_KBQ_PER_KG,
                                                       "unit": "kBq/kg"},
@@ -124,30 +124,37 @@ def radium(ctx: Context) -> Iterator[Finding]:
         details["weight_kg"] = weight
     if blockers:
         if abiraterone and ctx.medications(("radium-223",), ("active", "planned")):
-            yield Alert("radium-abiraterone", "critical",
-                        "Radium-223 is not recommended with abiraterone plus prednisone or "
-                        "prednisolone (label; ERA 223).", ("xofigo-label", "smith-2019-era223"),
+            yield Alert(id="radium-abiraterone", severity="critical",
+                        message="Radium-223 is not recommended with abiraterone plus prednisone or "
+                        "prednisolone (label; ERA 223).", references=("xofigo-label",
+                                                                      "smith-2019-era223"),
                         based_on={"abiraterone": True})
         yield Recommendation(
-            "rp.radium-223", "radiopharmaceutical", "Radium-223", "not-recommended", "routine",
-            "Radium-223 requires castration-resistant prostate cancer with symptomatic bone "
+            id="rp.radium-223", modality="radiopharmaceutical", title="Radium-223",
+            strength="not-recommended", urgency="routine",
+            rationale="Radium-223 requires castration-resistant prostate cancer with symptomatic "
+                      "bone "
             "metastases, no visceral metastases, adequate blood counts, ECOG 0-2 and an "
             "expected survival of at least 6 months (ALSYMPCA); here: "
-            + "; ".join(blockers) + ".", based, RADIUM_REFS, None, details)
+            + "; ".join(blockers) + ".", based_on=based, references=RADIUM_REFS, lesion=None,
+                        details=details)
         return
     if missing:
-        yield NeedsData(tuple(dict.fromkeys(missing)), "radium-223 eligibility")
+        yield NeedsData(missing=tuple(dict.fromkeys(missing)), reason="radium-223 eligibility")
         return
     if weight is None:
-        yield NeedsData(("patient.weight_kg",), "radium-223 activity is per kilogram")
+        yield NeedsData(missing=("patient.weight_kg",),
+                        reason="radium-223 activity is per kilogram")
     yield Recommendation(
-        "rp.radium-223", "radiopharmaceutical",
-        "Consider radium-223, 55 kBq/kg every 4 weeks for 6 injections", "consider", "routine",
-        "Castration-resistant prostate cancer with symptomatic bone metastases and no visceral "
+        id="rp.radium-223", modality="radiopharmaceutical",
+        title="Consider radium-223, 55 kBq/kg every 4 weeks for 6 injections", strength="consider",
+        urgency="routine",
+        rationale="Castration-resistant prostate cancer with symptomatic bone metastases and no "
+                  "visceral "
         "metastases: radium-223 prolonged survival in ALSYMPCA. Blood counts meet the "
         f"{'later' if later else 'first'}-dose thresholds. Not with abiraterone plus "
         "prednisone; in the EU/UK after two prior lines or when no other treatment is possible.",
-        based, RADIUM_REFS, None, details)
+        based_on=based, references=RADIUM_REFS, lesion=None, details=details)
 
 
 @rule("rp.samarium-strontium", "radiopharmaceutical", "2",
@@ -158,31 +165,34 @@ def bone_seekers(ctx: Context) -> Iterator[Finding]:
     blood-count caution (strontium label: platelets < 60 or white cells < 2.4 x 10^9/L)."""
     c = ctx.case.cancer
     if ctx.primary == "prostate" and c.castration_resistant is not True:
-        yield NotApplicable("prostate cancer not known to be castration-resistant: hormonal "
-                            "treatment first", {"castration_resistant": c.castration_resistant})
+        yield NotApplicable(reason="prostate cancer not known to be castration-resistant: hormonal "
+                            "treatment first",
+                                based_on={"castration_resistant": c.castration_resistant})
         return
     painful = [les for les in ctx.case.lesions if ctx.painful(les)]
     if len(painful) < 2:
-        yield NotApplicable("fewer than two painful sites")
+        yield NotApplicable(reason="fewer than two painful sites")
         return
     blastic = [les for les in painful if les.appearance in ("blastic", "mixed")]
     lytic = [les for les in painful if les.appearance == "lytic"]
     unknown_look = [les for les in painful if les.appearance is None]
     if len(blastic) < 2:
         if len(blastic) + len(unknown_look) >= 2:
-            yield NeedsData(tuple(ctx.path(les, "appearance") for les in unknown_look),
-                            "bone-seeking radionuclides need osteoblastic lesions")
+            yield NeedsData(missing=tuple(ctx.path(les, "appearance") for les in unknown_look),
+                            reason="bone-seeking radionuclides need osteoblastic lesions")
         else:
-            yield NotApplicable("painful lesions mostly lytic: samarium-153 and strontium-89 "
+            yield NotApplicable(reason="painful lesions mostly lytic: samarium-153 and "
+                                       "strontium-89 "
                                 "are taken up only by osteoblastic lesions (labels)",
-                                {"lytic": len(lytic), "blastic_or_mixed": len(blastic)})
+                                based_on={"lytic": len(lytic), "blastic_or_mixed": len(blastic)})
         return
     if c.bone_scan_avid is None:
-        yield NeedsData(("cancer.bone_scan_avid",), "bone-seeking radionuclides need "
+        yield NeedsData(missing=("cancer.bone_scan_avid",), reason="bone-seeking radionuclides "
+                                                                   "need "
                                                     "scan-avid osteoblastic disease")
         return
     if not c.bone_scan_avid:
-        yield NotApplicable("not bone-scan avid", {"bone_scan_avid": False})
+        yield NotApplicable(reason="not bone-scan avid", based_on={"bone_scan_avid": False})
         return
     st = ctx.state
     # the strontium label's caution limits, used for samarium too (its label gives no number)
@@ -192,38 +202,43 @@ def bone_seekers(ctx: Context) -> Iterator[Finding]:
     fails, unknown = _patient_gate(ctx, survival_months=rp.PAIN_RADIONUCLIDE_MIN_SURVIVAL_MONTHS,
                                    trial="the pivotal trials")
     renal = bool(st.dialysis) or (st.crcl is not None and st.crcl < 30)
-    weight = ctx.case.patient.weight_kg
+    weight = ctx.state.weight  # a current weight only
     based = {"bone_scan_avid": True, "painful_sites": len(painful),
              "osteoblastic_painful_sites": len(blastic), "lytic_painful_sites": len(lytic),
              **check.values, "ecog": st.ecog}
     blockers = list(check.below) + fails
     needs = list(check.missing + check.stale) + unknown
     if not blockers and needs:
-        yield NeedsData(tuple(dict.fromkeys(needs)), "blood counts and performance status "
+        yield NeedsData(missing=tuple(dict.fromkeys(needs)), reason="blood counts and performance "
+                                                                    "status "
                                                      "before a bone-seeking radionuclide")
         return
     strength: Strength = "not-recommended" if blockers else "consider"
     lead = ("Not suitable: " + "; ".join(blockers) + ". " if blockers else "")
     yield Recommendation(
-        "rp.samarium-153", "radiopharmaceutical", "Samarium-153 lexidronam for multifocal pain",
-        strength, "routine",
-        lead + "Painful osteoblastic metastases that enhance on bone scan; counts fall to a "
+        id="rp.samarium-153", modality="radiopharmaceutical", title="Samarium-153 lexidronam for "
+                                                                    "multifocal pain",
+        strength=strength, urgency="routine",
+        rationale=lead + "Painful osteoblastic metastases that enhance on bone scan; counts fall "
+                         "to a "
         "nadir at 3-5 weeks, so weekly counts for 8 weeks; not with concurrent chemotherapy "
-        "or external-beam radiotherapy unless the benefit outweighs the risk.", based,
-        ("quadramet-label",), None,
-        {"agent": "samarium-153", "activity_per_kg": {"value": rp.SAMARIUM_MBQ_PER_KG,
+        "or external-beam radiotherapy unless the benefit outweighs the risk.", based_on=based,
+        references=("quadramet-label",), lesion=None,
+        details={"agent": "samarium-153", "activity_per_kg": {"value": rp.SAMARIUM_MBQ_PER_KG,
                                                       "unit": "MBq/kg"},
          "activity_mbq": round(weight * rp.SAMARIUM_MBQ_PER_KG, 1) if weight else None})
     sr_blockers = blockers + (["severe renal impairment or dialysis (renally excreted)"]
                               if renal else [])
     yield Recommendation(
-        "rp.strontium-89", "radiopharmaceutical", "Strontium-89 for multifocal pain",
-        "not-recommended" if sr_blockers else strength, "routine",
-        ("Not suitable: " + "; ".join(sr_blockers) + ". " if sr_blockers else "")
+        id="rp.strontium-89", modality="radiopharmaceutical", title="Strontium-89 for multifocal "
+                                                                    "pain",
+        strength="not-recommended" if sr_blockers else strength, urgency="routine",
+        rationale=("Not suitable: " + "; ".join(sr_blockers) + ". " if sr_blockers else "")
         + "Painful osteoblastic metastases; platelet nadir at 12-16 weeks; repeat "
-        "no sooner than 90 days.", {**based, "crcl_ml_min": st.crcl, "dialysis": st.dialysis},
-        ("metastron-label",), None,
-        {"agent": "strontium-89", "activity_per_kg": {"value": 1.5, "unit": "MBq/kg",
+        "no sooner than 90 days.", based_on={**based, "crcl_ml_min": st.crcl,
+            "dialysis": st.dialysis},
+        references=("metastron-label",), lesion=None,
+        details={"agent": "strontium-89", "activity_per_kg": {"value": 1.5, "unit": "MBq/kg",
                                                       "upper": 2.2},
          "activity_mbq": rp.STRONTIUM_MBQ})
 
@@ -236,24 +251,25 @@ def lutetium(ctx: Context) -> Iterator[Finding]:
     7.4 GBq every 6 weeks for up to 6 doses considered."""
     c = ctx.case.cancer
     if ctx.primary != "prostate":
-        yield NotApplicable("not prostate cancer")
+        yield NotApplicable(reason="not prostate cancer")
         return
     missing = [p for p, v in (("cancer.castration_resistant", c.castration_resistant),
                               ("cancer.psma_pet_positive", c.psma_pet_positive)) if v is None]
     if c.castration_resistant is False or c.psma_pet_positive is False:
-        yield NotApplicable("castration-sensitive or PSMA-negative",
-                            {"castration_resistant": c.castration_resistant,
+        yield NotApplicable(reason="castration-sensitive or PSMA-negative",
+                            based_on={"castration_resistant": c.castration_resistant,
                              "psma_pet_positive": c.psma_pet_positive})
         return
     if missing:
-        yield NeedsData(tuple(missing), "lutetium-177 PSMA eligibility")
+        yield NeedsData(missing=tuple(missing), reason="lutetium-177 PSMA eligibility")
         return
     arpi = ctx.medications(ARPI, ("active", "completed", "stopped"))
     taxane = ctx.medications(("docetaxel", "cabazitaxel"), ("active", "completed", "stopped"))
     based = {"castration_resistant": True, "psma_pet_positive": True,
              "prior_arpi": [m.drug for m in arpi], "prior_taxane": [m.drug for m in taxane]}
     if not arpi:
-        yield NotApplicable("no androgen receptor pathway inhibitor recorded", based)
+        yield NotApplicable(reason="no androgen receptor pathway inhibitor recorded",
+                            based_on=based)
         return
     st = ctx.state
     anc, plt, hb = rp.LUTETIUM_COUNTS
@@ -271,30 +287,35 @@ def lutetium(ctx: Context) -> Iterator[Finding]:
     based = {**based, **check.values, "ecog": st.ecog, "crcl_ml_min": st.crcl}
     if fails:
         yield Recommendation(
-            "rp.lutetium-177-psma", "radiopharmaceutical", "Lutetium-177 PSMA-617",
-            "not-recommended", "routine",
-            "Not suitable: " + "; ".join(fails) + ".", based,
-            ("pluvicto-label", "sartor-2021-vision"), None,
-            {"agent": "lutetium-177-psma", "activity_mbq": None, "activity_per_kg": None})
+            id="rp.lutetium-177-psma", modality="radiopharmaceutical",
+            title="Lutetium-177 PSMA-617",
+            strength="not-recommended", urgency="routine",
+            rationale="Not suitable: " + "; ".join(fails) + ".", based_on=based,
+            references=("pluvicto-label", "sartor-2021-vision"), lesion=None,
+            details={"agent": "lutetium-177-psma", "activity_mbq": None, "activity_per_kg": None})
         return
     unknown.extend(check.missing + check.stale)
     if unknown:
-        yield NeedsData(tuple(dict.fromkeys(unknown)), "lutetium-177 PSMA: counts, renal "
+        yield NeedsData(missing=tuple(dict.fromkeys(unknown)), reason="lutetium-177 PSMA: counts, "
+                                                                      "renal "
                                                        "function and performance status")
         return
     renal_note = (f" Creatinine clearance {st.crcl:g} mL/min is below VISION's 50 mL/min: "
                   "monitor renal function closely."
                   if st.crcl is not None and st.crcl < rp.LUTETIUM_MIN_CRCL_TRIAL else "")
     yield Recommendation(
-        "rp.lutetium-177-psma", "radiopharmaceutical",
-        "Consider lutetium-177 PSMA-617, 7.4 GBq every 6 weeks (up to 6 doses)", "consider",
-        "routine",
-        "PSMA-positive castration-resistant prostate cancer after an androgen receptor pathway "
+        id="rp.lutetium-177-psma", modality="radiopharmaceutical",
+        title="Consider lutetium-177 PSMA-617, 7.4 GBq every 6 weeks (up to 6 doses)",
+        strength="consider",
+        urgency="routine",
+        rationale="PSMA-positive castration-resistant prostate cancer after an androgen receptor "
+                  "pathway "
         "inhibitor" + (" and a taxane (VISION)." if taxane else
                        "; without a taxane, when delaying chemotherapy is appropriate "
                        "(PSMAfore).") + " Blood counts and renal function are monitored."
         + renal_note,
-        based, ("pluvicto-label", "sartor-2021-vision", "morris-2024-psmafore"), None,
-        {"agent": "lutetium-177-psma", "activity_mbq": rp.LUTETIUM_GBQ * 1000,
+        based_on=based, references=("pluvicto-label", "sartor-2021-vision",
+                                    "morris-2024-psmafore"), lesion=None,
+        details={"agent": "lutetium-177-psma", "activity_mbq": rp.LUTETIUM_GBQ * 1000,
          "activity_per_kg": None, "interval_weeks": rp.LUTETIUM_INTERVAL_WEEKS,
          "doses": rp.LUTETIUM_DOSES})

@@ -34,14 +34,15 @@ MESCC_RT_REFS = ("astro-2024", "hoskin-2019-scorad", "laufer-2013")
 
 def _mescc_rt(les: SpinalLesion, why: str, based: dict[str, object]) -> Recommendation:
     return Recommendation(
-        "rt.mescc-conventional", "radiotherapy",
-        f"Emergency conventional radiotherapy for cord compression at {where(les)}",
-        "recommended", "emergency",
-        why + " Regimens for cord compression without surgery: 8 Gy x 1, 16 Gy in 2, 20 Gy in "
+        id="rt.mescc-conventional", modality="radiotherapy",
+        title=f"Emergency conventional radiotherapy for cord compression at {where(les)}",
+        strength="recommended", urgency="emergency",
+        rationale=why + " Regimens for cord compression without surgery: 8 Gy x 1, 16 Gy in 2, 20 "
+                        "Gy in "
         "5 or 30 Gy in 10 (ASTRO 2024; SCORAD did not prove 8 Gy x 1 non-inferior to 20 Gy in "
         "5 for ambulation). Start with dexamethasone.",
-        based, MESCC_RT_REFS, les.id,
-        {"technique": "conventional", "regimens": regimens("mescc")})
+        based_on=based, references=MESCC_RT_REFS, lesion=les.id,
+        details={"technique": "conventional", "regimens": regimens("mescc")})
 
 
 @rule("rt.spine", "radiotherapy", "2", (*SPINE_REFS, "hoskin-2019-scorad", "astro-2017"))
@@ -55,10 +56,10 @@ def spine(ctx: Context) -> Iterator[Finding]:
     rs = ctx.radiosensitivity
     for les in ctx.spinal:
         if les.prior_radiotherapy:
-            yield NotApplicable("previously irradiated: see rt.reirradiation", lesion=les.id)
+            yield NotApplicable(reason="previously irradiated: see rt.reirradiation", lesion=les.id)
             continue
         if post_operative(les):
-            yield NotApplicable("operated: see rt.postoperative", lesion=les.id)
+            yield NotApplicable(reason="operated: see rt.postoperative", lesion=les.id)
             continue
         compression = ctx.mescc(les)
         based: dict[str, object] = {"escc": les.escc,
@@ -66,9 +67,9 @@ def spine(ctx: Context) -> Iterator[Finding]:
                                     "radiosensitivity": rs.value,
                                     "radiosensitivity_source": rs.source}
         if compression is None:
-            yield NeedsData(tuple(ctx.path(les, f) for f in ("escc", "neurological_deficit")
+            yield NeedsData(missing=tuple(ctx.path(les, f) for f in ("escc", "neurological_deficit")
                                   if getattr(les, f) is None),
-                            "ESCC grade and neurology route the radiation", les.id)
+                            reason="ESCC grade and neurology route the radiation", lesion=les.id)
             continue
         if compression:
             yield from _compressed(ctx, les, based)
@@ -92,14 +93,16 @@ def _compressed(ctx: Context, les: SpinalLesion, based: dict[str, object]) -> It
     sbrt_ok = "sbrt" not in ctx.state.declines
     if rs.value == "resistant" and elig.deliverable and sbrt_ok:
         yield Recommendation(
-            "rt.post-separation-sbrt", "radiotherapy",
-            f"SBRT after separation surgery at {where(les)}", "recommended", "urgent",
-            f"Radioresistant histology ({ctx.primary}) with high-grade compression in a patient "
+            id="rt.post-separation-sbrt", modality="radiotherapy",
+            title=f"SBRT after separation surgery at {where(les)}", strength="recommended",
+            urgency="urgent",
+            rationale=f"Radioresistant histology ({ctx.primary}) with high-grade compression in a "
+                      "patient "
             "fit for surgery: NOMS decompresses the cord (separation surgery) and then treats "
             "with stereotactic radiotherapy. The post-operative SBRT regimen is set by the "
             "treating team (no guideline regimen was verified).",
-            based, SPINE_REFS, les.id,
-            {"technique": "sbrt", "regimens": [], "after": "separation-surgery"})
+            based_on=based, references=SPINE_REFS, lesion=les.id,
+            details={"technique": "sbrt", "regimens": [], "after": "separation-surgery"})
         return
     if elig.deliverable is False:
         why = ("Surgery is not an option here (" + "; ".join(elig.fails) + "): conventional "
@@ -113,9 +116,9 @@ def _compressed(ctx: Context, les: SpinalLesion, based: dict[str, object]) -> It
     if rs.value is None:
         missing.append("cancer.radiosensitivity")
     if missing and elig.deliverable is not False:
-        yield NeedsData(tuple(dict.fromkeys(missing)),
-                        "radiosensitivity and the surgical criteria decide surgery before "
-                        "radiotherapy and SBRT versus conventional", les.id)
+        yield NeedsData(missing=tuple(dict.fromkeys(missing)),
+                        reason="radiosensitivity and the surgical criteria decide surgery before "
+                        "radiotherapy and SBRT versus conventional", lesion=les.id)
 
 
 def _sbrt_barriers(ctx: Context, les: SpinalLesion) -> tuple[list[str], list[str]]:
@@ -166,10 +169,11 @@ def _not_compressed(ctx: Context, les: SpinalLesion,
     rs = ctx.radiosensitivity
     painful = ctx.painful(les)
     if painful is None:
-        yield NeedsData((ctx.path(les, "worst_pain"),), "is the lesion painful?", les.id)
+        yield NeedsData(missing=(ctx.path(les, "worst_pain"),), reason="is the lesion painful?",
+                        lesion=les.id)
         return
     if not painful:
-        yield NotApplicable("pain-free, no cord compression", based, les.id)
+        yield NotApplicable(reason="pain-free, no cord compression", based_on=based, lesion=les.id)
         return
     based = {**based, "worst_pain": les.worst_pain, "pain_character": les.pain_character}
     note = ""
@@ -178,17 +182,20 @@ def _not_compressed(ctx: Context, les: SpinalLesion,
         if not fails and not missing:
             strength: Strength = "recommended" if les.escc in ("0", "1a", "1b") else "consider"
             yield Recommendation(
-                "rt.noms-sbrt", "radiotherapy",
-                f"Stereotactic body radiotherapy (SBRT) to {where(les)}", strength, "routine",
-                f"Radioresistant histology ({ctx.primary}) without high-grade compression "
+                id="rt.noms-sbrt", modality="radiotherapy",
+                title=f"Stereotactic body radiotherapy (SBRT) to {where(les)}", strength=strength,
+                urgency="routine",
+                rationale=f"Radioresistant histology ({ctx.primary}) without high-grade "
+                          "compression "
                 f"(ESCC {les.escc}): NOMS treats with high-dose stereotactic radiotherapy."
                 + (" ESCC 1c is intermediate: SBRT and separation surgery are both discussed."
                    if les.escc == "1c" else "")
                 + " SC.24 gave 24 Gy in 2 fractions (trial regimen).",
-                {**based, "ecog": ctx.ecog, "contiguous_levels": contiguous_levels(les.levels),
+                based_on={**based, "ecog": ctx.ecog,
+                    "contiguous_levels": contiguous_levels(les.levels),
                  "sins": _sins_total(ctx, les)},
-                (*SPINE_REFS, "sahgal-2021-sc24"), les.id,
-                {"technique": "sbrt", "regimens": regimens("sbrt-sc24")})
+                references=(*SPINE_REFS, "sahgal-2021-sc24"), lesion=les.id,
+                details={"technique": "sbrt", "regimens": regimens("sbrt-sc24")})
             if "sbrt" not in ctx.state.declines:
                 return
             note = " The patient declines SBRT: conventional radiotherapy is the option."
@@ -198,7 +205,8 @@ def _not_compressed(ctx: Context, les: SpinalLesion,
         else:
             note = (" SBRT, the NOMS choice for a radioresistant tumour, needs "
                     + ", ".join(missing) + "; conventional radiotherapy meanwhile.")
-            yield NeedsData(tuple(dict.fromkeys(missing)), "SBRT eligibility", les.id)
+            yield NeedsData(missing=tuple(dict.fromkeys(missing)), reason="SBRT eligibility",
+                            lesion=les.id)
     text, extra = single_fraction_note(ctx)
     mild = les.worst_pain is not None and les.worst_pain < 2
     if mild:
@@ -208,17 +216,19 @@ def _not_compressed(ctx: Context, les: SpinalLesion,
         extra = {"preferred": Regimen(8, 1).to_dict()}
         text = " A single 8 Gy fraction fits a goal of comfort (one visit)."
     yield Recommendation(
-        "rt.spine-conventional", "radiotherapy",
-        f"Conventional radiotherapy to {where(les)} for pain",
-        "consider" if mild else "recommended", "routine",
-        "Painful spinal metastasis without cord compression: 8 Gy x 1, 20 Gy in 5, 24 Gy in 6 "
+        id="rt.spine-conventional", modality="radiotherapy",
+        title=f"Conventional radiotherapy to {where(les)} for pain",
+        strength="consider" if mild else "recommended", urgency="routine",
+        rationale="Painful spinal metastasis without cord compression: 8 Gy x 1, 20 Gy in 5, 24 Gy "
+                  "in 6 "
         "and 30 Gy in 10 relieve pain equally (ASTRO)." + note + text,
-        based, ("astro-2024", "astro-2017", "laufer-2013"), les.id,
-        {"technique": "conventional", "regimens": regimens("uncomplicated"),
+        based_on=based, references=("astro-2024", "astro-2017", "laufer-2013"), lesion=les.id,
+        details={"technique": "conventional", "regimens": regimens("uncomplicated"),
          "max_fractions": MAX_PALLIATIVE_FRACTIONS, **extra})
     if rs.value is None:
-        yield NeedsData(("cancer.radiosensitivity",),
-                        "radiosensitivity decides whether SBRT is the NOMS choice", les.id)
+        yield NeedsData(missing=("cancer.radiosensitivity",),
+                        reason="radiosensitivity decides whether SBRT is the NOMS choice",
+                        lesion=les.id)
 
 
 @rule("rt.uncomplicated", "radiotherapy", "2",
@@ -239,11 +249,13 @@ def uncomplicated(ctx: Context) -> Iterator[Finding]:
         painful = ctx.painful(les)
         if not (fractured or impending):
             if painful is None:
-                yield NeedsData((ctx.path(les, "worst_pain"),), "is the lesion painful?",
-                                les.id)
+                yield NeedsData(missing=(ctx.path(les, "worst_pain"),), reason="is the lesion "
+                                                                               "painful?",
+                                lesion=les.id)
                 continue
             if not painful:
-                yield NotApplicable("pain-free", {"worst_pain": les.worst_pain}, les.id)
+                yield NotApplicable(reason="pain-free", based_on={"worst_pain": les.worst_pain},
+                                    lesion=les.id)
                 continue
         mirels = ctx.score("mirels", les.id)
         text, extra = single_fraction_note(ctx)
@@ -274,18 +286,20 @@ def uncomplicated(ctx: Context) -> Iterator[Finding]:
             extra["preferred"] = Regimen(8, 1).to_dict()
             text = " A single 8 Gy fraction fits a goal of comfort (one visit)."
         yield Recommendation(
-            "rt.uncomplicated", "radiotherapy", title,
-            "consider" if mild and not (fractured or impending) else "recommended",
-            "urgent" if fractured and surgery is False else "routine",
-            "Bone metastasis: single and multiple fractions relieve pain equally "
+            id="rt.uncomplicated", modality="radiotherapy", title=title,
+            strength="consider" if mild and not (fractured or impending) else "recommended",
+            urgency="urgent" if fractured and surgery is False else "routine",
+            rationale="Bone metastasis: single and multiple fractions relieve pain equally "
             "(ASTRO 2017, 2024; ESMO 2020 recommends 8 Gy x 1); courses over 10 fractions are "
             "not used for uncomplicated palliation (Choosing Wisely)." + caveat + text,
-            {"worst_pain": les.worst_pain, "pain_severity": les.pain_severity,
+            based_on={"worst_pain": les.worst_pain, "pain_severity": les.pain_severity,
              "mirels": mirels.total if mirels else None,
              "pathological_fracture": les.pathological_fracture,
              "impending_fracture": impending, "surgery_possible": surgery},
-            ("astro-2024", "astro-2017", "choosing-wisely-astro-2013", "coleman-2020-esmo"),
-            les.id, {"technique": "conventional", "regimens": regimens("uncomplicated"),
+            references=("astro-2024", "astro-2017", "choosing-wisely-astro-2013",
+                        "coleman-2020-esmo"),
+            lesion=les.id, details={"technique": "conventional",
+                "regimens": regimens("uncomplicated"),
                      "max_fractions": MAX_PALLIATIVE_FRACTIONS, **extra})
 
 
@@ -315,21 +329,26 @@ def sbrt_selected(ctx: Context) -> Iterator[Finding]:
                  "sins": sins.total if sins else None, "worst_pain": les.worst_pain,
                  "neurological_deficit": les.neurological_deficit, "escc": les.escc}
         if fails:
-            yield NotApplicable("outside SC.24 eligibility: " + "; ".join(fails), based,
-                                les.id)
+            yield NotApplicable(reason="outside SC.24 eligibility: " + "; ".join(fails),
+                                based_on=based,
+                                lesion=les.id)
             continue
         if missing:
-            yield NeedsData(tuple(dict.fromkeys(missing)), "SC.24 eligibility", les.id)
+            yield NeedsData(missing=tuple(dict.fromkeys(missing)), reason="SC.24 eligibility",
+                            lesion=les.id)
             continue
         yield Recommendation(
-            "rt.sbrt-selected", "radiotherapy", f"Consider SBRT to {where(les)}", "consider",
-            "routine",
-            "A selected patient (no deficit, no surgical indication, good performance status): "
+            id="rt.sbrt-selected", modality="radiotherapy", title=f"Consider SBRT to {where(les)}",
+            strength="consider",
+            urgency="routine",
+            rationale="A selected patient (no deficit, no surgical indication, good performance "
+                      "status): "
             "ASTRO 2024 conditionally prefers SBRT; in SC.24, 24 Gy in 2 fractions gave more "
             "complete pain responses at 3 months than 20 Gy in 5 (35% against 14%); in RTOG "
             "0631, 16-18 Gy in one fraction was not better than 8 Gy for pain.",
-            based, ("astro-2024", "sahgal-2021-sc24", "ryu-2023-rtog0631"), les.id,
-            {"technique": "sbrt", "regimens": regimens("sbrt-sc24"),
+            based_on=based, references=("astro-2024", "sahgal-2021-sc24", "ryu-2023-rtog0631"),
+            lesion=les.id,
+            details={"technique": "sbrt", "regimens": regimens("sbrt-sc24"),
              "eligibility": "SC.24 trial criteria (ECOG 0-2, <= 3 contiguous levels, SINS < 12)"})
 
 
@@ -342,31 +361,34 @@ def oligometastatic(ctx: Context) -> Iterator[Finding]:
     n, controlled, ecog = c.total_metastases, c.primary_controlled, ctx.ecog
     est = p.estimated_survival_months
     goal = ctx.state.goal
-    if goal in ("palliative", "comfort") or "sbrt" in ctx.state.declines:
-        yield NotApplicable("ablative treatment for survival is outside the goal of care or "
-                            "declined", {"goal": goal, "declines": sorted(ctx.state.declines)})
+    if goal in ("palliative", "comfort"):
+        # a refusal of SBRT is applied (and recorded as declined) by the gates
+        yield NotApplicable(reason="ablative treatment for survival is outside the goal of care",
+                            based_on={"goal": goal})
         return
     based = {"total_metastases": n, "primary_controlled": controlled, "ecog": ecog,
              "estimated_survival_months": est}
     if (n is not None and n > 5) or controlled is False or (ecog is not None and ecog > 1) \
             or (est is not None and est < 6):
-        yield NotApplicable("outside the SABR-COMET criteria", based)
+        yield NotApplicable(reason="outside the SABR-COMET criteria", based_on=based)
         return
     missing = [path for path, v in (("cancer.total_metastases", n),
                                     ("cancer.primary_controlled", controlled),
                                     ("patient.ecog", ecog),
                                     ("patient.estimated_survival_months", est)) if v is None]
     if missing:
-        yield NeedsData(tuple(missing), "oligometastatic SABR eligibility")
+        yield NeedsData(missing=tuple(missing), reason="oligometastatic SABR eligibility")
         return
     yield Recommendation(
-        "rt.oligometastatic-sabr", "radiotherapy",
-        "Consider stereotactic ablative radiotherapy to all metastases", "consider", "routine",
-        f"Controlled primary with {n} metastases, ECOG {ecog} and an expected survival of "
+        id="rt.oligometastatic-sabr", modality="radiotherapy",
+        title="Consider stereotactic ablative radiotherapy to all metastases", strength="consider",
+        urgency="routine",
+        rationale=f"Controlled primary with {n} metastases, ECOG {ecog} and an expected survival "
+                  "of "
         f"{est:g} months meet the SABR-COMET criteria (overall survival 42% against 18% at 5 "
         "years; treatment-related deaths 4.5%).",
-        based, ("palma-2020-sabr-comet",), None,
-        {"technique": "sbrt", "regimens": [], "eligibility": "SABR-COMET"})
+        based_on=based, references=("palma-2020-sabr-comet",), lesion=None,
+        details={"technique": "sbrt", "regimens": [], "eligibility": "SABR-COMET"})
 
 
 @rule("rt.reirradiation", "radiotherapy", "2",
@@ -380,8 +402,9 @@ def reirradiation(ctx: Context) -> Iterator[Finding]:
             continue
         last = ctx.last_radiotherapy(les)
         if last is None:
-            yield NeedsData((ctx.path(les, "prior_radiotherapy[].date"),),
-                            "the interval since radiotherapy decides re-irradiation", les.id)
+            yield NeedsData(missing=(ctx.path(les, "prior_radiotherapy[].date"),),
+                            reason="the interval since radiotherapy decides re-irradiation",
+                            lesion=les.id)
             continue
         days = ctx.days_since(last)
         if days is None:
@@ -397,25 +420,29 @@ def reirradiation(ctx: Context) -> Iterator[Finding]:
         if days <= 30:
             if compressed:
                 yield Recommendation(
-                    "rt.reirradiation", "radiotherapy", f"Re-irradiation of {les.id}",
-                    "not-recommended", "routine",
-                    f"Cord compression {days} days after radiotherapy to the same level: a "
+                    id="rt.reirradiation", modality="radiotherapy", title="Re-irradiation of "
+                                                                          f"{les.id}",
+                    strength="not-recommended", urgency="routine",
+                    rationale=f"Cord compression {days} days after radiotherapy to the same level: "
+                              "a "
                     "second course within a month is not given; decompression where possible, "
-                    "otherwise dexamethasone and best supportive care.", based,
-                    ("astro-2017", "nieder-2006"), les.id,
-                    {"technique": "conventional", "regimens": []})
+                    "otherwise dexamethasone and best supportive care.", based_on=based,
+                    references=("astro-2017", "nieder-2006"), lesion=les.id,
+                    details={"technique": "conventional", "regimens": []})
             else:
-                yield NotApplicable("within 1 month of radiotherapy: assess the response "
-                                    "first", based, les.id)
+                yield NotApplicable(reason="within 1 month of radiotherapy: assess the response "
+                                    "first", based_on=based, lesion=les.id)
             continue
         if compressed:
             painful = True  # compression, not pain, is the indication
         if painful is None:
-            yield NeedsData((ctx.path(les, "worst_pain"),), "is the site still painful?",
-                            les.id)
+            yield NeedsData(missing=(ctx.path(les, "worst_pain"),), reason="is the site still "
+                                                                           "painful?",
+                            lesion=les.id)
             continue
         if not painful:
-            yield NotApplicable("no pain at the irradiated site", based, les.id)
+            yield NotApplicable(reason="no pain at the irradiated site", based_on=based,
+                                lesion=les.id)
             continue
         spinal = isinstance(les, SpinalLesion)
         set_id = "reirradiation-spine" if spinal else "reirradiation-non-spine"
@@ -426,8 +453,9 @@ def reirradiation(ctx: Context) -> Iterator[Finding]:
             checks, missing = _cord_checks(ctx, les, set_id)
             details["cord_checks"] = checks
             if missing:
-                yield NeedsData(tuple(missing), "prior dose and fractions for the cord check",
-                                les.id)
+                yield NeedsData(missing=tuple(missing), reason="prior dose and fractions for the "
+                                                               "cord check",
+                                lesion=les.id)
                 continue
             offered, verdict = _judge_cord_checks(checks)
             details["regimens"] = offered
@@ -438,16 +466,19 @@ def reirradiation(ctx: Context) -> Iterator[Finding]:
                 strength = "not-recommended"
             text = verdict
         yield Recommendation(
-            "rt.reirradiation", "radiotherapy", f"Consider re-irradiation of {les.id}",
-            strength, "emergency" if compressed and strength != "not-recommended" else "routine",
-            (f"Cord compression {days} days after radiotherapy to the same level: "
+            id="rt.reirradiation", modality="radiotherapy", title="Consider re-irradiation of "
+                                                                  f"{les.id}",
+            strength=strength,
+            urgency="emergency" if compressed and strength != "not-recommended" else "routine",
+            rationale=(f"Cord compression {days} days after radiotherapy to the same level: "
              "re-irradiation within the cumulative cord limits is the radiation option."
              if compressed else
              f"Pain persists or recurs {days} days after radiotherapy (more than 1 month): "
              "retreatment is considered (ASTRO 2017); in SC.20, 8 Gy x 1 and 20 Gy in multiple "
              "fractions gave similar relief.") + text,
-            based, ("astro-2017", "astro-2024", "chow-2014-sc20", "nieder-2006"), les.id,
-            details)
+            based_on=based, references=("astro-2017", "astro-2024", "chow-2014-sc20",
+                                        "nieder-2006"), lesion=les.id,
+            details=details)
 
 
 def _judge_cord_checks(checks: list[dict[str, object]]) -> tuple[list[dict[str, object]], str]:
@@ -515,22 +546,24 @@ def postoperative(ctx: Context) -> Iterator[Finding]:
         last_op = max((s.date for s in ops if s.date), default=None)
         last_rt = ctx.last_radiotherapy(les)
         if last_op is not None and last_rt is not None and last_rt >= last_op:
-            yield NotApplicable("irradiated after the operation", lesion=les.id)
+            yield NotApplicable(reason="irradiated after the operation", lesion=les.id)
             continue
         sbrt = (ctx.radiosensitivity.value == "resistant"
                 and any(s.procedure == "separation-surgery" for s in ops))
         yield Recommendation(
-            "rt.postoperative", "radiotherapy", f"Post-operative radiotherapy to {les.id}",
-            "recommended", "urgent",
-            "Radiotherapy after surgery for a bone metastasis reduces local recurrence and "
+            id="rt.postoperative", modality="radiotherapy", title="Post-operative radiotherapy to "
+                                                                  f"{les.id}",
+            strength="recommended", urgency="urgent",
+            rationale="Radiotherapy after surgery for a bone metastasis reduces local recurrence "
+                      "and "
             "hardware failure (ASTRO 2024; ESMO 2020). The guideline fixes no regimen; the "
             "conventional palliative regimens are shown"
             + (", and SBRT follows separation surgery for a radioresistant tumour." if sbrt
                else "."),
-            {"procedures": [s.procedure for s in ops],
+            based_on={"procedures": [s.procedure for s in ops],
              "surgery_date": last_op.isoformat() if last_op else None},
-            ("astro-2024", "coleman-2020-esmo"), les.id,
-            {"technique": "sbrt" if sbrt else "conventional",
+            references=("astro-2024", "coleman-2020-esmo"), lesion=les.id,
+            details={"technique": "sbrt" if sbrt else "conventional",
              "regimens": [] if sbrt else regimens("uncomplicated")})
 
 
@@ -544,11 +577,12 @@ def extended_fractionation(ctx: Context) -> Iterator[Finding]:
         for c in les.prior_radiotherapy or ():
             if c.technique != "sbrt" and c.fractions is not None \
                     and c.fractions > MAX_PALLIATIVE_FRACTIONS:
-                yield Alert("extended-fractionation", "info",
-                            f"{les.id}: {c.dose_gy:g} Gy in {c.fractions} fractions - more "
+                yield Alert(id="extended-fractionation", severity="info",
+                            message=f"{les.id}: {c.dose_gy:g} Gy in {c.fractions} fractions - more "
                             "than 10 fractions is not used for uncomplicated palliation of "
-                            "bone metastases.", ("choosing-wisely-astro-2013",), les.id,
-                            {"dose_gy": c.dose_gy, "fractions": c.fractions})
+                            "bone metastases.", references=("choosing-wisely-astro-2013",),
+                                                            lesion=les.id,
+                            based_on={"dose_gy": c.dose_gy, "fractions": c.fractions})
 
 
 __all__ = ["BoneLesion"]

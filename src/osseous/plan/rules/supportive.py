@@ -26,38 +26,45 @@ def dexamethasone(ctx: Context) -> Iterator[Finding]:
             continue
         deficit = les.neurological_deficit not in (None, "none")
         if not deficit and les.neurological_deficit is None:
-            yield NeedsData((ctx.path(les, "neurological_deficit"),),
-                            "steroids are for compression with neurological symptoms", les.id)
+            yield NeedsData(missing=(ctx.path(les, "neurological_deficit"),),
+                            reason="steroids are for compression with neurological symptoms",
+                            lesion=les.id)
             continue
         if not deficit:
             severe = les.worst_pain is not None and les.worst_pain >= 7
             if not severe:
-                yield NotApplicable("compression on imaging without neurological symptoms or "
+                yield NotApplicable(reason="compression on imaging without neurological symptoms "
+                                           "or "
                                     "signs and without severe pain: steroids are not routine",
-                                    {"neurological_deficit": "none",
-                                     "worst_pain": les.worst_pain}, les.id)
+                                    based_on={"neurological_deficit": "none",
+                                     "worst_pain": les.worst_pain}, lesion=les.id)
                 continue
             yield Recommendation(
-                "supportive.dexamethasone", "supportive-care",
-                f"Consider dexamethasone for pain from compression at {where(les)}",
-                "consider", "urgent",
-                f"Compression on imaging without neurological symptoms or signs: steroids are "
+                id="supportive.dexamethasone", modality="supportive-care",
+                title=f"Consider dexamethasone for pain from compression at {where(les)}",
+                strength="consider", urgency="urgent",
+                rationale="Compression on imaging without neurological symptoms or signs: "
+                          "steroids are "
                 f"not routine (NICE NG234); with severe pain ({les.worst_pain:g}/10) a short "
                 "course may be considered for pain.",
-                {"escc": les.escc, "neurological_deficit": les.neurological_deficit,
+                based_on={"escc": les.escc, "neurological_deficit": les.neurological_deficit,
                  "worst_pain": les.worst_pain},
-                ("nice-ng234-2023",), les.id, {"drug": "dexamethasone", "dose_mg": 16})
+                references=("nice-ng234-2023",), lesion=les.id, details={"drug": "dexamethasone",
+                            "dose_mg": 16})
             continue
         yield Recommendation(
-            "supportive.dexamethasone", "supportive-care",
-            "Dexamethasone 16 mg now, then 16 mg daily", "recommended", "emergency",
-            f"Cord compression at {where(les)} with {les.neurological_deficit}: dexamethasone as "
+            id="supportive.dexamethasone", modality="supportive-care",
+            title="Dexamethasone 16 mg now, then 16 mg daily", strength="recommended",
+            urgency="emergency",
+            rationale=f"Cord compression at {where(les)} with {les.neurological_deficit}: "
+                      "dexamethasone as "
             "soon as possible and until surgery or radiotherapy (NICE NG234); with radiotherapy "
             "it preserved walking better than radiotherapy alone (Sorensen 1994). Protect the "
             "stomach and monitor glucose.",
-            {"escc": les.escc, "neurological_deficit": les.neurological_deficit},
-            ("nice-ng234-2023", "astro-2024", "sorensen-1994"), les.id,
-            {"drug": "dexamethasone", "dose_mg": 16, "route": "oral or parenteral equivalent"})
+            based_on={"escc": les.escc, "neurological_deficit": les.neurological_deficit},
+            references=("nice-ng234-2023", "astro-2024", "sorensen-1994"), lesion=les.id,
+            details={"drug": "dexamethasone", "dose_mg": 16, "route": "oral or parenteral "
+                                                                      "equivalent"})
 
 
 @rule("supportive.hypercalcemia", "supportive-care", "2", HCM_REFS)
@@ -73,7 +80,7 @@ def hypercalcemia(ctx: Context) -> Iterator[Finding]:
     low = cs.grade_low or 0
     if not low:
         if cs.source in ("corrected", "ionised"):
-            yield NotApplicable(f"calcium not raised ({cs.text})", dict(cs.based))
+            yield NotApplicable(reason=f"calcium not raised ({cs.text})", based_on=dict(cs.based))
         return  # alert.hypercalcemia asks for the missing values
     value = cs.corrected_low_mg_dl
     creat = ctx.state.lab("creatinine")
@@ -86,18 +93,25 @@ def hypercalcemia(ctx: Context) -> Iterator[Finding]:
     mild = low == 1 or (value is not None and value < 12 and cs.source != "ionised")
     if mild and low < 3:
         yield Recommendation(
-            "supportive.hypercalcemia-mild", "supportive-care",
-            "Mild hypercalcaemia: hydrate, stop calcium-raising medicines, recheck",
-            "recommended", "urgent",
-            f"{cs.text[0].upper() + cs.text[1:]}: below 12 mg/dL, the label threshold for "
+            id="supportive.hypercalcemia-mild", modality="supportive-care",
+            title="Mild hypercalcaemia: hydrate, stop calcium-raising medicines, recheck",
+            strength="recommended", urgency="urgent",
+            rationale=f"{cs.text[0].upper() + cs.text[1:]}: below 12 mg/dL, the label threshold "
+                      "for "
             "bisphosphonate treatment of hypercalcaemia of malignancy. Stop calcium and "
-            "vitamin D supplements.", based,
-            ("el-hajj-fuleihan-2023", "zometa-label"), None, {"agent": None})
+            "vitamin D supplements.", based_on=based,
+            references=("el-hajj-fuleihan-2023", "zometa-label"), lesion=None,
+            details={"agent": None})
         return
-    agent = "denosumab" if renal else "zoledronic-acid"
+    agent: str | None = "denosumab" if renal else "zoledronic-acid"
     steps = ["intravenous 0.9% saline, aiming for about 2 L of urine a day",
              "stop calcium and vitamin D supplements and other calcium-raising medicines"]
-    if renal:
+    if st.pregnant:
+        agent = None
+        steps.append("pregnant: bisphosphonates and denosumab are not given (fetal harm in "
+                     "their labels); calcitonin 4 IU/kg every 12 hours, with obstetric and "
+                     "endocrine specialists")
+    elif renal:
         steps.append("denosumab 120 mg subcutaneously (renal failure: creatinine clearance "
                      "under 30 mL/min, dialysis or creatinine 4.5 mg/dL or more, where the "
                      "bisphosphonate labels give no safe dose); watch for hypocalcaemia")
@@ -107,19 +121,19 @@ def hypercalcemia(ctx: Context) -> Iterator[Finding]:
                      + ("90" if value is not None and value > 13.5 else "60-90")
                      + " mg over 2-24 hours; denosumab is suggested over a bisphosphonate and "
                      "for disease refractory to one")
-    if value is not None and value > 14:
+    if value is not None and value > 14 and not st.pregnant:
         steps.append("add calcitonin 4 IU/kg every 12 hours (fast but short-lived)")
     if ctx.primary == "lymphoma":
         steps.insert(1, "glucocorticoids first (calcitriol-mediated hypercalcaemia)")
     details: dict[str, object] = {"agent": agent, "steps": steps}
-    details["dose_mg"] = 120.0 if renal else 4.0
+    details["dose_mg"] = None if agent is None else 120.0 if renal else 4.0
     yield Recommendation(
-        "supportive.hypercalcemia", "supportive-care",
-        "Treat hypercalcaemia of malignancy today", "recommended",
-        "emergency" if low >= 3 else "urgent",
-        f"{cs.text[0].upper() + cs.text[1:]} (CTCAE grade {low}"
+        id="supportive.hypercalcemia", modality="supportive-care",
+        title="Treat hypercalcaemia of malignancy today", strength="recommended",
+        urgency="emergency" if low >= 3 else "urgent",
+        rationale=f"{cs.text[0].upper() + cs.text[1:]} (CTCAE grade {low}"
         f"{'' if cs.exact else ' at least'}): " + "; ".join(steps) + ".",
-        based, HCM_REFS, None, details)
+        based_on=based, references=HCM_REFS, lesion=None, details=details)
 
 
 @rule("supportive.analgesia", "supportive-care", "1",
@@ -132,25 +146,28 @@ def analgesia(ctx: Context) -> Iterator[Finding]:
     omed = ctx.score("omed")
     if not pains:
         if ctx.case.lesions:
-            yield NeedsData(tuple(ctx.path(les, "worst_pain") for les in ctx.case.lesions),
-                            "pain scores decide the analgesia advice")
+            yield NeedsData(missing=tuple(ctx.path(les, "worst_pain") for les in ctx.case.lesions),
+                            reason="pain scores decide the analgesia advice")
         return
     worst = max(pains)
     based = {"worst_pain": worst, "omed_mg_per_day": omed.total if omed else None}
     if worst < 4:
-        yield NotApplicable("worst pain below 4/10", based)
+        yield NotApplicable(reason="worst pain below 4/10", based_on=based)
         return
     on_opioid = omed is not None and omed.total not in (None, 0)
     yield Recommendation(
-        "supportive.analgesia", "supportive-care", "Review analgesia", "recommended",
-        "urgent" if worst >= 7 else "routine",
-        f"Worst pain {worst:g}/10" + (f" on {omed.total:g} mg/day oral morphine equivalent"
+        id="supportive.analgesia", modality="supportive-care", title="Review analgesia",
+        strength="recommended",
+        urgency="urgent" if worst >= 7 else "routine",
+        rationale=f"Worst pain {worst:g}/10" + (f" on {omed.total:g} mg/day oral morphine "
+                                                "equivalent"
                                       if on_opioid and omed else "")
         + ": regular opioid for moderate to severe cancer pain, with non-opioids and "
         "breakthrough doses (WHO 2018; ESMO 2018). Oral morphine equivalents are recorded to "
         "follow exposure, not to convert between opioids.",
-        based, ("who-2018-cancer-pain", "fallon-2018-esmo-pain", "cdc-2022"), None,
-        {"omed_mg_per_day": omed.total if omed else None})
+        based_on=based, references=("who-2018-cancer-pain", "fallon-2018-esmo-pain", "cdc-2022"),
+        lesion=None,
+        details={"omed_mg_per_day": omed.total if omed else None})
 
 
 @rule("supportive.pain-follow-up", "supportive-care", "1", ("chow-2012", "astro-2017"))
@@ -167,11 +184,13 @@ def pain_follow_up(ctx: Context) -> Iterator[Finding]:
     for lesion, info in latest.items():
         good = info["response"] in ("complete", "partial")
         yield Recommendation(
-            "supportive.pain-follow-up", "supportive-care",
-            f"Pain response at {lesion}: {info['response']}",
-            "recommended" if good else "consider", "routine",
-            f"At {info['days_after_radiotherapy']} days after radiotherapy the International "
+            id="supportive.pain-follow-up", modality="supportive-care",
+            title=f"Pain response at {lesion}: {info['response']}",
+            strength="recommended" if good else "consider", urgency="routine",
+            rationale=f"At {info['days_after_radiotherapy']} days after radiotherapy the "
+                      "International "
             f"Consensus response is {info['response']}: "
             + ("continue follow-up." if good else
                "re-evaluate - re-irradiation after more than 1 month, ablation, analgesia."),
-            info, ("chow-2012", "astro-2017"), lesion, {"response": info["response"]})
+            based_on=info, references=("chow-2012", "astro-2017"), lesion=lesion,
+            details={"response": info["response"]})

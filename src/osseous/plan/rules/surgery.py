@@ -41,26 +41,30 @@ def spinal_decompression(ctx: Context) -> Iterator[Finding]:
             if les.escc == "1c" and rs.value == "resistant" \
                     and ctx.state.surgery_possible is not False:
                 yield Recommendation(
-                    "surgery.separation-1c", "surgery",
-                    f"Discuss separation surgery at {where(les)} (ESCC 1c)", "consider",
-                    "routine",
-                    "ESCC 1c abuts the cord without compressing it; for a radioresistant tumour "
-                    "NOMS leaves surgery versus high-dose SBRT to discussion.", based,
-                    ("laufer-2013", "bilsky-2010"), les.id,
-                    {"procedure": "separation-surgery"})
+                    id="surgery.separation-1c", modality="surgery",
+                    title=f"Discuss separation surgery at {where(les)} (ESCC 1c)",
+                    strength="consider",
+                    urgency="routine",
+                    rationale="ESCC 1c abuts the cord without compressing it; for a radioresistant "
+                              "tumour "
+                    "NOMS leaves surgery versus high-dose SBRT to discussion.", based_on=based,
+                    references=("laufer-2013", "bilsky-2010"), lesion=les.id,
+                    details={"procedure": "separation-surgery"})
             continue
         elig = decompression(ctx, les)
         if elig.radiosensitive_excluded:
-            yield NotApplicable("radiosensitive tumour: radiotherapy, not surgery", based,
-                                les.id)
+            yield NotApplicable(reason="radiosensitive tumour: radiotherapy, not surgery",
+                                based_on=based,
+                                lesion=les.id)
             continue
         if elig.deliverable is False:
-            yield NotApplicable("outside the Patchell criteria: " + "; ".join(elig.fails),
-                                based, les.id)
+            yield NotApplicable(reason="outside the Patchell criteria: " + "; ".join(elig.fails),
+                                based_on=based, lesion=les.id)
             continue
         if elig.deliverable is None:
-            yield NeedsData(elig.missing, "the Patchell criteria decide decompressive surgery",
-                            les.id)
+            yield NeedsData(missing=elig.missing, reason="the Patchell criteria decide "
+                                                         "decompressive surgery",
+                            lesion=les.id)
             continue
         resistant = rs.value == "resistant"
         strength: Strength = "consider" if rs.value == "sensitive" else "recommended"
@@ -71,13 +75,15 @@ def spinal_decompression(ctx: Context) -> Iterator[Finding]:
             text += (f"The NOMS defaults call {ctx.primary} radiosensitive (radiotherapy alone), "
                      "but Patchell's trial included it; the two sources point different ways. ")
         yield Recommendation(
-            f"surgery.{procedure}", "surgery",
-            f"Decompressive surgery at {where(les)}, then radiotherapy", strength, "emergency",
-            text + "Patchell 2005: surgery plus radiotherapy kept more patients walking than "
+            id=f"surgery.{procedure}", modality="surgery",
+            title=f"Decompressive surgery at {where(les)}, then radiotherapy", strength=strength,
+            urgency="emergency",
+            rationale=text + "Patchell 2005: surgery plus radiotherapy kept more patients walking "
+                             "than "
             "radiotherapy alone (84% against 57%) in patients with one area of compression, "
             "expected survival of at least 3 months and no paraplegia beyond 48 hours.",
-            based, DECOMPRESSION_REFS, les.id,
-            {"procedure": procedure, "then": "radiotherapy"})
+            based_on=based, references=DECOMPRESSION_REFS, lesion=les.id,
+            details={"procedure": procedure, "then": "radiotherapy"})
 
 
 @rule("surgery.spinal-stabilization", "surgery", "2", ("fisher-2010", "laufer-2013"))
@@ -93,48 +99,57 @@ def spinal_stabilization(ctx: Context) -> Iterator[Finding]:
             continue
         based = {"sins": s.total, "sins_range": list(s.range), "surgical_candidate": fit}
         if ctx.stabilised(les):
-            yield NotApplicable("already stabilised", based, les.id)
+            yield NotApplicable(reason="already stabilised", based_on=based, lesion=les.id)
             continue
         if barrier is not None and s.range[1] >= 7:
-            yield NotApplicable(f"surgery is excluded ({barrier}): radiotherapy, bracing and "
-                                "percutaneous options", based, les.id)
+            yield NotApplicable(reason=f"surgery is excluded ({barrier}): radiotherapy, bracing "
+                                       "and "
+                                "percutaneous options", based_on=based, lesion=les.id)
             continue
         if not s.complete:
             if s.range[0] >= 7:
                 yield Recommendation(
-                    "surgery.spinal-consultation", "surgery",
-                    f"Spinal surgical consultation for {where(les)}", "consider", "urgent",
-                    f"SINS is at least {s.range[0]} even with components missing: surgical "
-                    "consultation is advised from 7 upward.", based,
-                    ("fisher-2010", "fourney-2011"), les.id, {"procedure": "stabilization"})
+                    id="surgery.spinal-consultation", modality="surgery",
+                    title=f"Spinal surgical consultation for {where(les)}", strength="consider",
+                    urgency="urgent",
+                    rationale=f"SINS is at least {s.range[0]} even with components missing: "
+                              "surgical "
+                    "consultation is advised from 7 upward.", based_on=based,
+                    references=("fisher-2010", "fourney-2011"), lesion=les.id,
+                    details={"procedure": "stabilization"})
             elif s.range[1] >= 7:
-                yield NeedsData(s.missing, "SINS may reach 7 (surgical consultation)", les.id)
+                yield NeedsData(missing=s.missing,
+                                reason="SINS may reach 7 (surgical consultation)", lesion=les.id)
             continue
         assert s.total is not None
         if s.total < 7:
-            yield NotApplicable(f"SINS {s.total}: stable", based, les.id)
+            yield NotApplicable(reason=f"SINS {s.total}: stable", based_on=based, lesion=les.id)
         elif s.total >= 13:
             if fit is False:
-                yield NotApplicable("unstable but not fit for surgery: radiotherapy and "
-                                    "percutaneous options", based, les.id)
+                yield NotApplicable(reason="unstable but not fit for surgery: radiotherapy and "
+                                    "percutaneous options", based_on=based, lesion=les.id)
             elif fit is None:
-                yield NeedsData(("patient.surgical_candidate",),
-                                "fitness decides stabilisation", les.id)
+                yield NeedsData(missing=("patient.surgical_candidate",),
+                                reason="fitness decides stabilisation", lesion=les.id)
             else:
                 yield Recommendation(
-                    "surgery.stabilization", "surgery", f"Surgical stabilisation of {where(les)}",
-                    "recommended", "urgent",
-                    f"SINS {s.total} (13-18, unstable): instability is an indication for "
+                    id="surgery.stabilization", modality="surgery", title="Surgical stabilisation "
+                                                                          f"of {where(les)}",
+                    strength="recommended", urgency="urgent",
+                    rationale=f"SINS {s.total} (13-18, unstable): instability is an indication for "
                     "stabilisation of its own (NOMS), combined with the radiation decision.",
-                    based, ("fisher-2010", "fourney-2011", "laufer-2013"), les.id,
-                    {"procedure": "stabilization"})
+                    based_on=based, references=("fisher-2010", "fourney-2011", "laufer-2013"),
+                    lesion=les.id,
+                    details={"procedure": "stabilization"})
         else:
             yield Recommendation(
-                "surgery.spinal-consultation", "surgery",
-                f"Spinal surgical consultation for {where(les)}", "consider", "routine",
-                f"SINS {s.total} (7-12, potentially unstable): surgical consultation is "
-                "recommended from 7 upward (Fisher 2010; Fourney 2011).", based,
-                ("fisher-2010", "fourney-2011"), les.id, {"procedure": "stabilization"})
+                id="surgery.spinal-consultation", modality="surgery",
+                title=f"Spinal surgical consultation for {where(les)}", strength="consider",
+                urgency="routine",
+                rationale=f"SINS {s.total} (7-12, potentially unstable): surgical consultation is "
+                "recommended from 7 upward (Fisher 2010; Fourney 2011).", based_on=based,
+                references=("fisher-2010", "fourney-2011"), lesion=les.id,
+                details={"procedure": "stabilization"})
 
 
 ARTHROPLASTY = ("arthroplasty (hemi- or total hip, or a proximal femoral endoprosthesis): "
@@ -176,8 +191,8 @@ def long_bone_fixation(ctx: Context) -> Iterator[Finding]:
         if not (fractured or impending.value or borderline):
             continue
         if ctx.fixed(les):
-            yield NotApplicable("already fixed: post-operative radiotherapy", {
-                "prior_surgery": [op.procedure for op in les.prior_surgery or ()]}, les.id)
+            yield NotApplicable(reason="already fixed: post-operative radiotherapy", based_on={
+                "prior_surgery": [op.procedure for op in les.prior_surgery or ()]}, lesion=les.id)
             continue
         construct = _construct(les.site, les.region, sv.months, sv.klass)
         based = {"pathological_fracture": les.pathological_fracture,
@@ -209,24 +224,26 @@ def long_bone_fixation(ctx: Context) -> Iterator[Finding]:
         elif p.surgical_candidate is None or construct is None:
             strength, why = "consider", ("Fixation is indicated if the patient is fit and "
                                          "expected survival allows; record both.")
-            yield NeedsData(tuple(path for path, v in (
+            yield NeedsData(missing=tuple(path for path, v in (
                 ("patient.surgical_candidate", p.surgical_candidate),
                 ("patient.estimated_survival_months", construct)) if v is None),
-                "fitness and expected survival decide fixation and its construct", les.id)
+                reason="fitness and expected survival decide fixation and its construct",
+                lesion=les.id)
         else:
             strength, why = "recommended", f"Construct: {construct} (AAOS 2023)."
         yield Recommendation(
-            f"surgery.{procedure}", "surgery", f"{what} of the {les.site}", strength,
-            "urgent" if strength != "not-recommended" else "routine",
-            f"{reasons[0].upper() + reasons[1:] if reasons else 'Fracture risk'} at the "
+            id=f"surgery.{procedure}", modality="surgery", title=f"{what} of the {les.site}",
+            strength=strength,
+            urgency="urgent" if strength != "not-recommended" else "routine",
+            rationale=f"{reasons[0].upper() + reasons[1:] if reasons else 'Fracture risk'} at the "
             f"{les.site}. {why} Radiotherapy follows fixation (ESMO 2020 prefers prophylactic "
             "surgery to fixation after fracture). Harrington's criteria (cortical destruction "
             "over 50%, a proximal femoral lesion over 2.5 cm, avulsion of the lesser "
             "trochanter, pain on weight-bearing despite radiotherapy) point the same way when "
-            "present.", based,
-            ("mirels-1989", "van-der-linden-2004", "harrington-1986", "aaos-2023",
-             "coleman-2020-esmo"), les.id,
-            {"procedure": procedure, "construct": construct})
+            "present.", based_on=based,
+            references=("mirels-1989", "van-der-linden-2004", "harrington-1986", "aaos-2023",
+             "coleman-2020-esmo"), lesion=les.id,
+            details={"procedure": procedure, "construct": construct})
 
 
 __all__ = ["BoneLesion", "SpinalLesion"]

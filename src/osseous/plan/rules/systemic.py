@@ -23,18 +23,21 @@ DRIVERS: Final = ("EGFR", "ALK", "ROS1", "BRAF-V600E", "MET", "RET", "NTRK", "KR
 
 def _option(category: str, title: str, why: str, based: dict[str, object],
             refs: tuple[str, ...]) -> Recommendation:
-    return Recommendation(f"systemic.{category}", "systemic-therapy", title, "consider",
-                          "routine", why + " An option for the treating oncologist, not a "
-                          "prescription.", based, refs, None, {"category": category})
+    return Recommendation(id=f"systemic.{category}", modality="systemic-therapy", title=title,
+                          strength="consider",
+                          urgency="routine",
+                          rationale=why + " An option for the treating oncologist, not a "
+                          "prescription.", based_on=based, references=refs, lesion=None,
+                              details={"category": category})
 
 
 def _breast(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
     c, refs = ctx.case.cancer, SOURCES["breast"]
     if c.hormone_receptor_positive is None or c.her2_positive is None:
-        yield NeedsData(tuple(p for p, v in (
+        yield NeedsData(missing=tuple(p for p, v in (
             ("cancer.hormone_receptor_positive", c.hormone_receptor_positive),
             ("cancer.her2_positive", c.her2_positive)) if v is None),
-            "receptor status decides the systemic categories")
+            reason="receptor status decides the systemic categories")
     if c.hormone_receptor_positive:
         yield _option("endocrine", "Endocrine therapy (with a CDK4/6 inhibitor where suitable)",
                       "Hormone-receptor-positive metastatic breast cancer.", based, refs)
@@ -51,7 +54,8 @@ def _breast(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
 def _prostate(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
     c, refs = ctx.case.cancer, SOURCES["prostate"]
     if c.castration_resistant is None:
-        yield NeedsData(("cancer.castration_resistant",), "castration status decides the "
+        yield NeedsData(missing=("cancer.castration_resistant",),
+                        reason="castration status decides the "
                                                           "systemic categories")
         return
     if not c.castration_resistant:
@@ -88,7 +92,8 @@ def _nsclc(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
                       "Oncogene-addicted NSCLC.", based, refs[:1])
         return
     if c.biomarkers is None and c.targeted_therapy is None:
-        yield NeedsData(("cancer.biomarkers",), "driver mutations and PD-L1 decide between "
+        yield NeedsData(missing=("cancer.biomarkers",),
+                        reason="driver mutations and PD-L1 decide between "
                                                 "targeted therapy and immunotherapy")
         return
     high_pdl1 = "PD-L1>=50%" in markers
@@ -117,7 +122,8 @@ def categories(ctx: Context) -> Iterator[Finding]:
     primaries are left to the oncologist."""
     c = ctx.case.cancer
     if c.primary is None:
-        yield NeedsData(("cancer.primary",), "the primary decides the systemic categories")
+        yield NeedsData(missing=("cancer.primary",),
+                        reason="the primary decides the systemic categories")
         return
     based: dict[str, object] = {"primary": c.primary,
                                 "hormone_receptor_positive": c.hormone_receptor_positive,
@@ -132,21 +138,28 @@ def categories(ctx: Context) -> Iterator[Finding]:
         why = (f"ECOG {st.ecog} (3-4)" if frail else
                "expected survival under 3 months (" + "; ".join(st.survival.reasons) + ")")
         yield Recommendation(
-            "systemic.not-indicated", "systemic-therapy", "Cancer-directed systemic therapy",
-            "not-recommended", "routine",
-            f"{why}: the benefit of cancer-directed systemic therapy is not shown and its "
+            id="systemic.not-indicated", modality="systemic-therapy",
+            title="Cancer-directed systemic therapy",
+            strength="not-recommended", urgency="routine",
+            rationale=f"{why}: the benefit of cancer-directed systemic therapy is not shown and "
+                      "its "
             "harms are (ASCO Choosing Wisely: no cancer-directed therapy for solid tumours with "
             "poor performance status); best supportive care. A low-toxicity option with a high "
             "chance of response (endocrine therapy, targeted therapy for a driver) is the "
-            "oncologist's judgement.", {**based, "ecog": st.ecog,
+            "oncologist's judgement.", based_on={**based, "ecog": st.ecog,
                                         "survival_class": st.survival.klass},
-            ("schnipper-2012-choosing-wisely",), None, {"category": None})
+            references=("schnipper-2012-choosing-wisely",), lesion=None, details={"category": None})
         return
+    if frail is None:
+        # a known ECOG 3-4 would turn these options into best supportive care: say so
+        yield NeedsData(missing=("patient.ecog",),
+                        reason="performance status decides whether cancer-directed systemic "
+                               "therapy is offered")
     handlers = {"breast": _breast, "prostate": _prostate, "lung-nsclc": _nsclc,
                 "kidney": _kidney, "myeloma": _myeloma}
     handler = handlers.get(c.primary)
     if handler is None:
-        yield NotApplicable(f"no category table for {c.primary}: the oncologist decides",
-                            based)
+        yield NotApplicable(reason=f"no category table for {c.primary}: the oncologist decides",
+                            based_on=based)
         return
     yield from handler(ctx, based)
