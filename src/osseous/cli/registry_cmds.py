@@ -12,6 +12,7 @@ import typer
 from sqlalchemy import select
 
 from osseous.cli.common import DbOption, fail, load_case, open_registry
+from osseous.cli.demo import seed_demo
 from osseous.core.errors import InvalidInput
 from osseous.registry import audit as audit_log
 from osseous.registry import repository as repo
@@ -49,7 +50,7 @@ def serve(
     import uvicorn
 
     from osseous.api.app import create_app
-    from osseous.cli.demo import DEMO_PASSWORD, DEMO_USER, has_demo_login, seed_demo
+    from osseous.cli.demo import DEMO_PASSWORD, DEMO_USER, has_demo_login
     from osseous.core.settings import SettingsError, from_environment
 
     try:
