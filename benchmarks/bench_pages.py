@@ -26,7 +26,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from osseous.api.app import create_app
-from osseous.cli.registry_cmds import seed_demo
+from osseous.cli.demo import seed_demo
 from osseous.registry.db import Database
 from osseous.registry.migrate import upgrade
 from osseous.registry.models import Case, CaseOverview, CaseVersion, Patient

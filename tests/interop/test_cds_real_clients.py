@@ -421,3 +421,18 @@ def test_a_dose_card_shows_the_date_of_an_old_creatinine(client: TestClient) -> 
     cards = check_cards(_post(client, OS, body).json())
     dated = [c for c in cards if "creatinine" in c["detail"]]
     assert dated and all("2005-05-05" in c["detail"] for c in dated)
+
+
+def test_many_draft_orders_are_bounded(client: TestClient) -> None:
+    body = inferno_order_sign(_zol_dose({"value": 4, "unit": "mg"}))
+    order = body["context"]["draftOrders"]["entry"][1]
+    many = copy.deepcopy(body)
+    many["context"]["draftOrders"]["entry"] = [copy.deepcopy(order) for _ in range(60)]
+    started = time.monotonic()
+    r = _post(client, OS, many)
+    assert r.status_code == 200 and time.monotonic() - started < 10  # one plan per drug
+    cards = check_cards(r.json())
+    assert len({c["uuid"] for c in cards}) == len(cards)  # the same order id 60 times
+    many["context"]["draftOrders"]["entry"] = [copy.deepcopy(order) for _ in range(101)]
+    r = _post(client, OS, many)
+    assert r.status_code == 400 and "at most 100" in r.text

@@ -73,15 +73,19 @@ def test_database_url_from_a_secrets_file(tmp_path: Path, monkeypatch: pytest.Mo
     assert database_url() == "postgresql+psycopg://osseous:s3cret@db.example/osseous"
 
 
-def test_serve_starts_with_demo_data(tmp_path: Path) -> None:
+def _serve(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
     port = free_port()
     env = {**os.environ, "OSSEOUS_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}"}
     proc = subprocess.Popen([str(Path(sys.executable).with_name("osseous")), "serve", "--port",
-                             str(port)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+                             str(port), *args], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def test_serve_starts_with_demo_data_only_when_asked(tmp_path: Path) -> None:
+    proc, base = _serve(tmp_path, "--demo")
     try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_ready(base)
+        wait_until_ready(base, seconds=60)
         token = httpx.post(base + "/auth/token", json={"username": "demo",
                                                        "password": "demo-osseous"}).json()
         cases = httpx.get(base + "/cases", headers={
@@ -90,4 +94,63 @@ def test_serve_starts_with_demo_data(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=20)
-    assert f"http://127.0.0.1:{port}" in out and "demo login: demo / demo-osseous" in out
+    assert base in out and "demo login: demo / demo-osseous" in out
+    # without --demo, a database holding the published demo login does not start
+    proc, base = _serve(tmp_path)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2 and "osseous user deactivate demo" in err
+    runner.invoke(app, ["user", "deactivate", "demo", "--database",
+                        f"sqlite:///{tmp_path / 'serve.db'}"])
+    proc, base = _serve(tmp_path)
+    try:
+        wait_until_ready(base, seconds=60)
+        assert httpx.post(base + "/auth/token", json={"username": "demo", "password":
+                                                      "demo-osseous"}).status_code == 401
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=20)
+    assert "demo login" not in out
+
+
+def test_serve_creates_no_demo_login_by_default(tmp_path: Path) -> None:
+    proc, base = _serve(tmp_path)
+    try:
+        wait_until_ready(base, seconds=60)
+        assert httpx.post(base + "/auth/token", json={"username": "demo", "password":
+                                                      "demo-osseous"}).status_code == 401
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=20)
+    assert "demo login" not in out
+
+
+def test_serve_refuses_unsafe_settings(tmp_path: Path) -> None:
+    issuers = tmp_path / "issuers.json"
+    issuers.write_text("[]")
+    env = {**os.environ, "OSSEOUS_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+           "OSSEOUS_CDS_ISSUERS": str(issuers)}
+    env.pop("OSSEOUS_PUBLIC_URL", None)
+    r = runner.invoke(app, ["serve"], env=env)
+    assert r.exit_code == 2 and "OSSEOUS_PUBLIC_URL" in r.output
+    r = runner.invoke(app, ["serve"], env={**env, "OSSEOUS_PUBLIC_URL": "ftp://x",
+                                           "OSSEOUS_CDS_ISSUERS": ""})
+    assert r.exit_code == 2 and "OSSEOUS_PUBLIC_URL" in r.output
+    r = runner.invoke(app, ["serve"], env={**env, "OSSEOUS_SMALL_CELL": "1",
+                                           "OSSEOUS_CDS_ISSUERS": ""})
+    assert r.exit_code == 2 and "OSSEOUS_SMALL_CELL" in r.output
+
+
+def test_demo_cases_ship_in_the_wheel() -> None:
+    """The wheel carries the demo cases as package data (an installed wheel has no
+    examples/ folder); a checkout finds them in examples/cases."""
+    import tomllib
+
+    from osseous.cli.demo import demo_cases
+
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml")
+                           .read_text())
+    wheel = config["tool"]["hatch"]["build"]["targets"]["wheel"]
+    assert wheel["force-include"]["examples/cases"] == "osseous/demo_cases"
+    assert len(list(demo_cases().glob("*.json"))) >= 12
+
+

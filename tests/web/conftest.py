@@ -25,10 +25,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("web") / "web.db"
     env = {**os.environ, "OSSEOUS_DATABASE_URL": f"sqlite:///{db}"}
     proc = subprocess.Popen([str(Path(sys.executable).with_name("osseous")), "serve",
-                             "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                             "--demo", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    wait_until_ready(base)
+    wait_until_ready(base, seconds=60)
     yield base
     proc.terminate()
     proc.wait(timeout=20)

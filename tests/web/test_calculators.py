@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from osseous.api.app import create_app
+from osseous.cli.demo import seed_demo
 from osseous.cli.main import app as cli
-from osseous.cli.registry_cmds import seed_demo
 from osseous.registry.db import Database
 from osseous.web import calculators as calc
 from tests.leaks import page_leaks as leaks

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from osseous.api.app import create_app
-from osseous.cli.registry_cmds import seed_demo
+from osseous.cli.demo import seed_demo
 from osseous.core.validation import parse_case
 from osseous.plan.engine import assess
 from osseous.plan.triage import QUESTIONS

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from osseous.api.app import create_app
-from osseous.cli.registry_cmds import seed_demo
+from osseous.cli.demo import seed_demo
 from osseous.registry.db import Database
 from tests.leaks import leaks, page_leaks
 from tests.web.test_pages import csrf, sign_in

@@ -36,7 +36,8 @@ async def _problem(send: Send, status: int, detail: str) -> None:
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/problem+json"),
                             (b"content-length", str(len(body)).encode()), *SECURITY_HEADERS,
-                            (b"content-security-policy", API_CSP)]})
+                            (b"content-security-policy", API_CSP),
+                            (b"cache-control", b"no-store")]})
     await send({"type": "http.response.body", "body": body})
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import orjson
 import typer
+
+from osseous.cli.common import DbOption, Format, emit, open_registry
 
 if TYPE_CHECKING:
     from osseous.analytics.tally import Tally
@@ -23,9 +24,7 @@ CasesArg = Annotated[list[Path], typer.Argument(
                              "of them.")]
 
 
-class Fmt(StrEnum):
-    text = "text"
-    json = "json"
+Fmt = Format
 
 
 WorkersOpt = Annotated[int, typer.Option(
@@ -92,13 +91,6 @@ def _run(paths: list[Path], names: list[str], workers: int,
     return finish(_tallies(paths, names, workers, scheduler))
 
 
-def _emit(doc: dict[str, Any], fmt: Fmt, text: Callable[[dict[str, Any]], str]) -> None:
-    if fmt is Fmt.json:
-        sys.stdout.buffer.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n")
-    else:
-        typer.echo(text(doc))
-
-
 def _pct(interval: list[float] | None) -> str:
     return f" (95% CI {interval[0]:.1%}-{interval[1]:.1%})" if interval else ""
 
@@ -134,7 +126,8 @@ def quality_cmd(
 ) -> None:
     """Quality-of-care indicators with denominators, Wilson 95% intervals, exclusions and
     the same by calendar year."""
-    _emit(_run(paths, ["quality"], workers, scheduler)["quality"], fmt, _text)
+    doc = _run(paths, ["quality"], workers, scheduler)["quality"]
+    emit(doc, fmt, lambda: _text(doc))
 
 
 def _months(value: float | None) -> str:
@@ -204,7 +197,8 @@ def outcomes_cmd(
 ) -> None:
     """First skeletal-related event (death competing) and survival from the first bone
     metastasis and from the first radiotherapy, overall, by primary, agent and schedule."""
-    _emit(_run(paths, ["outcomes"], workers, scheduler)["outcomes"], fmt, _outcomes_text)
+    doc = _run(paths, ["outcomes"], workers, scheduler)["outcomes"]
+    emit(doc, fmt, lambda: _outcomes_text(doc))
 
 
 def _prognosis_text(doc: dict[str, Any]) -> str:
@@ -243,7 +237,8 @@ def prognosis_cmd(
 ) -> None:
     """Harrell's C of every survival score on the local cohort, and observed against published
     survival by each score's groups."""
-    _emit(_run(paths, ["prognosis"], workers, scheduler)["prognosis"], fmt, _prognosis_text)
+    doc = _run(paths, ["prognosis"], workers, scheduler)["prognosis"]
+    emit(doc, fmt, lambda: _prognosis_text(doc))
 
 
 def _pain_text(doc: dict[str, Any]) -> str:
@@ -274,7 +269,8 @@ def pain_cmd(
     scheduler: SchedulerOpt = None,
 ) -> None:
     """Pain response rates at 1, 2 and 3 months by regimen, with retreatment."""
-    _emit(_run(paths, ["pain"], workers, scheduler)["pain"], fmt, _pain_text)
+    doc = _run(paths, ["pain"], workers, scheduler)["pain"]
+    emit(doc, fmt, lambda: _pain_text(doc))
 
 
 @cohort_app.command("report")
@@ -289,7 +285,7 @@ def report_cmd(
     """Every cohort metric in one JSON document, from one pass over the cases."""
     names = ["outcomes", "quality", "pain"] + (["prognosis"] if scores else [])
     doc = {"format": "osseous.cohort-report/1", **_run(paths, names, workers, scheduler)}
-    _emit(doc, Fmt.json, lambda d: "")
+    emit(doc, Fmt.json, "")
 
 
 class PlotKind(StrEnum):
@@ -372,9 +368,6 @@ def plot_cmd(
     typer.echo(f"wrote {output}")
 
 
-DbOption = Annotated[str | None, typer.Option("--database", envvar="OSSEOUS_DATABASE_URL",
-                                              help="Database URL (default ./osseous.db).")]
-
 
 def _decisions_text(doc: dict[str, Any]) -> str:
     o = doc["overall"]
@@ -401,15 +394,15 @@ def decisions_cmd(
     family and year, with the reasons for deviating."""
     from osseous.analytics import decisions as board
     from osseous.analytics.tally import Tally
-    from osseous.cli.registry_cmds import _open
     from osseous.registry import repository as repo
     from osseous.registry.audit import SYSTEM
 
     decided = Tally()
-    with _open(database).session() as s:
+    with open_registry(database).session() as s:
         for rec, decision, reason, on in repo.latest_decisions(s, SYSTEM):
             board.observe(board.Decision(rec, decision, reason, on), decided)
-    _emit(board.finish(decided), fmt, _decisions_text)
+    doc = board.finish(decided, free_text=True)  # the operator, not a researcher
+    emit(doc, fmt, lambda: _decisions_text(doc))
 
 
 @cohort_app.command("export")
@@ -419,13 +412,12 @@ def export_cmd(
 ) -> None:
     """The current document of every case in the registry, one per line, for the cohort
     commands (and for a Dask cluster, which reads files, not the database)."""
-    from osseous.cli.registry_cmds import _open
     from osseous.registry import repository as repo
     from osseous.registry.audit import SYSTEM
 
     n = 0
     try:
-        with _open(database).session() as s, output.open("wb") as out:
+        with open_registry(database).session() as s, output.open("wb") as out:
             for doc in repo.cohort_documents(s, SYSTEM):
                 out.write(orjson.dumps(doc) + b"\n")
                 n += 1

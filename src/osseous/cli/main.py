@@ -6,19 +6,17 @@ Exit status: 0 on success, 2 on invalid input (the problems on stderr, one per l
 from __future__ import annotations
 
 import sys
-from datetime import date
 from enum import StrEnum
-from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import orjson
 import typer
 
 from osseous import KNOWLEDGE_VERSION, __version__
 from osseous.cli import cohort_cmds, registry_cmds, render
+from osseous.cli.common import Format, emit, fail, load_case, read_json
 from osseous.core.case import Case
 from osseous.core.errors import InvalidInput, Problem
-from osseous.core.validation import ParsedCase, parse_case
 from osseous.knowledge.citations import CITATIONS
 from osseous.plan.engine import assess as assess_case
 from osseous.plan.engine import rules as all_rules
@@ -45,11 +43,6 @@ def _options(
     """Osseous: scores, alerts and a plan for patients with bone metastases."""
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-
-
 class AssessFormat(StrEnum):
     text = "text"
     json = "json"
@@ -70,42 +63,6 @@ class RulesFormat(StrEnum):
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
-def _fail(problems: list[Problem]) -> NoReturn:
-    for p in problems:
-        typer.echo(f"error: {p}", err=True)
-    raise typer.Exit(2)
-
-
-def _read_json(source: str) -> Any:
-    try:
-        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-    except OSError as exc:
-        _fail([Problem("", f"cannot read {source}: {exc.strerror}")])
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        _fail([Problem("", f"{source} is not valid JSON: {exc}")])
-
-
-def _load_case(source: str) -> ParsedCase:
-    data = _read_json(source)
-    try:
-        parsed = parse_case(data)
-    except InvalidInput as exc:
-        _fail(exc.problems)
-    if parsed.case.assessed_on is None:  # the CLI, not the library, reads the clock
-        case: Case = parsed.case.model_copy(update={"assessed_on": date.today()})
-        return ParsedCase(case, parsed.ignored_fields)
-    return parsed
-
-
-def _emit(data: object, fmt: Format, text: str) -> None:
-    if fmt is Format.json:
-        sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
-    else:
-        typer.echo(text)
-
-
 @app.command()
 def assess(
     case_file: Annotated[
@@ -119,14 +76,14 @@ def assess(
         "Patient/unknown"),
 ) -> None:
     """Assess one case: scores, alerts, the plan by treatment family, and missing data."""
-    parsed = _load_case(case_file)
+    parsed = load_case(case_file)
     doc = assess_case(parsed.case, parsed.ignored_fields, trace=trace)
     if fmt is AssessFormat.fhir:
         from osseous.interop.fhir_out import assessment_to_fhir
 
-        _emit(assessment_to_fhir(doc, patient_reference=patient), Format.json, "")
+        emit(assessment_to_fhir(doc, patient_reference=patient), Format.json, "")
         return
-    _emit(doc, Format(fmt.value), render.assessment_text(doc))
+    emit(doc, Format(fmt.value), render.assessment_text(doc))
 
 
 @app.command()
@@ -137,9 +94,9 @@ def workup(
     fmt: FormatOption = Format.text,
 ) -> None:
     """The investigations that would complete the picture, most urgent first."""
-    parsed = _load_case(case_file)
+    parsed = load_case(case_file)
     doc = assess_case(parsed.case, parsed.ignored_fields)["workup"]
-    _emit(doc, fmt, render.workup_text(doc))
+    emit(doc, fmt, render.workup_text(doc))
 
 
 _ANSWERS = {"y": True, "yes": True, "n": False, "no": False, "?": None, "": None}
@@ -175,13 +132,13 @@ def triage_cmd(
     """Symptom triage for a telephone call: which symptoms cannot wait, what to do now, why."""
     from osseous.plan.triage import QUESTIONS, parse_answers, triage
 
-    data: Any = _read_json(input_file) if input_file is not None else _ask(QUESTIONS)
+    data: Any = read_json(input_file) if input_file is not None else _ask(QUESTIONS)
     try:
         answers = parse_answers(data)
     except InvalidInput as exc:
-        _fail(exc.problems)
+        fail(*exc.problems)
     result = triage(answers)
-    _emit(result, fmt, render.triage_text(result))
+    emit(result, fmt, render.triage_text(result))
 
 
 @app.command("rules")
@@ -193,7 +150,7 @@ def list_rules(
     if fmt is RulesFormat.markdown:
         typer.echo(render.rules_markdown(rows))
         return
-    _emit(rows, Format(fmt.value), render.rules_text(rows))
+    emit(rows, Format(fmt.value), render.rules_text(rows))
 
 
 @app.command()
@@ -207,31 +164,31 @@ def score(
 ) -> None:
     """Compute one score from a case (or a formula from its parameters)."""
     if name in calculators.FORMULAS:
-        data = _read_json(input_file)
+        data = read_json(input_file)
         try:
             result = calculators.FORMULAS[name].run(data)
         except InvalidInput as exc:
-            _fail(exc.problems)
-        _emit(result, fmt, render.formula_text(name, result))
+            fail(*exc.problems)
+        emit(result, fmt, render.formula_text(name, result))
         return
     info = next((s for s in SCORES if s.id == name), None)
     if info is None:
         allowed = ", ".join([s.id for s in SCORES] + list(calculators.FORMULAS))
-        _fail([Problem("NAME", f"unknown score; allowed: {allowed}", name)])
-    parsed = _load_case(input_file) if input_file else None
+        fail(Problem("NAME", f"unknown score; allowed: {allowed}", name))
+    parsed = load_case(input_file) if input_file else None
     assert parsed is not None
     try:
         computed = (info.compute(parsed.case) if name != "omed" else
                     [omed_of(parsed.case.medications, "medications", opioid_table.value)])
     except InvalidInput as exc:
-        _fail(exc.problems)
+        fail(*exc.problems)
     results = [r for r in computed if lesion is None or r.lesion == lesion]
     if not results:
         why = (f"no lesion {lesion!r} this score applies to" if lesion else
                f"{name} does not apply to this case ({info.per} score)")
-        _fail([Problem("", why)])
+        fail(Problem("", why))
     docs = [r.to_dict() for r in results]
-    _emit(docs[0] if len(docs) == 1 else docs, fmt,
+    emit(docs[0] if len(docs) == 1 else docs, fmt,
           "\n\n".join(render.score_text(d) for d in docs))
 
 
@@ -242,14 +199,14 @@ def list_scores(fmt: FormatOption = Format.text) -> None:
              "references": list(s.references)} for s in SCORES]
     rows += [{"id": k, "name": f.name, "per": "formula", "inputs": list(f.inputs),
               "references": list(f.references)} for k, f in calculators.FORMULAS.items()]
-    _emit(rows, fmt, render.table_text(rows))
+    emit(rows, fmt, render.table_text(rows))
 
 
 @app.command()
 def references(fmt: FormatOption = Format.text) -> None:
     """Print the citation registry: id, full citation, DOI/PMID."""
     rows = [c.to_dict() for c in CITATIONS.values()]
-    _emit(rows, fmt, render.references_text(rows))
+    emit(rows, fmt, render.references_text(rows))
 
 
 @app.command()
@@ -258,7 +215,7 @@ def schema(
 ) -> None:
     """Print the JSON Schema of the case document."""
     if document != "case":
-        _fail([Problem("DOCUMENT", "allowed: case", document)])
+        fail(Problem("DOCUMENT", "allowed: case", document))
     out = Case.model_json_schema()
     out["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     out["title"] = "osseous.case/1"

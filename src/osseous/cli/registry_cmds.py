@@ -6,60 +6,20 @@ import json
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from osseous.cli.common import DbOption, fail, load_case, open_registry
+from osseous.cli.demo import seed_demo
 from osseous.core.errors import InvalidInput
 from osseous.registry import audit as audit_log
 from osseous.registry import repository as repo
 from osseous.registry import security
 from osseous.registry.audit import SYSTEM, Actor
-from osseous.registry.db import Database
 from osseous.registry.errors import RegistryError
-from osseous.registry.migrate import upgrade
-from osseous.registry.models import Case, User
-
-DEMO_USER = "demo"
-DEMO_PASSWORD = "demo-osseous"  # synthetic demo database only; see `osseous serve --no-demo`
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "cases"
-
-DbOption = Annotated[str | None, typer.Option("--database", envvar="OSSEOUS_DATABASE_URL",
-                                              help="Database URL (default ./osseous.db).")]
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
-
-
-def _open(url: str | None) -> Database:
-    """The registry at ``url``, migrated; a URL that names no usable database exits 2."""
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-
-    try:
-        db = Database(url)
-        upgrade(db)
-    except (ArgumentError, NoSuchModuleError) as exc:
-        _fail(f"--database: not a database URL this build can open ({exc}); use "
-              "sqlite:///path.db or postgresql+psycopg://user@host/db")
-    except OperationalError as exc:
-        _fail(f"--database: cannot connect ({exc.orig})")
-    return db
-
-
-def seed_demo(db: Database, examples: Path = EXAMPLES) -> bool:
-    """On an empty database: the demo clinician and the synthetic example cases."""
-    with db.session() as s:
-        if s.scalar(select(func.count()).select_from(Case)):
-            return False
-        if s.scalar(select(User).where(User.username == DEMO_USER)) is None:
-            security.create_user(s, DEMO_USER, DEMO_PASSWORD, "clinician")
-        for path in sorted(examples.glob("*.json")):
-            repo.import_case(s, SYSTEM, json.loads(path.read_text()))
-    return True
-
+from osseous.registry.models import User
 
 app = typer.Typer()
 
@@ -75,23 +35,52 @@ def serve(
     database: DbOption = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    demo: Annotated[bool, typer.Option(help="Load the demo cases and login into an empty "
-                                            "database.")] = True,
+    demo: Annotated[bool, typer.Option(
+        "--demo", help="A demonstration: load the synthetic demo cases and a login with a "
+                       "published password into an empty database. Never for patient "
+                       "data.")] = False,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64, help="Uvicorn worker processes (sign-in throttling and CDS replay "
+                            "protection are shared through the database).")] = 1,
 ) -> None:
-    """Start the API (migrating the database first)."""
+    """Start the service (migrating the database first). Its settings come from the
+    environment (docs/reliability.md); an unsafe one stops it with the fix."""
+    import os
+
     import uvicorn
 
     from osseous.api.app import create_app
+    from osseous.cli.demo import DEMO_PASSWORD, DEMO_USER, has_demo_login
+    from osseous.core.settings import SettingsError, from_environment
 
-    db = _open(database)
+    try:
+        settings = from_environment(demo=demo, workers=workers)
+        settings.require_public_url_for_cds()
+    except SettingsError as exc:
+        fail(str(exc))
+    db = open_registry(database)
     seeded = demo and seed_demo(db)
+    if not demo and has_demo_login(db):
+        fail(f"this database has the demonstration login {DEMO_USER!r} with its published "
+             f"password: run `osseous user deactivate {DEMO_USER}`, or start with --demo "
+             "for a demonstration")
     typer.echo(f"Osseous tumour-board application on http://{host}:{port}/app/  "
                "(the API is described at /openapi.json)")
     typer.echo(f"database: {db.url}")
     if demo:
         typer.echo(f"demo login: {DEMO_USER} / {DEMO_PASSWORD}"
-                   + (" (demo cases loaded)" if seeded else ""))
-    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+                   + (" (demo cases loaded)" if seeded else "") + " - a demonstration, "
+                   "never for patient data")
+    # X-Forwarded-For is read by the application, from OSSEOUS_TRUSTED_PROXIES only
+    options = {"host": host, "port": port, "log_level": "info", "proxy_headers": False}
+    if workers == 1:
+        uvicorn.run(create_app(db, settings=settings), **options)  # type: ignore[arg-type]
+        return
+    os.environ["OSSEOUS_DATABASE_URL"] = db.url  # each worker builds its app from these
+    db.dispose()
+    uvicorn.run("osseous.api.app:create_app", factory=True, workers=workers,
+                **options)  # type: ignore[arg-type]
+
 
 @app.command("import")
 def import_(
@@ -101,7 +90,7 @@ def import_(
                                                      "P-<case id>).")] = None,
 ) -> None:
     """Import whole cases, idempotent by case id; each file in its own transaction."""
-    db = _open(database)
+    db = open_registry(database)
     failed = False
     for path in files:
         try:
@@ -138,9 +127,9 @@ def import_fhir(
     try:
         bundle = json.loads(file.read_bytes())
     except (OSError, ValueError) as exc:
-        _fail(f"{file}: cannot read JSON: {exc}")
+        fail(f"{file}: cannot read JSON: {exc}")
     if not isinstance(bundle, dict | list):
-        _fail(f"{file}: expected a FHIR Bundle")
+        fail(f"{file}: expected a FHIR Bundle")
     mapped = bundle_to_case(bundle)
     report_doc = mapped.report.to_dict()
     if report is not None:
@@ -149,7 +138,7 @@ def import_fhir(
     typer.echo(f"{file}: case {mapped.case.get('id')} - " + ", ".join(
         f"{n} {k}" for k, n in counts.items()), err=True)
     if store:
-        db = _open(database)
+        db = open_registry(database)
         with db.session() as s:
             case, outcome = repo.import_case(s, SYSTEM, mapped.case)
         typer.echo(f"case {case.id} {outcome}", err=True)
@@ -181,7 +170,7 @@ def bulk_assess(
     from osseous.interop.bulk import assess_export
 
     if not source.is_dir():
-        _fail(f"{source} is not a folder of NDJSON files")
+        fail(f"{source} is not a folder of NDJSON files")
     from osseous.core.executor import SchedulerUnavailable, open_executor
 
     try:
@@ -191,7 +180,7 @@ def bulk_assess(
                 source, out, date.today(),
                 lambda n, total: bar.update(task, completed=n, total=total), executor)
     except SchedulerUnavailable as exc:
-        _fail(f"--scheduler {exc}")
+        fail(f"--scheduler {exc}")
     for key, value in report.to_dict().items():
         typer.echo(f"{key.replace('_', ' ')}: {value}")
     if report.malformed_lines:
@@ -204,7 +193,7 @@ def _as_of(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        _fail(f"--as-of: must be a date YYYY-MM-DD (given: {text!r})")
+        fail(f"--as-of: must be a date YYYY-MM-DD (given: {text!r})")
 
 
 @app.command()
@@ -222,22 +211,21 @@ def calendar(
 ) -> None:
     """Monitoring duties (creatinine before zoledronic acid, counts before radium-223, pain
     after radiotherapy, ...) as an iCalendar feed; overdue ones are placed today."""
-    from osseous.cli.main import _load_case
     from osseous.plan.monitoring import monitoring
     from osseous.report.icalendar import calendar as ics
 
     day = _as_of(as_of)
     if cases:
         if clinician:
-            _fail("--clinician selects registry cases; it cannot be combined with case files")
+            fail("--clinician selects registry cases; it cannot be combined with case files")
         feeds = []
         for path in cases:
-            parsed = _load_case(str(path))
+            parsed = load_case(str(path))
             feed = monitoring(parsed.case, day)
             feed["case"] = parsed.case.id or path.stem
             feeds.append(feed)
     else:
-        db = _open(database)
+        db = open_registry(database)
         with db.session() as s:
             feeds = repo.monitoring_of(s, SYSTEM, clinician=clinician, as_of=day)
     name = f"Osseous monitoring: {clinician}" if clinician else "Osseous monitoring"
@@ -254,12 +242,12 @@ def calendar(
 @app.command()
 def export(case_id: str, database: DbOption = None) -> None:
     """Print a stored case's current version as osseous.case/1 JSON."""
-    db = _open(database)
+    db = open_registry(database)
     try:
         with db.session() as s:
             doc = repo.export_case(s, SYSTEM, case_id)
     except RegistryError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     sys.stdout.write(json.dumps(doc, indent=2) + "\n")
 
 user_app = typer.Typer(help="Manage users.")
@@ -274,7 +262,7 @@ def user_create(
         envvar="OSSEOUS_NEW_PASSWORD", help="Password (prompted when absent).")] = None,
 ) -> None:
     """Create a user (argon2-hashed password)."""
-    db = _open(database)
+    db = open_registry(database)
     secret = password or typer.prompt("password", hide_input=True,
                                       confirmation_prompt=True)
     try:
@@ -282,8 +270,21 @@ def user_create(
             u = security.create_user(s, username, secret, role)
             audit_log.record(s, SYSTEM, "create", "user", str(u.id))
     except (ValueError, RegistryError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(f"user {username} created ({role})")
+
+@user_app.command("deactivate")
+def user_deactivate(username: str, database: DbOption = None) -> None:
+    """Deactivate a user: their tokens and sessions stop working at once (the audit trail
+    keeps their name)."""
+    db = open_registry(database)
+    with db.session() as s:
+        user = s.scalar(select(User).where(User.username == username))
+        if user is None:
+            fail(f"no user {username!r}")
+        user.active = False
+        audit_log.record(s, SYSTEM, "deactivate", "user", str(user.id))
+    typer.echo(f"user {username} deactivated")
 
 token_app = typer.Typer(help="Manage API tokens.")
 app.add_typer(token_app, name="token")
@@ -295,11 +296,11 @@ def token_create(
     name: Annotated[str, typer.Option(help="A label for the token.")] = "cli",
 ) -> None:
     """Create an API token for a user (printed once; only its hash is stored)."""
-    db = _open(database)
+    db = open_registry(database)
     with db.session() as s:
         user = s.scalar(select(User).where(User.username == username))
         if user is None:
-            _fail(f"no user {username!r}")
+            fail(f"no user {username!r}")
         plain, row = security.create_token(s, user, name, days)
         audit_log.record(s, Actor("system", "admin", "cli"), "create", "token", str(row.id))
     typer.echo(plain)
@@ -312,7 +313,7 @@ def audit(
     limit: Annotated[int, typer.Option(min=1, max=10000)] = 50,
 ) -> None:
     """Query the audit trail (newest first)."""
-    db = _open(database)
+    db = open_registry(database)
     with db.session() as s:
         rows = audit_log.query(s, username=username, patient_id=patient, limit=limit)
         for r in rows:
@@ -326,5 +327,5 @@ app.add_typer(db_app, name="db")
 @db_app.command("upgrade")
 def db_upgrade(database: DbOption = None) -> None:
     """Apply the migrations."""
-    db = _open(database)
+    db = open_registry(database)
     typer.echo(f"{db.url}: up to date")

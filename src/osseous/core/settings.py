@@ -106,8 +106,12 @@ class Settings:
         return replace(self, **changes)
 
 
+#: settings whose environment variable is not OSSEOUS_ and the upper-cased field name
+_ENV_NAMES: Final = {"cds_issuers_file": "OSSEOUS_CDS_ISSUERS"}
+
+
 def _env(name: str) -> str:
-    return "OSSEOUS_" + name.upper()
+    return _ENV_NAMES.get(name, "OSSEOUS_" + name.upper())
 
 
 def _check_url(name: str, url: str | None) -> None:

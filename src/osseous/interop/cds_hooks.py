@@ -21,7 +21,13 @@ from typing import Any, Final
 from osseous.core.case import Case
 from osseous.core.validation import parse_case
 from osseous.interop.cds_cards import card, rests_on, suggestion_uuid
-from osseous.interop.cds_orders import Judge, detected_issue, medication_cards, radiotherapy_cards
+from osseous.interop.cds_orders import (
+    Judge,
+    detected_issue,
+    medication_cards,
+    order_key,
+    radiotherapy_cards,
+)
 from osseous.interop.cds_prefetch import PREFETCH, BadRequest, MissingData, gather
 from osseous.interop.fhir_client import Fetch, FetchPolicy
 from osseous.interop.fhir_in import bundle_to_case
@@ -46,6 +52,8 @@ SERVICES: Final = (
      "prefetch": PREFETCH},
 )
 INDICATOR: Final = {"critical": "critical", "warning": "warning", "info": "info"}
+#: draft orders one order-sign call may carry (a bound on the work one request can cause)
+MAX_DRAFT_ORDERS: Final = 100
 
 
 def discovery() -> dict[str, Any]:
@@ -203,6 +211,9 @@ def order_sign(request: dict[str, Any], fetch: Fetch | str | None, today: date,
     context = _context(request, "order-sign")
     resources = gather(request, context, fetch, policy or FetchPolicy())
     orders = _bundle_resources(context["draftOrders"])
+    if len(orders) > MAX_DRAFT_ORDERS:
+        raise BadRequest(f"context.draftOrders: at most {MAX_DRAFT_ORDERS} orders "
+                         f"({len(orders)} given)")
     index: dict[str, dict[str, Any]] = {}
     for r in [*orders, *resources]:
         for key in resource_keys(r):
@@ -222,12 +233,13 @@ def order_sign(request: dict[str, Any], fetch: Fetch | str | None, today: date,
                                "states a death.", [], topic="clinical-reminder")]}
     cards: list[dict[str, Any]] = []
     actions: list[dict[str, Any]] = []
-    for order in orders:
+    for position, order in enumerate(orders):
         found: list[dict[str, Any]] = []
+        oid = order_key(order, position)
         if order.get("resourceType") == "MedicationRequest":
-            found = medication_cards(order, judge, hook, resolve)
+            found = medication_cards(order, oid, judge, hook, resolve)
         elif order.get("resourceType") == "ServiceRequest":
-            found = radiotherapy_cards(order, hook)
+            found = radiotherapy_cards(order, oid, hook)
         cards.extend(found)
         actions.extend(detected_issue(c, order, context["patientId"]) for c in found
                        if c["indicator"] in ("warning", "critical"))

@@ -68,12 +68,16 @@ class Judge:
         self.case = parse_case(case_doc).case
         self.baseline = assess(self.case)
         self._seen = {_key(f) for f in (*self.baseline["alerts"], *self.baseline["needs_data"])}
+        self._plans: dict[str, tuple[Case, Json]] = {}
 
     def with_order(self, drug: str) -> tuple[Case, Json]:
-        doc = copy.deepcopy(self.case_doc)
-        doc.setdefault("medications", []).append({"drug": drug, "status": "planned"})
-        case = parse_case(doc).case
-        return case, assess(case)
+        """The case and plan with ``drug`` planned (once per drug, however many orders)."""
+        if drug not in self._plans:
+            doc = copy.deepcopy(self.case_doc)
+            doc.setdefault("medications", []).append({"drug": drug, "status": "planned"})
+            case = parse_case(doc).case
+            self._plans[drug] = (case, assess(case))
+        return self._plans[drug]
 
     def new(self, findings: list[Json], drug: str) -> Iterator[Json]:
         """Findings the order brings, and those already there that concern its drug."""
@@ -82,12 +86,17 @@ class Judge:
                 yield f
 
 
-def medication_cards(order: Json, judge: Judge, hook: str,
+def order_key(order: Json, position: int) -> str:
+    """The order's key in card uuids: its position and id (two orders without an id, or with
+    the same id, still get distinct cards)."""
+    return f"{position}/{str(order.get('id', 'draft'))[:64]}"
+
+
+def medication_cards(order: Json, oid: str, judge: Judge, hook: str,
                      resolve: Callable[[object], Json | None]) -> list[Json]:
     drug = identify(medication_concept(order, resolve)).name
     if drug is None or drug not in CHECKED:
         return []
-    oid = str(order.get("id", "draft"))[:64]
     name = _display(drug).capitalize()
     case, plan = judge.with_order(drug)
     rec = next((r for r in plan["recommendations"]
@@ -198,7 +207,7 @@ def _texts(resource: Json) -> list[str]:
     return out
 
 
-def radiotherapy_cards(order: Json, hook: str) -> list[Json]:
+def radiotherapy_cards(order: Json, oid: str, hook: str) -> list[Json]:
     text = " ".join(_texts(order))
     if "radiotherapy" not in text.lower() and "radiation" not in text.lower():
         return []
@@ -208,7 +217,6 @@ def radiotherapy_cards(order: Json, hook: str) -> list[Json]:
     dose, fractions = float(match.group(1)), int(match.group(2))
     if fractions <= MAX_PALLIATIVE_FRACTIONS:
         return []
-    oid = str(order.get("id", "draft"))[:64]
     fixed = copy.deepcopy(order)
     replacement = "palliative radiotherapy 8 Gy in 1 fraction"
     fixed["code"] = {"text": replacement}

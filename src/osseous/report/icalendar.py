@@ -8,6 +8,7 @@ Completed duties are left out: the feed is a list of things still to do.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -15,10 +16,19 @@ from typing import Any
 PRODID = "-//Osseous//Monitoring duties//EN"
 
 
+#: every code point a client may treat as a line break (Unicode 15, 5.8 "Newline
+#: Guidelines": CR, LF, VT, FF, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR); each becomes an
+#: escaped newline so no text can start a property of its own in the feed
+_LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+#: the other control characters, which RFC 5545 3.3.11 does not allow in TEXT
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
 def _escape(text: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11)."""
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n"))
+    """TEXT value escaping (RFC 5545 3.3.11): backslash, semicolon and comma escaped, every
+    line break an escaped newline, other control characters dropped."""
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _CONTROLS.sub("", _LINE_BREAKS.sub("\\\\n", text))
 
 
 def _fold(line: str) -> str:

@@ -14,13 +14,14 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from osseous.analytics import decisions as board
-from osseous.analytics import engine, outcomes, plots, prognosis
+from osseous.analytics import disclosure, engine, outcomes, plots, prognosis
+from osseous.analytics.estimators import Step
 from osseous.analytics.synth import synthetic_cohort
 from osseous.analytics.tally import Tally
 from osseous.core.validation import parse_case
 from osseous.registry import audit
 from osseous.registry import repository as repo
-from osseous.web.session import WebUser, current, database
+from osseous.web.session import WebUser, current, database, settings_of
 
 router = APIRouter(prefix="/app/analytics", include_in_schema=False)
 ROLES: Final = frozenset({"clinician", "coordinator", "researcher"})
@@ -70,21 +71,47 @@ def analytics(request: Request, source: str = "registry") -> HTMLResponse:
     from osseous.web.rendering import render
 
     user, tallies, decided, invalid = _data(request, source)
-    docs = engine.finish(tallies)
+    docs: dict[str, Any] = engine.finish(tallies)
+    if source == "registry":
+        docs["decisions"] = board.finish(decided)  # counts only, never the free text
+        k = _small_cell(request, user)
+        if k:
+            docs = disclosure.suppress(docs, k)
     return render(request, "analytics.html", {
         "source": source, "synthetic_patients": SYNTHETIC_PATIENTS, "invalid": invalid,
         "outcomes": docs["outcomes"], "quality": docs["quality"], "pain": docs["pain"],
-        "prognosis": docs["prognosis"],
-        "decisions": board.finish(decided) if source == "registry" else None,
+        "prognosis": docs["prognosis"], "decisions": docs.get("decisions"),
+        "small_cell": _small_cell(request, user) if source == "registry" else None,
         "groupings": GROUPINGS}, user=user)
+
+
+def _small_cell(request: Request, user: WebUser) -> int | None:
+    """The suppression threshold for this reader: researchers see no cell of fewer patients
+    (``OSSEOUS_SMALL_CELL``); clinicians and coordinators, who may read the cases
+    themselves, see the counts."""
+    if user.user.role != "researcher":
+        return None
+    k: int = settings_of(request).small_cell
+    return k
 
 
 def _label(source: str) -> str:
     return " (synthetic demonstration cohort)" if source == "synthetic" else ""
 
 
-def _plot(name: str, tallies: dict[str, Tally], by: str, fmt: Any, source: str) -> bytes:
+def _plot(name: str, tallies: dict[str, Tally], by: str, fmt: Any, source: str,
+          k: int | None = None) -> bytes:
+    """One plot; with ``k`` (a researcher reading the registry), no curve or point rests on
+    fewer than ``k`` patients."""
     suffix = _label(source)
+
+    def safe(groups: dict[str, list[Step]]) -> dict[str, list[Step]]:
+        return disclosure.curves(groups, k) if k else groups
+
+    def safe_doc(doc: dict[str, Any]) -> dict[str, Any]:
+        cleaned: dict[str, Any] = disclosure.strict(disclosure.suppress(doc, k)) if k else doc
+        return cleaned
+
     if name in ("survival", "survival-from-radiotherapy", "sre"):
         if by not in GROUPINGS:
             raise HTTPException(400, f"by: must be one of {', '.join(GROUPINGS)}")
@@ -95,21 +122,21 @@ def _plot(name: str, tallies: dict[str, Tally], by: str, fmt: Any, source: str) 
                  "rt-os": "Survival from the first palliative radiotherapy",
                  "sre": "First skeletal-related event (death competing)"}[kind]
         return plots.survival_plot(
-            outcomes.curves(tallies["outcomes"], kind, by), title=f"{title}{suffix}",
+            safe(outcomes.curves(tallies["outcomes"], kind, by)), title=f"{title}{suffix}",
             ylabel="Cumulative incidence" if kind == "sre" else "Survival",
             cumulative=kind == "sre", fmt=fmt)
     if name.startswith("score-"):
         score = name.removeprefix("score-")
         if score not in prognosis.SCORE_DIRECTION:
             raise HTTPException(404, f"no survival score {score[:40]!r}")
-        return plots.survival_plot(prognosis.band_curves(tallies["prognosis"], score),
+        return plots.survival_plot(safe(prognosis.band_curves(tallies["prognosis"], score)),
                                    title=f"Survival by {score} group{suffix}", fmt=fmt)
     if name == "pain":
-        doc = engine.ANALYSES["pain"].finish(tallies["pain"])
+        doc = safe_doc(engine.ANALYSES["pain"].finish(tallies["pain"]))
         return plots.pain_response_plot(
             doc, title=f"Pain response after palliative radiotherapy{suffix}", fmt=fmt)
     if name == "quality":
-        doc = engine.ANALYSES["quality"].finish(tallies["quality"])
+        doc = safe_doc(engine.ANALYSES["quality"].finish(tallies["quality"]))
         return plots.quality_trend_plot(_dated_years(doc["indicators"]),
                                         title=f"Quality indicators by year{suffix}", fmt=fmt)
     raise HTTPException(404, f"no plot named {name[:40]!r}")
@@ -126,6 +153,7 @@ def plot(request: Request, name: str, fmt: str, source: str = "registry",
          by: str = "primary") -> Response:
     if fmt not in MEDIA:
         raise HTTPException(404, "plots are .png or .svg")
-    _user, tallies, _decided, _invalid = _data(request, source)
-    return Response(_plot(name, tallies, by, fmt, source), media_type=MEDIA[fmt],
+    user, tallies, _decided, _invalid = _data(request, source)
+    k = _small_cell(request, user) if source == "registry" else None
+    return Response(_plot(name, tallies, by, fmt, source, k), media_type=MEDIA[fmt],
                     headers={"Cache-Control": "no-store"})

@@ -160,8 +160,8 @@ def index_problems(form: FormData) -> list[Problem]:
     for name in form:
         m = _INDEX.match(name)
         if m and int(m.group(2)) >= MAX_ROWS[m.group(1)]:
-            out.setdefault(m.group(1), Problem(m.group(1), f"at most {MAX_ROWS[m.group(1)]} "
-                                               "rows", name[:60]))
+            out.setdefault(m.group(1), Problem(  # shown above the form: no such row exists
+                "document", f"{m.group(1)}: at most {MAX_ROWS[m.group(1)]} rows", name[:60]))
     return list(out.values())
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from osseous.analytics import decisions as board
-from osseous.analytics import engine
+from osseous.analytics import disclosure, engine
 from osseous.api.deps import Caller, SessionDep, require
 from osseous.registry import repository as repo
 
@@ -17,14 +17,19 @@ ANALYTICS_ROLES = frozenset({"clinician", "coordinator", "researcher"})
 
 @router.get("/analytics")
 def analytics(
+    request: Request,
     s: SessionDep,
     caller: Annotated[Caller, Depends(require(ANALYTICS_ROLES))],
     scores: Annotated[bool, Query(description="Include the survival scores (slower).")] = True,
 ) -> dict[str, Any]:
     """Outcomes, quality, pain response, board decisions and (optionally) the survival scores
-    over the current document of every case: aggregates only, one audit event."""
+    over the current document of every case: aggregates only, one audit event, never the
+    free text of a decision; for researchers, cells of fewer than ``OSSEOUS_SMALL_CELL``
+    patients (5 by default) are suppressed."""
     names = ["outcomes", "quality", "pain"] + (["prognosis"] if scores else [])
     tallies, invalid = engine.tally_documents(repo.cohort_documents(s, caller.actor), names)
     decided = board.tally_decisions(repo.latest_decisions(s, caller.actor))
-    return {"format": "osseous.cohort-report/1", "invalid_documents": invalid,
-            **engine.finish(tallies), "decisions": board.finish(decided)}
+    report = {**engine.finish(tallies), "decisions": board.finish(decided)}
+    if caller.user.role == "researcher":  # aggregates of at least k patients only
+        report = disclosure.suppress(report, request.app.state.settings.small_cell)
+    return {"format": "osseous.cohort-report/1", "invalid_documents": invalid, **report}
