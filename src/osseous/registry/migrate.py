@@ -25,3 +25,8 @@ def upgrade(db: Database, revision: str = "head") -> None:
         cfg = alembic_config(db)
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
+    if revision == "head":  # the case list's rows of cases assessed before it kept them
+        from osseous.registry.overview import backfill
+
+        with db.session() as session:
+            backfill(session)

@@ -143,6 +143,18 @@ def _kept_up_to_date(session: Session, _context: Any) -> None:
         _recount(connection, case_id)
 
 
+def backfill(session: Session) -> int:
+    """Write the overview row of every case that has a stored assessment but no row (a registry
+    upgraded from before the case list kept them); returns how many were written."""
+    missing = select(Assessment.case_id, func.max(Assessment.id)).where(
+        Assessment.case_id.not_in(select(CaseOverview.case_id))).group_by(Assessment.case_id)
+    latest = [i for _, i in session.execute(missing)]
+    connection = session.connection()
+    for row in session.scalars(select(Assessment).where(Assessment.id.in_(latest))):
+        _refresh(connection, row)
+    return len(latest)
+
+
 # ---- the case list -------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
