@@ -8,7 +8,7 @@ from functools import cache
 
 PATH = re.compile(r"\b(?:patient|cancer)\.(?!(?:gov|org|net|com)\b)[a-z_]+(?:\.[a-z_]+)*"
                   r"|\blesions\[\d+\]|\blabs\.[a-z_]+|\bmedications\[\d+\]|\bpain_assessments\b")
-LITERAL = re.compile(r"\b(?:None|True|False)\b")
+LITERAL = re.compile(r"\b(?:None|True|False)\b|docs/clinical/")
 
 
 @cache

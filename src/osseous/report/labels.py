@@ -237,8 +237,14 @@ def rule(rule_id: str) -> str:
     return _FAMILY_OF_RULE.get(family, words(rule_id.rsplit(".", 1)[-1]))
 
 
+_DOC: Final = re.compile(r"docs/clinical/[a-z-]+\.md(?: \(([^)]*)\))?")
+
+
 def plain(text: str) -> str:
-    """Text written by the engine with rule ids or case paths in it, in words."""
+    """Text written by the engine with rule ids, case paths or the path of a project document
+    in it, in words."""
+    text = _DOC.sub(lambda m: f"the project's {m.group(1)}" if m.group(1) else
+                    "the project's documented decisions", text)
     return _IN_TEXT.sub(lambda m: rule(m.group(1)) if m.group(1) else
                         field(m.group(2)) if m.group(2) else score(m.group(3)), text)
 
