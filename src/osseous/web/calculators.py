@@ -161,7 +161,8 @@ def score_form(values: FormData) -> tuple[dict[str, Any], list[Problem]]:
     if any(n.startswith(f"{BONE}.") for n in names):
         items += [(f"{BONE}.id", "bone lesion"), (f"{BONE}._kind", "bone")]
     doc, problems = forms.document_from_form(FormData(items), {})
-    doc["labs"] = [lab for lab in doc.get("labs") or [] if lab.get("value") is not None]
+    doc["labs"] = [lab for lab in doc.get("labs") or [] if lab.get("value") is not None
+                   and lab.get("analyte") in ANALYTES]  # a value without its analyte: none
     for lab in doc["labs"]:  # a value typed without its unit takes the first unit offered
         lab.setdefault("unit", next(iter(ANALYTES[lab["analyte"]].factors)))
     if not doc["labs"]:
