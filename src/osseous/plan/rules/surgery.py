@@ -10,7 +10,7 @@ from osseous.core.case import BoneLesion, SpinalLesion
 from osseous.plan.context import Context
 from osseous.plan.decompression import decompression
 from osseous.plan.engine import rule
-from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation, Strength
+from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation, Strength, Urgency
 from osseous.plan.rules._common import where
 
 DECOMPRESSION_REFS = ("patchell-2005", "laufer-2013", "astro-2024")
@@ -86,6 +86,16 @@ def spinal_decompression(ctx: Context) -> Iterator[Finding]:
             details={"procedure": procedure, "then": "radiotherapy"})
 
 
+def _consultation(les: SpinalLesion, urgency: Urgency, why: str,
+                  based: Mapping[str, object]) -> Recommendation:
+    return Recommendation(
+        id="surgery.spinal-consultation", modality="surgery",
+        title=f"Spinal surgical consultation for {where(les)}", strength="consider",
+        urgency=urgency, rationale=why, based_on=based,
+        references=("fisher-2010", "fourney-2011"), lesion=les.id,
+        details={"procedure": "stabilization"})
+
+
 def _incomplete_sins(ctx: Context, les: SpinalLesion, span: tuple[float, float],
                      missing: tuple[str, ...], based: Mapping[str, object],
                      fit: bool | None) -> Iterator[Finding]:
@@ -107,14 +117,8 @@ def _incomplete_sins(ctx: Context, les: SpinalLesion, span: tuple[float, float],
     elif span[0] >= 7 and ctx.mescc(les):
         return  # the cord-compression pathway and alert call the surgeons today
     elif span[0] >= 7:
-        yield Recommendation(
-            id="surgery.spinal-consultation", modality="surgery",
-            title=f"Spinal surgical consultation for {where(les)}", strength="consider",
-            urgency="urgent",
-            rationale=f"SINS is at least {span[0]:g} even with components missing: surgical "
-                      "consultation is advised from 7 upward.", based_on=based,
-            references=("fisher-2010", "fourney-2011"), lesion=les.id,
-            details={"procedure": "stabilization"})
+        yield _consultation(les, "urgent", f"SINS is at least {span[0]:g} even with components "
+                            "missing: surgical consultation is advised from 7 upward.", based)
     elif span[1] >= 7:
         yield NeedsData(missing=missing, reason="SINS may reach 7 (surgical consultation)",
                         lesion=les.id)
@@ -167,14 +171,9 @@ def spinal_stabilization(ctx: Context) -> Iterator[Finding]:
             yield NotApplicable(reason="cord compression: the surgeons are called today by the "
                                        "compression pathway", based_on=based, lesion=les.id)
         else:
-            yield Recommendation(
-                id="surgery.spinal-consultation", modality="surgery",
-                title=f"Spinal surgical consultation for {where(les)}", strength="consider",
-                urgency="routine",
-                rationale=f"SINS {s.total} (7-12, potentially unstable): surgical consultation is "
-                "recommended from 7 upward (Fisher 2010; Fourney 2011).", based_on=based,
-                references=("fisher-2010", "fourney-2011"), lesion=les.id,
-                details={"procedure": "stabilization"})
+            yield _consultation(les, "routine", f"SINS {s.total} (7-12, potentially unstable): "
+                                "surgical consultation is recommended from 7 upward (Fisher "
+                                "2010; Fourney 2011).", based)
 
 
 ARTHROPLASTY = ("arthroplasty (hemi- or total hip, or a proximal femoral endoprosthesis): "
