@@ -173,6 +173,10 @@ _CITATIONS: Final = (
        "five things physicians and patients should question (2013; updated 2017): do not "
        "routinely use extended fractionation schemes (>10 fractions) for palliation of bone "
        "metastases.", url="https://www.choosingwisely.org/"),
+    _C("docetaxel-label", "Taxotere (docetaxel) injection, US prescribing information "
+       "(contraindication: neutrophil counts below 1,500 cells/mm3; cabazitaxel, Jevtana, "
+       "carries the same neutrophil limit).",
+       url="https://dailymed.nlm.nih.gov/dailymed/search.cfm?query=docetaxel"),
     _C("osseous-decisions", "Osseous project. Clinical decisions: the documented defaults the "
        "plan applies where the sources are silent (docs/clinical/decisions.md)."),
     _C("schnipper-2012-choosing-wisely", "Schnipper LE, Smith TJ, Raghavan D, et al. American "

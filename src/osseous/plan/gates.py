@@ -30,6 +30,10 @@ from osseous.plan.state import PatientState
 #: detail fields that carry an adult dose or activity
 DOSE_FIELDS: Final = ("dose_mg", "activity_mbq", "activity_per_kg", "regimens", "preferred")
 PREGNANCY_EXCLUDED: Final = frozenset({"radiopharmaceutical", "bone-modifying-agent"})
+#: removed in a known pregnancy as well: the endocrine agents, CDK4/6 inhibitors, cytotoxics,
+#: targeted and immune therapies of the systemic categories carry contraindications or
+#: embryo-fetal toxicity warnings in their labels; the specialists decide case by case
+PREGNANCY_SPECIALIST: Final = frozenset({"systemic-therapy"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,22 +79,14 @@ def _paediatric(rec: Recommendation) -> Recommendation:
     if not any(f in rec.details for f in (*DOSE_FIELDS, "steps")) and rec.modality not in (
             "bone-modifying-agent", "radiopharmaceutical", "systemic-therapy"):
         return rec
-    details = {k: v for k, v in rec.details.items() if k not in (*DOSE_FIELDS, "steps")}
+    details = {k: v for k, v in rec.details.items()
+               if k not in (*DOSE_FIELDS, "steps", "supplements", "daily_total_mg")}
     details["adult_dose_withheld"] = True
     return dataclasses.replace(
         rec, strength="consider" if rec.strength == "recommended" else rec.strength,
         title=_DOSE_TEXT.sub("", rec.title), details=details,
-        rationale=rec.rationale + " The patient is under 18: the adult evidence and dose do "
-        "not apply; a paediatric specialist decides.")
-
-
-def _pregnancy_note(rec: Recommendation) -> Recommendation:
-    if rec.modality != "systemic-therapy" or rec.strength == "not-recommended":
-        return rec
-    return dataclasses.replace(
-        rec, strength="consider", rationale=rec.rationale + " Pregnant: most systemic agents "
-        "are contraindicated in pregnancy or carry embryo-fetal toxicity warnings in their "
-        "labels; the oncologist and obstetrician decide.")
+        rationale=_DOSE_TEXT.sub("", rec.rationale) + " The patient is under 18: the adult "
+        "evidence, doses and trial criteria do not apply; a paediatric specialist decides.")
 
 
 def _pregnancy_unknown(rec: Recommendation) -> Recommendation:
@@ -126,8 +122,11 @@ def apply_gates(state: PatientState, recs: list[Recommendation], alerts: list[Al
             drop(rec, "outside the goal of care (comfort: symptom control only)")
         elif state.pregnant and rec.modality in PREGNANCY_EXCLUDED:
             drop(rec, "not given in pregnancy (fetal harm in the label)")
+        elif state.pregnant and rec.modality in PREGNANCY_SPECIALIST \
+                and rec.strength != "not-recommended":
+            drop(rec, "not given in pregnancy without obstetric and oncology specialists "
+                      "(contraindication or embryo-fetal toxicity in the labels)")
         else:
-            option = (_pregnancy_note(rec) if state.pregnant else
-                      _pregnancy_unknown(rec) if state.pregnancy_possible else rec)
+            option = _pregnancy_unknown(rec) if state.pregnancy_possible else rec
             kept.append(_paediatric(option) if state.minor else option)
     return kept, alerts, needs, removed

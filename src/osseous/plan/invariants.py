@@ -77,7 +77,7 @@ def _problems(problems: Sequence[Problem]) -> list[str]:
     # with no deliverable option, the options shown as not recommended must say why
     return [f"4: cord compression at {p.lesion} has no deliverable option and no reason"
             for p in problems if p.kind == "cord-compression"
-            and p.status == "no-deliverable-option" and not p.recs]
+            and p.status == "no-deliverable-option" and not p.recs and not p.removed]
 
 
 def _reirradiation(live: Sequence[Recommendation]) -> list[str]:

@@ -90,14 +90,22 @@ class Problem:
     def options(self) -> list[Recommendation]:
         """Live options in order (computed once the problem is complete)."""
         live = [r for r in self.recs if r.strength != "not-recommended"]
-        # in cord compression an operation, when offered, comes first: radiotherapy follows it
-        # (Patchell 2005); elsewhere recommended before considered
-        operate_first = self.kind == "cord-compression"
+        # recommended before considered; among equals an operation comes before the
+        # radiotherapy that follows it (Patchell 2005), and options that follow another come
+        # right after it
         return sorted(live, key=lambda r: (
-            self.adjunct(r), not (operate_first and r.modality == "surgery"
-                                  and r.details.get("then") == "radiotherapy"),
-            STRENGTH_RANK[r.strength], URGENCY_ORDER[r.urgency],
-            OPTION_FAMILY_ORDER.index(r.modality)))
+            self.adjunct(r), STRENGTH_RANK[r.strength],
+            bool(r.details.get("after")) and self.follows_live(r),
+            URGENCY_ORDER[r.urgency], OPTION_FAMILY_ORDER.index(r.modality)))
+
+    def follows_live(self, r: Recommendation) -> bool:
+        """The option is given after an operation offered in the same problem."""
+        after = r.details.get("after")
+        return bool(after) and any(
+            o.modality == "surgery" and o.strength != "not-recommended"
+            and o.details.get("procedure") in (after, "fixation" if after ==
+                                               "prophylactic-fixation" else after)
+            for o in self.recs)
 
     @cached_property
     def urgency(self) -> str:
@@ -111,7 +119,10 @@ class Problem:
             return "active"
         if self.removed and all(x.declined for x in self.removed):
             return "declined"
-        if self.kind == "unlocalised-metastases":
+        if self.kind == "unlocalised-metastases" or (
+                self.kind == "hypercalcaemia" and any(
+                    a.id == "calcium-out-of-date" for a in self.alerts)) or (
+                self.kind == "cord-compression" and self.title.startswith("Suspected")):
             return "work-up"
         return "no-deliverable-option"
 
@@ -121,19 +132,28 @@ class Problem:
         live = self.options
         grouped = {g for g in (groups.get(r.id) for r in live) if g}
         counts = {g: sum(1 for r in live if groups.get(r.id) == g) for g in grouped}
-        first = next((r for r in live if not self.adjunct(r)), None)
+        first = next((r for r in live if not self.adjunct(r) and not self.follows_live(r)),
+                     None)
         for r in live:
             group = groups.get(r.id) if counts.get(groups.get(r.id) or "", 0) > 1 else None
             role = ("choose-one" if group else "adjunct" if self.adjunct(r)
+                    else "after" if self.follows_live(r)
                     else "preferred" if r is first else "alternative")
             options.append({"recommendation": r.id, "lesion": r.lesion, "title": r.title,
                             "strength": r.strength, "urgency": r.urgency, "role": role,
                             "group": group})
         note = self.note
+        declined = [x.title for x in self.removed if x.declined]
+        if declined and self.status == "active":
+            note = "Declined by the patient: " + "; ".join(declined) + "."
         if self.status == "declined":
             note = "Declined by the patient: " + "; ".join(x.title for x in self.removed) + "."
+        elif self.status == "work-up":
+            note = ("Investigations first: the next step is the work-up "
+                    "(MRI within 24 hours, a repeat result, or imaging to localise the "
+                    "metastases).")
         elif self.status == "no-deliverable-option":
-            why = [f"{x.title} ({x.reason})" for x in self.removed]
+            why = [f"{x.title}: {x.reason}" for x in self.removed]
             why += [r.title for r in self.recs if r.strength == "not-recommended"]
             note = ("No deliverable option" + (": " + "; ".join(why) if why else "")
                     + ". Best supportive care: analgesia and symptom control.")
@@ -158,6 +178,8 @@ def _lesion_kind(ctx: Context, les: SpinalLesion | BoneLesion,
     where = _where(les)
     if isinstance(les, SpinalLesion):
         if ctx.mescc(les):
+            if les.escc is None:
+                return "cord-compression", f"Suspected cord compression {where} (MRI first)"
             return "cord-compression", f"Cord compression {where}"
         if ctx.unstable(les).value and not ctx.stabilised(les):
             return "instability", f"Unstable spine {where}"

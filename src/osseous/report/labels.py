@@ -47,7 +47,8 @@ PROBLEM_STATUS: Final = MappingProxyType({
     "no-deliverable-option": "no option can be offered", "work-up": "investigations first"})
 ROLE: Final = MappingProxyType({
     "preferred": "preferred", "alternative": "alternative",
-    "choose-one": "choose one of these", "adjunct": "given with it"})
+    "choose-one": "choose one of these", "adjunct": "given with it",
+    "after": "then, after the operation"})
 
 #: the names of the scores and formulas, as a clinician says them
 SCORE: Final = MappingProxyType({

@@ -111,7 +111,11 @@ def impending_fracture(ctx: Context) -> Iterator[Finding]:
     """Pathological fracture, or impending fracture of a long bone: Mirels >= 9 (8
     borderline), or axial cortical involvement > 30 mm of the femur. A bone already fixed is
     not flagged again."""
-    fit = ctx.state.surgery_possible
+    st = ctx.state
+    fit = st.surgery_possible
+    rt_declined = "radiotherapy" in st.declines
+    radiotherapy = "radiotherapy" if not rt_declined else "radiotherapy (declined by the patient)"
+    about_a_month = st.survival.under(1)
     for les in ctx.bones:
         based: dict[str, object] = {"site": les.site}
         if ctx.fixed(les):
@@ -119,9 +123,11 @@ def impending_fracture(ctx: Context) -> Iterator[Finding]:
                 op.procedure for op in les.prior_surgery or ()]}, lesion=les.id)
             continue
         if les.pathological_fracture:
-            step = ("orthopaedic assessment for fixation, then post-operative radiotherapy"
-                    if fit is not False else
-                    "immobilise and relieve pain; radiotherapy to the fracture (surgery is "
+            step = (f"orthopaedic assessment for fixation, then post-operative {radiotherapy}"
+                    if fit is not False and not about_a_month else
+                    f"orthopaedic opinion on palliative fixation for pain and nursing; "
+                    f"{radiotherapy} to the fracture" if fit is not False else
+                    f"immobilise and relieve pain; {radiotherapy} to the fracture (surgery is "
                     "excluded)")
             yield Alert(id="pathological-fracture", severity="critical",
                         message=f"Pathological fracture of the {les.site}: {step}.",
@@ -145,8 +151,10 @@ def impending_fracture(ctx: Context) -> Iterator[Finding]:
             yield NeedsData(missing=fact.missing, reason="fracture risk cannot be excluded",
                             lesion=les.id)
         if fact.value:
-            step = ("orthopaedic opinion on prophylactic fixation before radiotherapy"
-                    if fit is not False else "radiotherapy (surgery is excluded)")
+            step = (f"orthopaedic opinion on prophylactic fixation before {radiotherapy}"
+                    if fit is not False and not about_a_month else
+                    f"{radiotherapy} (fixation is not justified with about a month to live)"
+                    if fit is not False else f"{radiotherapy} (surgery is excluded)")
             yield Alert(id="impending-fracture", severity="warning",
                         message=f"Impending pathological fracture of the {les.site}: "
                         + "; ".join(fact.reasons) + f". Protected weight-bearing; {step}.",

@@ -53,7 +53,8 @@ def vertebral_augmentation(ctx: Context) -> Iterator[Finding]:
                                 based_on=based,
                                 lesion=les.id)
             continue
-        if sins is not None and sins.complete and sins.total is not None and sins.total >= 13:
+        if (ctx.unstable(les).value and not ctx.stabilised(les)) \
+                or les.alignment == "subluxation":
             yield NotApplicable(reason="gross instability: stabilisation, not cement alone",
                                 based_on=based,
                                 lesion=les.id)

@@ -32,17 +32,27 @@ SPINE_REFS = ("laufer-2013", "astro-2024", "bilsky-2010")
 MESCC_RT_REFS = ("astro-2024", "hoskin-2019-scorad", "laufer-2013")
 
 
-def _mescc_rt(les: SpinalLesion, why: str, based: dict[str, object]) -> Recommendation:
+def _mescc_rt(ctx: Context, les: SpinalLesion, why: str,
+              based: dict[str, object]) -> Recommendation:
+    details: dict[str, object] = {"technique": "conventional", "regimens": regimens("mescc")}
+    st = ctx.state
+    short = st.survival.short or st.goal == "comfort"
+    if short:
+        # 8 Gy x 1 with limited life expectancy (ASTRO 2017: "particularly convenient and
+        # sensible"); at the end of life (comfort, or about a month) no 10-fraction course
+        details["preferred"] = Regimen(8, 1).to_dict()
+        if st.goal == "comfort" or st.survival.under(1):
+            details["regimens"] = [r for r in regimens("mescc") if r["fractions"] <= 5]
     return Recommendation(
         id="rt.mescc-conventional", modality="radiotherapy",
         title=f"Emergency conventional radiotherapy for cord compression at {where(les)}",
         strength="recommended", urgency="emergency",
-        rationale=why + " Regimens for cord compression without surgery: 8 Gy x 1, 16 Gy in 2, 20 "
-                        "Gy in "
-        "5 or 30 Gy in 10 (ASTRO 2024; SCORAD did not prove 8 Gy x 1 non-inferior to 20 Gy in "
-        "5 for ambulation). Start with dexamethasone.",
-        based_on=based, references=MESCC_RT_REFS, lesion=les.id,
-        details={"technique": "conventional", "regimens": regimens("mescc")})
+        rationale=why + " Regimens for cord compression without surgery: 8 Gy x 1, 16 Gy in 2, "
+        "20 Gy in 5 or 30 Gy in 10 (ASTRO 2024; SCORAD did not prove 8 Gy x 1 non-inferior to "
+        "20 Gy in 5 for ambulation)."
+        + (" With a short expected survival or a goal of comfort a single 8 Gy fraction is "
+           "preferred (ASTRO 2017)." if short else "") + " Start with dexamethasone.",
+        based_on=based, references=MESCC_RT_REFS, lesion=les.id, details=details)
 
 
 @rule("rt.spine", "radiotherapy", "2", (*SPINE_REFS, "hoskin-2019-scorad", "astro-2017"))
@@ -82,11 +92,18 @@ def _compressed(ctx: Context, les: SpinalLesion, based: dict[str, object]) -> It
     radiotherapy now, unless decompressive surgery is deliverable (then SBRT or conventional
     radiotherapy follows the operation)."""
     rs = ctx.radiosensitivity
+    if les.escc is None:
+        # suspected from the neurology only: dexamethasone and an MRI within 24 hours; the
+        # level is treated once the MRI has shown it (NICE NG234)
+        yield NeedsData(missing=(ctx.path(les, "escc"),),
+                        reason="suspected cord compression: the MRI decides the treatment",
+                        lesion=les.id)
+        return
     elig = decompression(ctx, les)
     based = {**based, "surgical_candidate": ctx.case.patient.surgical_candidate,
              "decompression_deliverable": elig.deliverable}
     if rs.value == "sensitive":
-        yield _mescc_rt(les, f"Radiosensitive histology ({ctx.primary}; {rs.source}): NOMS "
+        yield _mescc_rt(ctx, les, f"Radiosensitive histology ({ctx.primary}; {rs.source}): NOMS "
                              "treats with conventional radiotherapy whatever the ESCC grade.",
                         based)
         return
@@ -111,7 +128,7 @@ def _compressed(ctx: Context, les: SpinalLesion, based: dict[str, object]) -> It
     else:
         why = ("Radiotherapy is recommended for cord compression whether or not surgery is "
                "done (ASTRO 2024); if decompression goes ahead it follows the operation.")
-    yield _mescc_rt(les, why, based)
+    yield _mescc_rt(ctx, les, why, based)
     missing: list[str] = list(elig.missing)
     if rs.value is None:
         missing.append("cancer.radiosensitivity")

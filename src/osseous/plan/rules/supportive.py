@@ -21,6 +21,7 @@ def dexamethasone(ctx: Context) -> Iterator[Finding]:
     the parenteral equivalent) as soon as possible, then 16 mg daily until surgery or
     radiotherapy, stopped if compression is ruled out (NICE NG234); radiotherapy with
     dexamethasone is recommended over radiotherapy alone (ASTRO 2024)."""
+    given = False
     for les in ctx.spinal:
         if not ctx.mescc(les):
             continue
@@ -52,19 +53,29 @@ def dexamethasone(ctx: Context) -> Iterator[Finding]:
                 references=("nice-ng234-2023",), lesion=les.id, details={"drug": "dexamethasone",
                             "dose_mg": 16})
             continue
+        if given:
+            continue  # one dexamethasone for the patient, however many levels are compressed
+        given = True
+        levels = [where(x) for x in ctx.spinal if ctx.mescc(x)
+                  and x.neurological_deficit not in (None, "none")]
+        active = ctx.medications(("dexamethasone",), ("active",))
+        title = ("Continue dexamethasone, 16 mg daily in total" if active else
+                 "Dexamethasone 16 mg now, then 16 mg daily in total")
         yield Recommendation(
             id="supportive.dexamethasone", modality="supportive-care",
-            title="Dexamethasone 16 mg now, then 16 mg daily", strength="recommended",
-            urgency="emergency",
-            rationale=f"Cord compression at {where(les)} with {les.neurological_deficit}: "
-                      "dexamethasone as "
-            "soon as possible and until surgery or radiotherapy (NICE NG234); with radiotherapy "
-            "it preserved walking better than radiotherapy alone (Sorensen 1994). Protect the "
-            "stomach and monitor glucose.",
-            based_on={"escc": les.escc, "neurological_deficit": les.neurological_deficit},
+            title=title, strength="recommended", urgency="emergency",
+            rationale=f"Cord compression at {', '.join(levels)} with "
+                      f"{les.neurological_deficit}: dexamethasone as soon as possible and until "
+                      "surgery or radiotherapy, one course for the patient whatever the number "
+                      "of levels (NICE NG234); with radiotherapy it preserved walking better "
+                      "than radiotherapy alone (Sorensen 1994). Protect the stomach and monitor "
+                      "glucose." + (" Already started: continue, do not add a second loading "
+                                    "dose." if active else ""),
+            based_on={"escc": les.escc, "neurological_deficit": les.neurological_deficit,
+                      "dexamethasone_active": bool(active)},
             references=("nice-ng234-2023", "astro-2024", "sorensen-1994"), lesion=les.id,
-            details={"drug": "dexamethasone", "dose_mg": 16, "route": "oral or parenteral "
-                                                                      "equivalent"})
+            details={"drug": "dexamethasone", "dose_mg": 16, "daily_total_mg": 16,
+                     "route": "oral or parenteral equivalent", "continue": bool(active)})
 
 
 @rule("supportive.hypercalcemia", "supportive-care", "2", HCM_REFS)
@@ -104,7 +115,9 @@ def hypercalcemia(ctx: Context) -> Iterator[Finding]:
             details={"agent": None})
         return
     agent: str | None = "denosumab" if renal else "zoledronic-acid"
-    steps = ["intravenous 0.9% saline, aiming for about 2 L of urine a day",
+    steps = ["intravenous 0.9% saline, aiming for about 2 L of urine a day" if not st.dialysis
+             else "on dialysis: no saline load; dialysis against a low-calcium bath with the "
+                  "nephrologists",
              "stop calcium and vitamin D supplements and other calcium-raising medicines"]
     if st.pregnant:
         agent = None
@@ -121,7 +134,12 @@ def hypercalcemia(ctx: Context) -> Iterator[Finding]:
                      + ("90" if value is not None and value > 13.5 else "60-90")
                      + " mg over 2-24 hours; denosumab is suggested over a bisphosphonate and "
                      "for disease refractory to one")
-    if value is not None and value > 14 and not st.pregnant:
+    corrected_range = dict(cs.based).get("corrected_range_mg_dl")
+    may_exceed_14 = (value is not None and value > 14) or (
+        isinstance(corrected_range, tuple) and corrected_range[1] > 14) or (
+        cs.source == "ionised" and low >= 4)
+    if may_exceed_14 and not st.pregnant:
+        # with albumin unknown the value that may be over 14 mg/dL is treated as such
         steps.append("add calcitonin 4 IU/kg every 12 hours (fast but short-lived)")
     if ctx.primary == "lymphoma":
         steps.insert(1, "glucocorticoids first (calcitriol-mediated hypercalcaemia)")

@@ -4,13 +4,13 @@ with the construct chosen by expected survival."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from osseous.core.case import BoneLesion, SpinalLesion
 from osseous.plan.context import Context
 from osseous.plan.decompression import decompression
 from osseous.plan.engine import rule
-from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation, Strength
+from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation, Strength, Urgency
 from osseous.plan.rules._common import where
 
 DECOMPRESSION_REFS = ("patchell-2005", "laufer-2013", "astro-2024")
@@ -86,6 +86,44 @@ def spinal_decompression(ctx: Context) -> Iterator[Finding]:
             details={"procedure": procedure, "then": "radiotherapy"})
 
 
+def _consultation(les: SpinalLesion, urgency: Urgency, why: str,
+                  based: Mapping[str, object]) -> Recommendation:
+    return Recommendation(
+        id="surgery.spinal-consultation", modality="surgery",
+        title=f"Spinal surgical consultation for {where(les)}", strength="consider",
+        urgency=urgency, rationale=why, based_on=based,
+        references=("fisher-2010", "fourney-2011"), lesion=les.id,
+        details={"procedure": "stabilization"})
+
+
+def _incomplete_sins(ctx: Context, les: SpinalLesion, span: tuple[float, float],
+                     missing: tuple[str, ...], based: Mapping[str, object],
+                     fit: bool | None) -> Iterator[Finding]:
+    """An incomplete SINS: every completion unstable -> the advice of a complete SINS of 13 or
+    more (knowing less never weakens it); at least 7 -> consultation; could reach 7 -> ask."""
+    if span[0] >= 13 and fit:
+        yield Recommendation(
+            id="surgery.stabilization", modality="surgery",
+            title=f"Surgical stabilisation of {where(les)}", strength="recommended",
+            urgency="urgent",
+            rationale=f"SINS is at least {span[0]:g} even with components missing (13-18, "
+                      "unstable): instability is an indication for stabilisation of its own "
+                      "(NOMS), combined with the radiation decision.",
+            based_on=based, references=("fisher-2010", "fourney-2011", "laufer-2013"),
+            lesion=les.id, details={"procedure": "stabilization"})
+    elif span[0] >= 13 and fit is None:
+        yield NeedsData(missing=("patient.surgical_candidate",),
+                        reason="fitness decides stabilisation", lesion=les.id)
+    elif span[0] >= 7 and ctx.mescc(les):
+        return  # the cord-compression pathway and alert call the surgeons today
+    elif span[0] >= 7:
+        yield _consultation(les, "urgent", f"SINS is at least {span[0]:g} even with components "
+                            "missing: surgical consultation is advised from 7 upward.", based)
+    elif span[1] >= 7:
+        yield NeedsData(missing=missing, reason="SINS may reach 7 (surgical consultation)",
+                        lesion=les.id)
+
+
 @rule("surgery.spinal-stabilization", "surgery", "2", ("fisher-2010", "laufer-2013"))
 def spinal_stabilization(ctx: Context) -> Iterator[Finding]:
     """NOMS mechanical assessment: SINS 13-18 (unstable) -> stabilisation when fit; SINS 7-12
@@ -107,19 +145,7 @@ def spinal_stabilization(ctx: Context) -> Iterator[Finding]:
                                 "percutaneous options", based_on=based, lesion=les.id)
             continue
         if not s.complete:
-            if s.range[0] >= 7:
-                yield Recommendation(
-                    id="surgery.spinal-consultation", modality="surgery",
-                    title=f"Spinal surgical consultation for {where(les)}", strength="consider",
-                    urgency="urgent",
-                    rationale=f"SINS is at least {s.range[0]} even with components missing: "
-                              "surgical "
-                    "consultation is advised from 7 upward.", based_on=based,
-                    references=("fisher-2010", "fourney-2011"), lesion=les.id,
-                    details={"procedure": "stabilization"})
-            elif s.range[1] >= 7:
-                yield NeedsData(missing=s.missing,
-                                reason="SINS may reach 7 (surgical consultation)", lesion=les.id)
+            yield from _incomplete_sins(ctx, les, s.range, s.missing, based, fit)
             continue
         assert s.total is not None
         if s.total < 7:
@@ -141,15 +167,13 @@ def spinal_stabilization(ctx: Context) -> Iterator[Finding]:
                     based_on=based, references=("fisher-2010", "fourney-2011", "laufer-2013"),
                     lesion=les.id,
                     details={"procedure": "stabilization"})
+        elif ctx.mescc(les):
+            yield NotApplicable(reason="cord compression: the surgeons are called today by the "
+                                       "compression pathway", based_on=based, lesion=les.id)
         else:
-            yield Recommendation(
-                id="surgery.spinal-consultation", modality="surgery",
-                title=f"Spinal surgical consultation for {where(les)}", strength="consider",
-                urgency="routine",
-                rationale=f"SINS {s.total} (7-12, potentially unstable): surgical consultation is "
-                "recommended from 7 upward (Fisher 2010; Fourney 2011).", based_on=based,
-                references=("fisher-2010", "fourney-2011"), lesion=les.id,
-                details={"procedure": "stabilization"})
+            yield _consultation(les, "routine", f"SINS {s.total} (7-12, potentially unstable): "
+                                "surgical consultation is recommended from 7 upward (Fisher "
+                                "2010; Fourney 2011).", based)
 
 
 ARTHROPLASTY = ("arthroplasty (hemi- or total hip, or a proximal femoral endoprosthesis): "
@@ -202,8 +226,10 @@ def long_bone_fixation(ctx: Context) -> Iterator[Finding]:
                  "estimated_survival_months": sv.months, "survival_class": sv.klass,
                  "survival_scores": ctx.survival_scores()}
         procedure = "fixation" if fractured else "prophylactic-fixation"
-        what = ("Fixation of the pathological fracture" if fractured else
-                "Prophylactic fixation")
+        head_neck = les.site == "femur" and les.region == "head-neck"
+        what = ("Arthroplasty for the pathological fracture" if fractured and head_neck else
+                "Fixation of the pathological fracture" if fractured else
+                "Prophylactic arthroplasty" if head_neck else "Prophylactic fixation")
         found = (["a pathological fracture"] if fractured else []) + list(impending.reasons)
         if borderline and mirels is not None and not impending.value:
             found.append(f"Mirels {mirels.total}")
@@ -214,9 +240,15 @@ def long_bone_fixation(ctx: Context) -> Iterator[Finding]:
             strength, why = "not-recommended", ("The patient is not fit for surgery: "
                                                 "radiotherapy (and ablation or cementoplasty "
                                                 "where suitable) instead.")
+        elif under1 and fractured:
+            # AAOS 2023's one-month statement is about prophylactic fixation; an established
+            # fracture may still be fixed for pain and nursing care
+            strength, why = "consider", ("Expected survival about one month: palliative fixation "
+                                         "for pain and nursing care is an orthopaedic "
+                                         "judgement; radiotherapy either way.")
         elif under1:
             strength, why = "not-recommended", ("Expected survival about one month or less may "
-                                                "not justify fixation (AAOS 2023); "
+                                                "not justify prophylactic fixation (AAOS 2023); "
                                                 "radiotherapy instead.")
         elif borderline and not (fractured or impending.value):
             strength, why = "consider", ("Mirels 8 is borderline (15% fracture risk): "
@@ -236,11 +268,13 @@ def long_bone_fixation(ctx: Context) -> Iterator[Finding]:
             strength=strength,
             urgency="urgent" if strength != "not-recommended" else "routine",
             rationale=f"{reasons[0].upper() + reasons[1:] if reasons else 'Fracture risk'} at the "
-            f"{les.site}. {why} Radiotherapy follows fixation (ESMO 2020 prefers prophylactic "
-            "surgery to fixation after fracture). Harrington's criteria (cortical destruction "
-            "over 50%, a proximal femoral lesion over 2.5 cm, avulsion of the lesser "
-            "trochanter, pain on weight-bearing despite radiotherapy) point the same way when "
-            "present.", based_on=based,
+            f"{les.site}. {why}" + ("" if strength == "not-recommended" else (
+                " Radiotherapy follows fixation." + (
+                    "" if fractured else " ESMO 2020 prefers prophylactic surgery to fixation "
+                    "after fracture; Harrington's criteria (cortical destruction over 50%, a "
+                    "proximal femoral lesion over 2.5 cm, avulsion of the lesser trochanter, "
+                    "pain on weight-bearing despite radiotherapy) point the same way when "
+                    "present."))), based_on=based,
             references=("mirels-1989", "van-der-linden-2004", "harrington-1986", "aaos-2023",
              "coleman-2020-esmo"), lesion=les.id,
             details={"procedure": procedure, "construct": construct})

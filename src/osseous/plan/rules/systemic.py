@@ -9,6 +9,7 @@ from typing import Final
 from osseous.plan.context import Context
 from osseous.plan.engine import rule
 from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation
+from osseous.plan.state import Threshold
 
 SOURCES: Final = {
     "breast": ("gennari-2021-esmo-breast",),
@@ -113,7 +114,8 @@ def _myeloma(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
 
 
 @rule("systemic.categories", "systemic-therapy", "2",
-      (*(ref for refs in SOURCES.values() for ref in refs), "schnipper-2012-choosing-wisely"))
+      (*(ref for refs in SOURCES.values() for ref in refs), "schnipper-2012-choosing-wisely",
+       "docetaxel-label"))
 def categories(ctx: Context) -> Iterator[Finding]:
     """Systemic categories by primary and biomarkers: breast (endocrine, HER2-directed,
     chemotherapy, PARP inhibitor), prostate (androgen deprivation and receptor-pathway
@@ -162,4 +164,31 @@ def categories(ctx: Context) -> Iterator[Finding]:
         yield NotApplicable(reason=f"no category table for {c.primary}: the oncologist decides",
                             based_on=based)
         return
-    yield from handler(ctx, based)
+    yield from _marrow_checked(ctx, handler(ctx, based))
+
+
+#: chemotherapy is not given with neutrophils below 1.5 x 10^9/L (docetaxel and cabazitaxel
+#: labels); the marrow check is the patient state's, shared with the radiopharmaceuticals
+CHEMOTHERAPY_MIN_ANC: Final = 1.5
+
+
+def _marrow_checked(ctx: Context, findings: Iterator[Finding]) -> Iterator[Finding]:
+    for f in findings:
+        if not (isinstance(f, Recommendation) and f.details.get("category") == "chemotherapy"):
+            yield f
+            continue
+        check = ctx.state.check_counts([Threshold("anc", CHEMOTHERAPY_MIN_ANC,
+                                                  "docetaxel and cabazitaxel labels")])
+        if check.below:
+            yield Recommendation(
+                id=f.id, modality=f.modality, title=f.title, strength="not-recommended",
+                urgency="routine",
+                rationale=f"Not now: {'; '.join(check.below)}. " + f.rationale,
+                based_on={**f.based_on, **check.values},
+                references=(*f.references, "docetaxel-label"), lesion=f.lesion,
+                details=f.details)
+            continue
+        yield f
+        if check.missing or check.stale:
+            yield NeedsData(missing=(*check.missing, *check.stale),
+                            reason="a current neutrophil count before chemotherapy")
