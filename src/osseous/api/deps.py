@@ -15,7 +15,8 @@ from osseous.registry import audit
 from osseous.registry.audit import Actor
 from osseous.registry.db import Database
 from osseous.registry.errors import PreconditionRequired
-from osseous.registry.models import User
+from osseous.registry.group_commit import AuditWriter
+from osseous.registry.models import AuditEvent, User
 from osseous.registry.security import resolve_token
 from osseous.web.session import client_address
 
@@ -35,12 +36,29 @@ def database(request: Request) -> Database:
 
 
 def session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns, rolled back on error."""
+    """One transaction per request: committed when the handler returns (before the response
+    is sent: ``scope="function"``), rolled back on error."""
     with database(request).session() as s:
         yield s
 
 
-SessionDep = Annotated[Session, Depends(session)]
+def read_session(request: Request) -> Iterator[Session]:
+    """A transaction that only reads; the audit rows the handler records are committed by
+    the group committer (:mod:`osseous.registry.group_commit`) before the response is sent.
+    On SQLite it takes no write lock, so reads never queue behind writers."""
+    with database(request).read_session() as s:
+        yield s
+        events = [o for o in s.new if isinstance(o, AuditEvent)]
+        for event in events:
+            s.expunge(event)
+    writer: AuditWriter = request.app.state.audit_writer
+    writer.write(events)
+
+
+# the exit code (the commit) runs before the response is sent, so a failed commit is the
+# response and every audit row is durable when the caller reads the answer
+SessionDep = Annotated[Session, Depends(session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(read_session, scope="function")]
 
 
 @dataclass(frozen=True, slots=True)
