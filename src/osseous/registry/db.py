@@ -64,7 +64,10 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         sqlite = self.url.startswith("sqlite")
         self.read_engine = make_engine(self.url, read_only=True) if sqlite else self.engine
-        self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+        # no autoflush: an audit row added during a read is committed by the group committer,
+        # never inside the read transaction
+        self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False,
+                                          autoflush=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
