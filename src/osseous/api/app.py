@@ -13,7 +13,6 @@ from osseous.api.routes import analytics, audit, auth, cases, cds, fhir, patient
 from osseous.core.settings import Settings, from_environment
 from osseous.interop.cds_jwt import JwtVerifier
 from osseous.registry.db import Database
-from osseous.registry.group_commit import AuditWriter
 from osseous.registry.shared_state import DatabaseReplayCache
 from osseous.web import pages
 
@@ -37,7 +36,6 @@ def create_app(db: Database | None = None, *, https: bool = False,
     )
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
-    app.state.audit_writer = AuditWriter(app.state.db)
     verifier = cds_verifier or cds.verifier_from_settings(settings)
     verifier.replays = DatabaseReplayCache(app.state.db)  # shared by every worker and host
     app.state.cds_verifier = verifier

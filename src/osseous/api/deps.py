@@ -15,8 +15,7 @@ from osseous.registry import audit
 from osseous.registry.audit import Actor
 from osseous.registry.db import Database
 from osseous.registry.errors import PreconditionRequired
-from osseous.registry.group_commit import AuditWriter
-from osseous.registry.models import AuditEvent, User
+from osseous.registry.models import User
 from osseous.registry.security import resolve_token
 from osseous.web.session import client_address
 
@@ -48,11 +47,6 @@ def read_session(request: Request) -> Iterator[Session]:
     On SQLite it takes no write lock, so reads never queue behind writers."""
     with database(request).read_session() as s:
         yield s
-        events = [o for o in s.new if isinstance(o, AuditEvent)]
-        for event in events:
-            s.expunge(event)
-    writer: AuditWriter = request.app.state.audit_writer
-    writer.write(events)
 
 
 # the exit code (the commit) runs before the response is sent, so a failed commit is the

@@ -68,7 +68,7 @@ def assess(document: CaseBody, request: Request,
     parsed = parse_case(document)
     result = assess_case(_with_date(parsed.case), parsed.ignored_fields)
     # committed with the other requests' audit rows, before the answer (group commit)
-    request.app.state.audit_writer.write([audit.event(caller.actor, "assess", "stateless",
+    database(request).audit_writer.write([audit.event(caller.actor, "assess", "stateless",
                                                       parsed.case.id)])
     # the assessment is already JSON-ready: serialise it directly rather than re-validate it
     return Response(orjson.dumps(result), media_type="application/json")
