@@ -123,3 +123,30 @@ def test_synthea_calcium_49765_1_is_read() -> None:
     case = bundle_to_case(load_fixture(path), assessed_on=TODAY).case
     analytes = {lab["analyte"] for lab in case["labs"]}
     assert {"calcium", "creatinine", "albumin"} <= analytes
+
+
+@pytest.mark.parametrize("path", BUNDLES, ids=lambda p: p.name[:40])
+def test_patient_view_on_every_real_world_record(path: Path) -> None:
+    """Every record as prefetch: an answer (never an error), cards whenever the record codes a
+    bone metastasis, and no treatment card for a patient who died."""
+    from osseous.interop import cds_hooks
+
+    bundle = load_fixture(path)
+    resources = [e["resource"] for e in bundle["entry"] if isinstance(e.get("resource"), dict)]
+    patient = next(r for r in resources if r["resourceType"] == "Patient")
+    kinds = {"conditions": "Condition", "observations": "Observation",
+             "medications": "MedicationRequest", "statements": "MedicationStatement",
+             "administrations": "MedicationAdministration", "procedures": "Procedure"}
+    prefetch: dict[str, Any] = {"patient": patient}
+    for key, kind in kinds.items():
+        prefetch[key] = {"resourceType": "Bundle", "type": "searchset", "entry": [
+            {"resource": r} for r in resources if r["resourceType"] == kind]}
+    body = {"hook": "patient-view", "hookInstance": "f0b6c7d8-0000-4000-8000-000000000001",
+            "context": {"userId": "Practitioner/1", "patientId": patient.get("id", "x")},
+            "prefetch": prefetch}
+    cards = cds_hooks.patient_view(body, None, date.fromisoformat(TODAY))["cards"]
+    dead = "deceasedDateTime" in patient or patient.get("deceasedBoolean") is True
+    if _bone_codes(bundle):
+        assert cards
+    if dead and cards:
+        assert len(cards) == 1 and "died" in cards[0]["summary"]

@@ -68,11 +68,12 @@ def test_every_band_a_score_emits_is_in_its_catalogue_order() -> None:
 
 
 def test_form_fields_are_what_the_calculator_pages_ask_for() -> None:
-    """The pages' calculator forms and the catalogue agree field for field (until the pages
-    read the catalogue themselves)."""
-    from osseous.web.pages import CALCULATOR_FIELDS
+    """The calculator pages and the catalogue agree field for field (the pages name each input
+    of a lesion or a laboratory result; the catalogue names the lesion or ``labs``)."""
+    from osseous.web.calculators import SCORE_INPUTS, form_fields
 
-    assert {s.id: s.form_fields for s in SCORES if s.form_fields} == CALCULATOR_FIELDS
+    assert {s.id: set(s.form_fields) for s in SCORES if s.form_fields} == {
+        name: form_fields(name) for name in SCORE_INPUTS}
 
 
 def test_title_is_the_name_a_person_reads() -> None:

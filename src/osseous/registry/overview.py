@@ -322,6 +322,26 @@ def decide(session: Session, actor: Actor, case_id: str, payload: dict[str, Any]
     return row
 
 
+def case_for_editing(session: Session, actor: Actor,
+                     case_id: str) -> tuple[Case, dict[str, Any], str]:
+    """The case, its current document and its patient's pseudonym (read, and audited)."""
+    _reader(actor)
+    case, document = repo.get_case(session, actor, case_id)
+    patient = session.get(Patient, case.patient_id)
+    audit.record(session, actor, "read", "patient", case.patient_id, case.patient_id)
+    return case, document, patient.pseudonym if patient else ""
+
+
+def new_case(session: Session, actor: Actor, pseudonym: str,
+             document: dict[str, Any]) -> Case:
+    """A new case for the patient with this pseudonym (created when there is none)."""
+    _writer(actor)
+    patient = session.scalar(select(Patient).where(Patient.pseudonym == pseudonym))
+    if patient is None:
+        patient = repo.create_patient(session, actor, pseudonym)
+    return repo.create_case(session, actor, patient.id, document)
+
+
 def edit_case(session: Session, actor: Actor, case_id: str,
               edit: Callable[[dict[str, Any]], dict[str, Any]]) -> Case:
     """Apply ``edit`` to the current document and store it as the next version."""

@@ -125,6 +125,16 @@ class Input:
     units: tuple[str, ...] = ()
 
 
+def form_fields(calc: str) -> set[str]:
+    """A score calculator's inputs in the catalogue's terms (``ScoreInfo.form_fields``): the
+    spinal and the bone lesion, ``labs``, ``medications`` or a case path."""
+    out = set()
+    for name in SCORE_INPUTS[calc]:
+        out.add("lesion:spine" if name.startswith(SPINE) else "lesion:bone"
+                if name.startswith(BONE) else "labs" if name.startswith("lab:") else name)
+    return out
+
+
 def kind_of(calc: str) -> str:
     return "score" if calc in SCORE_INPUTS else "formula"
 

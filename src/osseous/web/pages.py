@@ -15,10 +15,10 @@ from sqlalchemy import select
 from osseous.core.errors import InvalidInput, Problem
 from osseous.core.validation import parse_case
 from osseous.plan.triage import QUESTIONS, parse_answers, triage
+from osseous.registry import overview, security
 from osseous.registry import repository as repo
-from osseous.registry import security
 from osseous.registry.errors import PreconditionFailed, RegistryError
-from osseous.registry.models import Case, Patient
+from osseous.registry.models import Case
 from osseous.registry.signin import LoginPolicy, sign_in
 from osseous.report.patient_texts import FAQ, GLOSSARY, INVESTIGATIONS, TREATMENTS, PatientText
 from osseous.report.readability import medical_terms
@@ -156,10 +156,8 @@ def new_case(request: Request) -> HTMLResponse:
 def edit_case(request: Request, case_id: str) -> HTMLResponse:
     user = current(request)
     with database(request).session() as s:
-        case, doc = repo.get_case(s, user.actor, case_id)
-        patient = s.get(Patient, case.patient_id)
-    return _editor(request, user, forms.form_values(doc), {}, case,
-                   patient.pseudonym if patient else "")
+        case, doc, pseudonym = overview.case_for_editing(s, user.actor, case_id)
+    return _editor(request, user, forms.form_values(doc), {}, case, pseudonym)
 
 
 @router.post("/cases/new")
@@ -204,10 +202,7 @@ async def _save(request: Request, case_id: str | None) -> Response:
     try:
         with db.session() as s:
             if case_id is None:
-                patient = s.scalar(select(Patient).where(Patient.pseudonym == pseudonym))
-                if patient is None:
-                    patient = repo.create_patient(s, user.actor, pseudonym)
-                saved = repo.create_case(s, user.actor, patient.id, doc)
+                saved = overview.new_case(s, user.actor, pseudonym, doc)
             else:
                 version = forms.version_of(form)
                 saved = repo.update_document(s, user.actor, case_id, version, doc)
