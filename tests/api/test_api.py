@@ -313,8 +313,11 @@ def test_analytics_report_by_role(client: TestClient) -> None:
     assert r.status_code == 200, r.text
     doc = r.json()
     assert doc["format"] == "osseous.cohort-report/1" and "prognosis" not in doc
-    assert doc["outcomes"]["overall"]["patients"] == 1
+    # a researcher reads no figure of fewer than 5 patients; a clinician reads the counts
+    assert doc["outcomes"]["overall"]["patients"] is None
     assert doc["decisions"]["overall"]["decided"] == 0
+    counts = client.get("/analytics?scores=false", headers=h).json()
+    assert counts["outcomes"]["overall"]["patients"] == 1
     assert client.get("/analytics", headers=token(client, "admin")).status_code == 403
     assert client.get("/analytics").status_code == 401
     assert client.get("/analytics?scores=maybe", headers=h).status_code == 422

@@ -35,12 +35,24 @@ def database(request: Request) -> Database:
 
 
 def session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns, rolled back on error."""
+    """One transaction per request: committed when the handler returns (before the response
+    is sent: ``scope="function"``), rolled back on error."""
     with database(request).session() as s:
         yield s
 
 
-SessionDep = Annotated[Session, Depends(session)]
+def read_session(request: Request) -> Iterator[Session]:
+    """A transaction that only reads; the audit rows the handler records are committed by
+    the group committer (:mod:`osseous.registry.group_commit`) before the response is sent.
+    On SQLite it takes no write lock, so reads never queue behind writers."""
+    with database(request).read_session() as s:
+        yield s
+
+
+# the exit code (the commit) runs before the response is sent, so a failed commit is the
+# response and every audit row is durable when the caller reads the answer
+SessionDep = Annotated[Session, Depends(session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(read_session, scope="function")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +88,27 @@ def _authenticate(request: Request) -> User:
     _refuse_token(request, "token unknown, revoked or expired")
     raise HTTPException(401, "the token is unknown, revoked or expired",
                         headers={"WWW-Authenticate": "Bearer"})
+
+
+def caller_in(s: Session, request: Request, roles: frozenset[str]) -> Caller:
+    """The caller of ``request``, checked within the read session ``s`` (the hot path: the
+    token check and the handler's reads share one transaction and one worker thread)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = resolve_token(s, token.strip()) if scheme.lower() == "bearer" and token else None
+    if user is None:
+        _refuse_token(request, "no bearer token" if not token else
+                      "token unknown, revoked or expired")
+        raise HTTPException(401, "a valid bearer token is required",
+                            headers={"WWW-Authenticate": "Bearer"})
+    actor = Actor(user.username, user.role, _client(request))
+    request.state.actor = actor
+    if user.role not in roles:
+        with database(request).session() as w:
+            audit.record(w, actor, request.method.lower(), "endpoint", request.url.path,
+                         outcome="denied")
+        raise HTTPException(403, f"the {user.role} role may not do this")
+    return Caller(user, actor)
 
 
 def require(roles: frozenset[str]) -> Callable[[Request], Caller]:

@@ -26,13 +26,19 @@ class Actor:
 SYSTEM = Actor("system", "admin", "local")
 
 
+def event(actor: Actor, action: str, resource: str, resource_id: str | None = None,
+          patient_id: str | None = None, outcome: str = "ok",
+          detail: str | None = None) -> AuditEvent:
+    """An audit row, not yet stored."""
+    return AuditEvent(at=utcnow(), username=actor.username, role=actor.role, action=action,
+                      resource=resource, resource_id=resource_id, patient_id=patient_id,
+                      client=actor.client, outcome=outcome, detail=detail)
+
+
 def record(session: Session, actor: Actor, action: str, resource: str,
            resource_id: str | None = None, patient_id: str | None = None,
            outcome: str = "ok", detail: str | None = None) -> None:
-    session.add(AuditEvent(at=utcnow(), username=actor.username, role=actor.role,
-                           action=action, resource=resource, resource_id=resource_id,
-                           patient_id=patient_id, client=actor.client, outcome=outcome,
-                           detail=detail))
+    session.add(event(actor, action, resource, resource_id, patient_id, outcome, detail))
 
 
 def query(session: Session, *, username: str | None = None, patient_id: str | None = None,

@@ -6,12 +6,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from osseous.core.settings import DEFAULT_DATABASE_URL, database_url_from
+
+if TYPE_CHECKING:
+    from osseous.registry.group_commit import AuditWriter
 
 DEFAULT_URL: Final = DEFAULT_DATABASE_URL
 
@@ -64,7 +67,11 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         sqlite = self.url.startswith("sqlite")
         self.read_engine = make_engine(self.url, read_only=True) if sqlite else self.engine
-        self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+        # no autoflush: an audit row added during a read is committed by the group committer,
+        # never inside the read transaction
+        self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False,
+                                          autoflush=False)
+        self._writer: AuditWriter | None = None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -74,9 +81,25 @@ class Database:
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:
-        """A session that only reads (on SQLite it takes no write lock)."""
+        """A session that only reads (on SQLite it takes no write lock). The audit rows
+        recorded in it are committed by the group committer when it closes, before this
+        returns (:mod:`osseous.registry.group_commit`)."""
+        from osseous.registry.models import AuditEvent
+
         with self.read_sessions() as session, session.begin():
             yield session
+            events = [o for o in session.new if isinstance(o, AuditEvent)]
+            for event in events:
+                session.expunge(event)
+        self.audit_writer.write(events)
+
+    @property
+    def audit_writer(self) -> AuditWriter:
+        from osseous.registry.group_commit import AuditWriter
+
+        if self._writer is None:
+            self._writer = AuditWriter(self)
+        return self._writer
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Response
+import orjson
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from osseous.api.deps import (
     MANAGE_AGENDA,
@@ -18,7 +20,10 @@ from osseous.api.deps import (
     READ_PATIENT_DATA,
     WRITE_PATIENT_DATA,
     Caller,
+    ReadSessionDep,
     SessionDep,
+    caller_in,
+    database,
     etag,
     if_match,
     require,
@@ -66,7 +71,7 @@ def create(body: CaseIn, caller: Writer, s: SessionDep, response: Response) -> C
 
 
 @router.get("/cases")
-def list_(caller: Reader, s: SessionDep,
+def list_(caller: Reader, s: ReadSessionDep,
           status: Annotated[str | None, Query(
               pattern="^(backlog|scheduled|discussed|follow-up)$")] = None,
           patient_id: str | None = None, board_date: date | None = None,
@@ -77,15 +82,25 @@ def list_(caller: Reader, s: SessionDep,
     return Page(items=[_out(c) for c in rows], total=total, limit=limit, offset=offset)
 
 
-@router.get("/cases/{case_id}")
-def get(case_id: str, caller: Reader, s: SessionDep, response: Response) -> CaseOut:
-    case, doc = repo.get_case(s, caller.actor, case_id)
-    _tagged(response, case)
-    return _out(case, doc)
+@router.get("/cases/{case_id}", response_model=CaseOut)
+async def get(case_id: str, request: Request) -> Response:
+    """The case and its current document. The hot path of patient data: the token check, the
+    read and the audit row (group commit, before the answer) in one worker thread and one
+    read transaction; the answer is serialised once (docs/performance.md)."""
+
+    def read() -> Response:
+        with database(request).read_session() as s:
+            caller = caller_in(s, request, READ_PATIENT_DATA)
+            case, doc = repo.get_case(s, caller.actor, case_id)
+            body = _out(case, doc).model_dump(mode="json")
+        return Response(orjson.dumps(body), media_type="application/json",
+                        headers={"ETag": etag(case.version)})
+
+    return await run_in_threadpool(read)
 
 
 @router.get("/cases/{case_id}/document")
-def export(case_id: str, caller: Reader, s: SessionDep) -> dict[str, Any]:
+def export(case_id: str, caller: Reader, s: ReadSessionDep) -> dict[str, Any]:
     """The current version as an ``osseous.case/1`` document."""
     return repo.export_case(s, caller.actor, case_id)
 
@@ -110,14 +125,14 @@ def agenda(case_id: str, body: AgendaPatch, caller: Agenda, s: SessionDep, versi
 
 
 @router.get("/cases/{case_id}/versions")
-def versions(case_id: str, caller: Reader, s: SessionDep) -> list[VersionOut]:
+def versions(case_id: str, caller: Reader, s: ReadSessionDep) -> list[VersionOut]:
     return [VersionOut.model_validate(v, from_attributes=True)
             for v in repo.versions(s, caller.actor, case_id)]
 
 
 @router.get("/cases/{case_id}/versions/{number}")
 def version(case_id: str, number: Annotated[int, Path(ge=1, le=MAX_INT)], caller: Reader,
-            s: SessionDep) -> VersionOut:
+            s: ReadSessionDep) -> VersionOut:
     for v in repo.versions(s, caller.actor, case_id):
         if v.number == number:
             return VersionOut.model_validate(v, from_attributes=True)
@@ -146,7 +161,7 @@ def _append(case_id: str, item: dict[str, Any], key: str, s: SessionDep, caller:
 
 
 @router.get("/cases/{case_id}/lesions")
-def lesions(case_id: str, caller: Reader, s: SessionDep) -> list[Any]:
+def lesions(case_id: str, caller: Reader, s: ReadSessionDep) -> list[Any]:
     return _section(case_id, s, caller, "lesions")
 
 
@@ -158,7 +173,7 @@ def add_lesion(case_id: str, lesion: Item, caller: Writer, s: SessionDep, versio
 
 
 @router.get("/cases/{case_id}/lesions/{lesion_id}")
-def lesion(case_id: str, lesion_id: str, caller: Reader, s: SessionDep) -> dict[str, Any]:
+def lesion(case_id: str, lesion_id: str, caller: Reader, s: ReadSessionDep) -> dict[str, Any]:
     for item in _section(case_id, s, caller, "lesions"):
         if isinstance(item, dict) and item.get("id") == lesion_id:
             return item
@@ -205,7 +220,7 @@ def remove_lesion(case_id: str, lesion_id: str, caller: Writer, s: SessionDep,
 
 
 @router.get("/cases/{case_id}/pain-assessments")
-def pain_assessments(case_id: str, caller: Reader, s: SessionDep) -> list[Any]:
+def pain_assessments(case_id: str, caller: Reader, s: ReadSessionDep) -> list[Any]:
     return _section(case_id, s, caller, "pain_assessments")
 
 
@@ -216,7 +231,7 @@ def add_pain_assessment(case_id: str, item: Item, caller: Writer, s: SessionDep,
 
 
 @router.get("/cases/{case_id}/events")
-def events(case_id: str, caller: Reader, s: SessionDep) -> list[Any]:
+def events(case_id: str, caller: Reader, s: ReadSessionDep) -> list[Any]:
     return _section(case_id, s, caller, "events")
 
 
@@ -228,7 +243,7 @@ def add_event(case_id: str, item: Item, caller: Writer, s: SessionDep, version: 
 
 
 @router.get("/cases/{case_id}/treatments")
-def treatments(case_id: str, caller: Reader, s: SessionDep) -> dict[str, list[Any]]:
+def treatments(case_id: str, caller: Reader, s: ReadSessionDep) -> dict[str, list[Any]]:
     """Radiotherapy courses and procedures per lesion, and drugs."""
     _, doc = repo.get_case(s, caller.actor, case_id)
     lesions_ = [le for le in doc.get("lesions") or [] if isinstance(le, dict)]
@@ -280,7 +295,7 @@ def store_assessment(case_id: str, caller: Writer, s: SessionDep,
 
 
 @router.get("/cases/{case_id}/assessments")
-def assessments(case_id: str, caller: Reader, s: SessionDep) -> list[AssessmentOut]:
+def assessments(case_id: str, caller: Reader, s: ReadSessionDep) -> list[AssessmentOut]:
     return [AssessmentOut.model_validate(a, from_attributes=True)
             for a in repo.assessments(s, caller.actor, case_id)]
 
@@ -293,13 +308,13 @@ def decide(case_id: str, body: DecisionIn, caller: Writer, s: SessionDep) -> Dec
 
 
 @router.get("/cases/{case_id}/decisions")
-def decisions(case_id: str, caller: Reader, s: SessionDep) -> list[DecisionOut]:
+def decisions(case_id: str, caller: Reader, s: ReadSessionDep) -> list[DecisionOut]:
     return [DecisionOut.model_validate(d, from_attributes=True)
             for d in repo.decisions(s, caller.actor, case_id)]
 
 
 @router.get("/cases/{case_id}/monitoring")
-def monitoring(case_id: str, caller: Reader, s: SessionDep,
+def monitoring(case_id: str, caller: Reader, s: ReadSessionDep,
                as_of: Annotated[date | None, Query(description="Default: today")] = None
                ) -> dict[str, Any]:
     """The monitoring duties that follow from the case's treatments (``osseous.monitoring/1``),
@@ -313,7 +328,7 @@ def monitoring(case_id: str, caller: Reader, s: SessionDep,
 
 @router.get("/monitoring.ics", response_class=Response,
             responses={200: {"content": {"text/calendar": {}}}})
-def calendar(caller: Reader, s: SessionDep,
+def calendar(caller: Reader, s: ReadSessionDep,
              clinician: Annotated[str | None, Query(max_length=64)] = None,
              as_of: Annotated[date | None, Query()] = None) -> Response:
     """Every case's open monitoring duties (or one clinician's) as an iCalendar feed."""

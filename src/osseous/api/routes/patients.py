@@ -11,6 +11,7 @@ from osseous.api.deps import (
     READ_PATIENT_DATA,
     WRITE_PATIENT_DATA,
     Caller,
+    ReadSessionDep,
     SessionDep,
     etag,
     if_match,
@@ -37,7 +38,7 @@ def create(body: PatientIn, caller: Writer, s: SessionDep, response: Response) -
 
 
 @router.get("/patients")
-def list_(caller: Reader, s: SessionDep, q: str | None = None,
+def list_(caller: Reader, s: ReadSessionDep, q: str | None = None,
           limit: Annotated[int, Query(ge=1, le=200)] = 50,
           offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0) -> Page:
     rows, total = repo.list_patients(s, caller.actor, q=q, limit=limit, offset=offset)
@@ -45,7 +46,7 @@ def list_(caller: Reader, s: SessionDep, q: str | None = None,
 
 
 @router.get("/patients/{patient_id}")
-def get(patient_id: str, caller: Reader, s: SessionDep, response: Response) -> PatientOut:
+def get(patient_id: str, caller: Reader, s: ReadSessionDep, response: Response) -> PatientOut:
     p = repo.get_patient(s, caller.actor, patient_id)
     response.headers["ETag"] = etag(p.version)
     return _out(p)
