@@ -189,7 +189,12 @@ def test_every_cord_compression_has_an_option_or_says_why_not(doc: dict[str, Any
         if p["options"]:
             continue
         assert p["status"] in ("declined", "no-deliverable-option", "work-up"), p
-        assert p["not_recommended"] or p["removed"], p
+        if p["status"] == "work-up":
+            # suspected compression: the emergency MRI is the next step (NICE NG234)
+            mri = [i for i in out["workup"]["items"] if i["id"] == "mri-spine"]
+            assert mri and mri[0]["urgency"] == "emergency", p
+        else:
+            assert p["not_recommended"] or p["removed"], p
         assert p["note"], p
 
 

@@ -58,8 +58,7 @@ def mescc(ctx: Context) -> Iterator[Finding]:
                    "same-day spinal surgical and clinical oncology consultation")
         yield Alert(id="mescc", severity="critical",
                     message=f"{what}: {steroid}; {mri}; {consult}; keep flat and log-roll if the "
-                            "spine "
-                    "may be unstable.", references=MESCC_REFS, lesion=les.id,
+                    "spine may be unstable.", references=MESCC_REFS, lesion=les.id,
                     based_on={**facts_, "surgery_possible": st.surgery_possible})
 
 
@@ -202,16 +201,14 @@ def hypocalcemia_denosumab(ctx: Context) -> Iterator[Finding]:
     elif s.band == "low":
         yield Alert(id="hypocalcemia-denosumab", severity="critical",
                     message=f"Corrected calcium {s.total} mg/dL is low: correct hypocalcaemia "
-                            "before "
-                    "denosumab (severe and fatal hypocalcaemia reported).",
+                    "before denosumab (severe and fatal hypocalcaemia reported).",
                         references=("xgeva-label",),
                     based_on={"corrected_calcium_mg_dl": s.total})
     renal_risk = ctx.case.patient.dialysis or (ctx.crcl is not None and ctx.crcl < 30)
     if renal_risk:
         yield Alert(id="denosumab-renal", severity="warning",
                     message="Denosumab with creatinine clearance < 30 mL/min or dialysis: highest "
-                            "risk "
-                    "of severe hypocalcaemia; calcium and vitamin D, and frequent calcium "
+                    "risk of severe hypocalcaemia; calcium and vitamin D, and frequent calcium "
                     "checks in the first weeks.", references=("xgeva-label",),
                     based_on={"crcl_ml_min": ctx.crcl, "dialysis": ctx.case.patient.dialysis})
 
@@ -229,8 +226,7 @@ def bisphosphonate_renal(ctx: Context) -> Iterator[Finding]:
         creat = ctx.state.lab("creatinine")
         yield NeedsData(missing=("labs.creatinine",),
                         reason=f"the last creatinine is {creat.age_days if creat else '?'} days "
-                               "old: a "
-                        "current one is needed before each dose")
+                        "old: a current one is needed before each dose")
         return
     if ctx.crcl is None:
         s = ctx.score("crcl")

@@ -155,8 +155,7 @@ def _zoledronic(ctx: Context, strength: Strength, why: str, base: dict[str, obje
             id="bma.zoledronic-acid", modality="bone-modifying-agent", title="Zoledronic acid",
             strength="not-recommended", urgency="routine",
             rationale=f"{why_renal[0].upper() + why_renal[1:]}: zoledronic acid is not recommended "
-                      "in "
-            "severe renal impairment (the label gives no dose); denosumab is the alternative.",
+            "in severe renal impairment (the label gives no dose); denosumab is the alternative.",
             based_on=based, references=("zometa-label",), lesion=None,
             details={k: v for k, v in details.items() if k != "dose_mg"} | {"dose_mg": None})
         return

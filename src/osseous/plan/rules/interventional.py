@@ -43,8 +43,7 @@ def vertebral_augmentation(ctx: Context) -> Iterator[Finding]:
                 title=f"Vertebral augmentation at {where(les)}", strength="not-recommended",
                 urgency="routine",
                 rationale="Retropulsion with a neurological deficit is a contraindication to "
-                          "cement "
-                "augmentation; decompression is the question.", based_on=based,
+                "cement augmentation; decompression is the question.", based_on=based,
                     references=AUGMENTATION_REFS,
                 lesion=les.id, details={"procedure": "vertebroplasty"})
             continue
@@ -102,8 +101,7 @@ def cementoplasty(ctx: Context) -> Iterator[Finding]:
                                                                     f"the {les.site}",
             strength="consider", urgency="routine",
             rationale="Painful metastasis of weight-bearing pelvic bone: cementoplasty relieves "
-                      "pain and "
-            "consolidates the bone, alone or after ablation.",
+            "pain and consolidates the bone, alone or after ablation.",
             based_on={"site": les.site, "worst_pain": les.worst_pain, "appearance": les.appearance},
             references=("kelekis-2017",), lesion=les.id, details={"procedure": "cementoplasty"})
 
@@ -147,8 +145,7 @@ def ablation(ctx: Context) -> Iterator[Finding]:
                                                                  f"ultrasound of {les.id}",
                 strength="consider", urgency="routine",
                 rationale=f"Painful bone metastasis and {reason}: MR-guided focused ultrasound is "
-                          "approved "
-                "for patients who failed, cannot have or decline radiotherapy (phase III "
+                "approved for patients who failed, cannot have or decline radiotherapy (phase III "
                 "sham-controlled trial).", based_on=based, references=("hurwitz-2014-mrgfus",),
                                                                        lesion=les.id,
                 details={"procedure": "mr-guided-focused-ultrasound"})

@@ -40,8 +40,7 @@ def minor(ctx: Context) -> Iterator[Finding]:
         return
     yield Alert(id="minor", severity="warning",
                 message=f"Patient aged {st.age}: the rules, regimens and doses here come from "
-                        "adult "
-                "trials and labels and do not apply; paediatric oncology decides every dose.",
+                "adult trials and labels and do not apply; paediatric oncology decides every dose.",
                 references=("zometa-label", "xgeva-label", "sahgal-2021-sc24"),
                 based_on={"age_years": st.age})
 

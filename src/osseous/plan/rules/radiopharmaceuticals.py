@@ -133,8 +133,7 @@ def radium(ctx: Context) -> Iterator[Finding]:
             id="rp.radium-223", modality="radiopharmaceutical", title="Radium-223",
             strength="not-recommended", urgency="routine",
             rationale="Radium-223 requires castration-resistant prostate cancer with symptomatic "
-                      "bone "
-            "metastases, no visceral metastases, adequate blood counts, ECOG 0-2 and an "
+            "bone metastases, no visceral metastases, adequate blood counts, ECOG 0-2 and an "
             "expected survival of at least 6 months (ALSYMPCA); here: "
             + "; ".join(blockers) + ".", based_on=based, references=RADIUM_REFS, lesion=None,
                         details=details)
@@ -150,8 +149,7 @@ def radium(ctx: Context) -> Iterator[Finding]:
         title="Consider radium-223, 55 kBq/kg every 4 weeks for 6 injections", strength="consider",
         urgency="routine",
         rationale="Castration-resistant prostate cancer with symptomatic bone metastases and no "
-                  "visceral "
-        "metastases: radium-223 prolonged survival in ALSYMPCA. Blood counts meet the "
+        "visceral metastases: radium-223 prolonged survival in ALSYMPCA. Blood counts meet the "
         f"{'later' if later else 'first'}-dose thresholds. Not with abiraterone plus "
         "prednisone; in the EU/UK after two prior lines or when no other treatment is possible.",
         based_on=based, references=RADIUM_REFS, lesion=None, details=details)
@@ -182,14 +180,12 @@ def bone_seekers(ctx: Context) -> Iterator[Finding]:
                             reason="bone-seeking radionuclides need osteoblastic lesions")
         else:
             yield NotApplicable(reason="painful lesions mostly lytic: samarium-153 and "
-                                       "strontium-89 "
-                                "are taken up only by osteoblastic lesions (labels)",
+                                "strontium-89 are taken up only by osteoblastic lesions (labels)",
                                 based_on={"lytic": len(lytic), "blastic_or_mixed": len(blastic)})
         return
     if c.bone_scan_avid is None:
         yield NeedsData(missing=("cancer.bone_scan_avid",), reason="bone-seeking radionuclides "
-                                                                   "need "
-                                                    "scan-avid osteoblastic disease")
+                                                    "need scan-avid osteoblastic disease")
         return
     if not c.bone_scan_avid:
         yield NotApplicable(reason="not bone-scan avid", based_on={"bone_scan_avid": False})
@@ -210,8 +206,7 @@ def bone_seekers(ctx: Context) -> Iterator[Finding]:
     needs = list(check.missing + check.stale) + unknown
     if not blockers and needs:
         yield NeedsData(missing=tuple(dict.fromkeys(needs)), reason="blood counts and performance "
-                                                                    "status "
-                                                     "before a bone-seeking radionuclide")
+                                                     "status before a bone-seeking radionuclide")
         return
     strength: Strength = "not-recommended" if blockers else "consider"
     lead = ("Not suitable: " + "; ".join(blockers) + ". " if blockers else "")
@@ -220,8 +215,7 @@ def bone_seekers(ctx: Context) -> Iterator[Finding]:
                                                                     "multifocal pain",
         strength=strength, urgency="routine",
         rationale=lead + "Painful osteoblastic metastases that enhance on bone scan; counts fall "
-                         "to a "
-        "nadir at 3-5 weeks, so weekly counts for 8 weeks; not with concurrent chemotherapy "
+        "to a nadir at 3-5 weeks, so weekly counts for 8 weeks; not with concurrent chemotherapy "
         "or external-beam radiotherapy unless the benefit outweighs the risk.", based_on=based,
         references=("quadramet-label",), lesion=None,
         details={"agent": "samarium-153", "activity_per_kg": {"value": rp.SAMARIUM_MBQ_PER_KG,
@@ -297,8 +291,7 @@ def lutetium(ctx: Context) -> Iterator[Finding]:
     unknown.extend(check.missing + check.stale)
     if unknown:
         yield NeedsData(missing=tuple(dict.fromkeys(unknown)), reason="lutetium-177 PSMA: counts, "
-                                                                      "renal "
-                                                       "function and performance status")
+                                                       "renal function and performance status")
         return
     renal_note = (f" Creatinine clearance {st.crcl:g} mL/min is below VISION's 50 mL/min: "
                   "monitor renal function closely."
@@ -309,8 +302,7 @@ def lutetium(ctx: Context) -> Iterator[Finding]:
         strength="consider",
         urgency="routine",
         rationale="PSMA-positive castration-resistant prostate cancer after an androgen receptor "
-                  "pathway "
-        "inhibitor" + (" and a taxane (VISION)." if taxane else
+        "pathway inhibitor" + (" and a taxane (VISION)." if taxane else
                        "; without a taxane, when delaying chemotherapy is appropriate "
                        "(PSMAfore).") + " Blood counts and renal function are monitored."
         + renal_note,

@@ -237,8 +237,7 @@ def _not_compressed(ctx: Context, les: SpinalLesion,
         title=f"Conventional radiotherapy to {where(les)} for pain",
         strength="consider" if mild else "recommended", urgency="routine",
         rationale="Painful spinal metastasis without cord compression: 8 Gy x 1, 20 Gy in 5, 24 Gy "
-                  "in 6 "
-        "and 30 Gy in 10 relieve pain equally (ASTRO)." + note + text,
+        "in 6 and 30 Gy in 10 relieve pain equally (ASTRO)." + note + text,
         based_on=based, references=("astro-2024", "astro-2017", "laufer-2013"), lesion=les.id,
         details={"technique": "conventional", "regimens": regimens("uncomplicated"),
          "max_fractions": MAX_PALLIATIVE_FRACTIONS, **extra})
@@ -401,8 +400,7 @@ def oligometastatic(ctx: Context) -> Iterator[Finding]:
         title="Consider stereotactic ablative radiotherapy to all metastases", strength="consider",
         urgency="routine",
         rationale=f"Controlled primary with {n} metastases, ECOG {ecog} and an expected survival "
-                  "of "
-        f"{est:g} months meet the SABR-COMET criteria (overall survival 42% against 18% at 5 "
+        f"of {est:g} months meet the SABR-COMET criteria (overall survival 42% against 18% at 5 "
         "years; treatment-related deaths 4.5%).",
         based_on=based, references=("palma-2020-sabr-comet",), lesion=None,
         details={"technique": "sbrt", "regimens": [], "eligibility": "SABR-COMET"})
@@ -441,8 +439,7 @@ def reirradiation(ctx: Context) -> Iterator[Finding]:
                                                                           f"{les.id}",
                     strength="not-recommended", urgency="routine",
                     rationale=f"Cord compression {days} days after radiotherapy to the same level: "
-                              "a "
-                    "second course within a month is not given; decompression where possible, "
+                    "a second course within a month is not given; decompression where possible, "
                     "otherwise dexamethasone and best supportive care.", based_on=based,
                     references=("astro-2017", "nieder-2006"), lesion=les.id,
                     details={"technique": "conventional", "regimens": []})
@@ -572,8 +569,7 @@ def postoperative(ctx: Context) -> Iterator[Finding]:
                                                                   f"{les.id}",
             strength="recommended", urgency="urgent",
             rationale="Radiotherapy after surgery for a bone metastasis reduces local recurrence "
-                      "and "
-            "hardware failure (ASTRO 2024; ESMO 2020). The guideline fixes no regimen; the "
+            "and hardware failure (ASTRO 2024; ESMO 2020). The guideline fixes no regimen; the "
             "conventional palliative regimens are shown"
             + (", and SBRT follows separation surgery for a radioresistant tumour." if sbrt
                else "."),

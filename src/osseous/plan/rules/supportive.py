@@ -35,8 +35,7 @@ def dexamethasone(ctx: Context) -> Iterator[Finding]:
             severe = les.worst_pain is not None and les.worst_pain >= 7
             if not severe:
                 yield NotApplicable(reason="compression on imaging without neurological symptoms "
-                                           "or "
-                                    "signs and without severe pain: steroids are not routine",
+                                    "or signs and without severe pain: steroids are not routine",
                                     based_on={"neurological_deficit": "none",
                                      "worst_pain": les.worst_pain}, lesion=les.id)
                 continue
@@ -108,8 +107,7 @@ def hypercalcemia(ctx: Context) -> Iterator[Finding]:
             title="Mild hypercalcaemia: hydrate, stop calcium-raising medicines, recheck",
             strength="recommended", urgency="urgent",
             rationale=f"{cs.text[0].upper() + cs.text[1:]}: below 12 mg/dL, the label threshold "
-                      "for "
-            "bisphosphonate treatment of hypercalcaemia of malignancy. Stop calcium and "
+            "for bisphosphonate treatment of hypercalcaemia of malignancy. Stop calcium and "
             "vitamin D supplements.", based_on=based,
             references=("el-hajj-fuleihan-2023", "zometa-label"), lesion=None,
             details={"agent": None})
@@ -206,8 +204,7 @@ def pain_follow_up(ctx: Context) -> Iterator[Finding]:
             title=f"Pain response at {lesion}: {info['response']}",
             strength="recommended" if good else "consider", urgency="routine",
             rationale=f"At {info['days_after_radiotherapy']} days after radiotherapy the "
-                      "International "
-            f"Consensus response is {info['response']}: "
+            f"International Consensus response is {info['response']}: "
             + ("continue follow-up." if good else
                "re-evaluate - re-irradiation after more than 1 month, ablation, analgesia."),
             based_on=info, references=("chow-2012", "astro-2017"), lesion=lesion,

@@ -79,8 +79,7 @@ def spinal_decompression(ctx: Context) -> Iterator[Finding]:
             title=f"Decompressive surgery at {where(les)}, then radiotherapy", strength=strength,
             urgency="emergency",
             rationale=text + "Patchell 2005: surgery plus radiotherapy kept more patients walking "
-                             "than "
-            "radiotherapy alone (84% against 57%) in patients with one area of compression, "
+            "than radiotherapy alone (84% against 57%) in patients with one area of compression, "
             "expected survival of at least 3 months and no paraplegia beyond 48 hours.",
             based_on=based, references=DECOMPRESSION_REFS, lesion=les.id,
             details={"procedure": procedure, "then": "radiotherapy"})
@@ -141,8 +140,7 @@ def spinal_stabilization(ctx: Context) -> Iterator[Finding]:
             continue
         if barrier is not None and s.range[1] >= 7:
             yield NotApplicable(reason=f"surgery is excluded ({barrier}): radiotherapy, bracing "
-                                       "and "
-                                "percutaneous options", based_on=based, lesion=les.id)
+                                "and percutaneous options", based_on=based, lesion=les.id)
             continue
         if not s.complete:
             yield from _incomplete_sins(ctx, les, s.range, s.missing, based, fit)
