@@ -39,7 +39,7 @@ def _bearer(request: Request) -> str | None:
 async def _refuse(request: Request, token: str | None) -> HTTPException:
     """Audit a request refused for want of a valid token (durable before the 401)."""
     why = "no bearer token" if token is None else "token unknown, revoked or expired"
-    await database(request).audit_writer.commit([audit.event(
+    await database(request).audit_writer.commit([audit.values(
         Actor("anonymous", "none", client_address(request)), "authenticate", "token",
         request.url.path[:128], outcome="denied", detail=why)])
     detail = ("a bearer token is required" if token is None
@@ -48,7 +48,7 @@ async def _refuse(request: Request, token: str | None) -> HTTPException:
 
 
 async def _forbid(request: Request, actor: Actor) -> HTTPException:
-    await database(request).audit_writer.commit([audit.event(
+    await database(request).audit_writer.commit([audit.values(
         actor, request.method.lower(), "endpoint", request.url.path, outcome="denied")])
     return HTTPException(403, f"the {actor.role} role may not do this")
 
@@ -81,7 +81,7 @@ async def read_case(request: Request, case_id: str) -> Response:
         raise await _forbid(request, actor)
     if row is None:
         raise NotFound(f"case {case_id} not found")
-    await db.audit_writer.commit([audit.event(actor, "read", "case", case_id,
+    await db.audit_writer.commit([audit.values(actor, "read", "case", case_id,
                                               row.patient_id)])
     return Response(body, media_type="application/json",
                     headers={"ETag": etag(row.version)})
@@ -116,5 +116,5 @@ async def assess(request: Request) -> Response:
         raise await _refuse(request, token)
     actor = Actor(user.username, user.role, client_address(request))
     request.state.actor = actor
-    await db.audit_writer.commit([audit.event(actor, "assess", "stateless", case_id)])
+    await db.audit_writer.commit([audit.values(actor, "assess", "stateless", case_id)])
     return Response(body, media_type="application/json")

@@ -6,7 +6,8 @@ Every read of patient data leaves an audit row that must be durable before the r
 single writer (``GET /cases/{id}`` p99 636 ms at eight connections); one commit for all the
 rows waiting at that moment keeps the guarantee and pays the commit once per batch (the
 technique of database write-ahead logs: Gray and Reuter, *Transaction Processing*, 1993,
-9.4.7 "group commit"). A failed commit fails every request of its batch.
+9.4.7 "group commit"). When a batch fails, each request's rows are committed on their
+own, so a request fails only for its own rows.
 """
 
 from __future__ import annotations
@@ -72,11 +73,12 @@ class AuditWriter:
         if pending.error is not None:
             raise pending.error
 
-    async def commit(self, events: list[AuditEvent]) -> None:
-        """Commit ``events`` from a coroutine: the request waits without holding a thread."""
-        if not events:
+    async def commit(self, rows: list[dict[str, Any]]) -> None:
+        """Commit audit ``rows`` (:func:`osseous.registry.audit.values`) from a coroutine:
+        the request waits without holding a thread."""
+        if not rows:
             return
-        pending = _Pending(_rows(events), future=asyncio.get_running_loop().create_future())
+        pending = _Pending(rows, future=asyncio.get_running_loop().create_future())
         self._start()
         self._queue.put(pending)
         assert pending.future is not None
@@ -100,13 +102,22 @@ class AuditWriter:
                     break
                 size += len(batch[-1].rows)
             try:
-                with self.db.engine.begin() as conn:
-                    conn.execute(_INSERT, [r for p in batch for r in p.rows])
-            except Exception as exc:  # every waiting request learns of it and fails
-                for p in batch:
-                    p.error = exc
+                self._insert([r for p in batch for r in p.rows])
+            except Exception as exc:
+                if len(batch) == 1:
+                    batch[0].error = exc
+                else:  # one request's rows must not fail the others': commit each alone
+                    for p in batch:
+                        try:
+                            self._insert(p.rows)
+                        except Exception as alone:
+                            p.error = alone
             for p in batch:
                 p.finish()
+
+    def _insert(self, rows: list[dict[str, Any]]) -> None:
+        with self.db.engine.begin() as conn:
+            conn.execute(_INSERT, rows)
 
 
 _INSERT = insert(AuditEvent.__table__)  # type: ignore[arg-type]

@@ -87,7 +87,7 @@ def _user(username: str, role: str, expires_at: datetime | None) -> TokenUser | 
     return TokenUser(username, role)
 
 
-def _once_more_on_disconnect(db: Database, read: Callable[[], T]) -> T:
+def _once_more_on_disconnect(read: Callable[[], T]) -> T:
     """``read()``, repeated once if the pooled connection turned out to be dead."""
     try:
         return read()
@@ -107,7 +107,7 @@ def token_user(db: Database, token: str) -> TokenUser | None:
             row = conn.execute(_TOKEN, {"token_hash": hash_token(token)}).first()
         return None if row is None else _user(row[0], row[1], row[2])
 
-    return _once_more_on_disconnect(db, read)
+    return _once_more_on_disconnect(read)
 
 
 def token_user_and_case(db: Database, token: str, case_id: str
@@ -130,4 +130,4 @@ def token_user_and_case(db: Database, token: str, case_id: str
         return user, CaseRow(row[3], row[4], row[5], row[6], row[7], row[8], row[9], row[10],
                              row[11])
 
-    return _once_more_on_disconnect(db, read)
+    return _once_more_on_disconnect(read)
