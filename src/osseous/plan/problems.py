@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Final, TypeVar
+from typing import Final, TypeVar
 
 from osseous.core.case import BoneLesion, SpinalLesion
 from osseous.plan.context import Context
+from osseous.plan.document import OptionDoc, ProblemDoc, ProblemStatus, Role, UrgencyName
 from osseous.plan.gates import Removed
 from osseous.plan.model import URGENCY_ORDER, Alert, Recommendation
 
@@ -25,7 +26,8 @@ STRENGTH_RANK: Final = {"recommended": 0, "consider": 1, "not-recommended": 2}
 #: within a local problem an operation comes before the radiotherapy that follows it
 OPTION_FAMILY_ORDER: Final = ("supportive-care", "surgery", "radiotherapy", "interventional",
                               "bone-modifying-agent", "radiopharmaceutical", "systemic-therapy")
-SEVERITY_URGENCY: Final = {"critical": "emergency", "warning": "urgent", "info": "routine"}
+SEVERITY_URGENCY: Final[dict[str, UrgencyName]] = {"critical": "emergency", "warning": "urgent",
+                                                   "info": "routine"}
 KIND_ORDER: Final = ("cord-compression", "hypercalcaemia", "fracture", "impending-fracture",
                      "instability", "post-operative", "unlocalised-metastases", "pain",
                      "local", "bone-health", "systemic-disease")
@@ -78,9 +80,9 @@ class Problem:
     note: str | None = None
     #: live options in order, each with its role and choose-one group (set by ``close``)
     options: list[Recommendation] = field(default_factory=list)
-    roles: list[tuple[str, str | None]] = field(default_factory=list)
-    urgency: str = "routine"
-    status: str = "no-deliverable-option"
+    roles: list[tuple[Role, str | None]] = field(default_factory=list)
+    urgency: UrgencyName = "routine"
+    status: ProblemStatus = "no-deliverable-option"
 
     def close(self) -> None:
         """Order the live options and give each its role.
@@ -116,6 +118,7 @@ class Problem:
         for _, r, adjunct, follows in keyed:
             group = GROUP_OF.get(r.id)
             group = group if group and counts[group] > 1 else None
+            role: Role
             if group:
                 role = "choose-one"
             elif adjunct:
@@ -127,12 +130,12 @@ class Problem:
             else:
                 role = "alternative"
             self.roles.append((role, group))
-        levels = [SEVERITY_URGENCY[a.severity] for a in self.alerts]
+        levels: list[UrgencyName] = [SEVERITY_URGENCY[a.severity] for a in self.alerts]
         levels += [r.urgency for r in self.options]
         self.urgency = min(levels, key=URGENCY_ORDER.__getitem__, default="routine")
         self.status = self._status()
 
-    def _status(self) -> str:
+    def _status(self) -> ProblemStatus:
         if self.options:
             return "active"
         if self.removed and all(x.declined for x in self.removed):
@@ -144,8 +147,8 @@ class Problem:
             return "work-up"
         return "no-deliverable-option"
 
-    def to_dict(self) -> dict[str, Any]:
-        options = [{"recommendation": r.id, "lesion": r.lesion, "title": r.title,
+    def to_dict(self) -> ProblemDoc:
+        options: list[OptionDoc] = [{"recommendation": r.id, "lesion": r.lesion, "title": r.title,
                     "strength": r.strength, "urgency": r.urgency, "role": role,
                     "group": group}
                    for r, (role, group) in zip(self.options, self.roles, strict=True)]
