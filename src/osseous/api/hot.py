@@ -108,7 +108,7 @@ async def assess(request: Request) -> Response:
         case = parsed.case
         if not case.assessed_on:
             case = case.model_copy(update={"assessed_on": date.today()})
-        result: dict[str, Any] = assess_case(case, parsed.ignored_fields)
+        result = assess_case(case, parsed.ignored_fields)
         return user, case.id, orjson.dumps(result)
 
     user, case_id, body = await run_in_threadpool(run)
