@@ -11,7 +11,7 @@ are in docs/performance.md ("The API over HTTP").
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Final
+from typing import Final
 
 import orjson
 from fastapi import HTTPException, Request, Response
