@@ -39,6 +39,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_short_wait(dbapi_connection: Any, _record: Any) -> None:
+    """The hot reads may run on the event loop (api/hot.py): in WAL mode a reader never waits
+    for a writer, and the rare wait (a crash recovery under way) is cut short at 200 ms."""
+    dbapi_connection.execute("PRAGMA busy_timeout=200")
+
+
 def _sqlite_durable(dbapi_connection: Any, _record: Any) -> None:
     """Writers: every commit reaches the disk before it returns (in WAL mode ``NORMAL`` can
     lose the last commits on a power cut). Audit rows are committed in groups
@@ -57,6 +63,7 @@ def make_engine(url: str | None = None, *, read_only: bool = False,
         event.listen(engine, "connect", _sqlite_pragmas)
         if autocommit:
             event.listen(engine, "connect", _no_pysqlite_begin)
+            event.listen(engine, "connect", _sqlite_short_wait)
             return engine
         # writers take the lock at BEGIN so concurrent writers queue instead of failing on a
         # lock upgrade; readers never block in WAL mode
