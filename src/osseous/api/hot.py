@@ -14,8 +14,8 @@ anyway (it holds the GIL for up to the 5 ms switch interval). So:
   never wait for writers; the hot engine's busy timeout is bounded) and the assessment of a
   small case (at most :data:`INLINE_MAX_LESIONS` lesions in :data:`INLINE_MAX_BYTES`: about
   2 ms of CPU);
-- PostgreSQL reads go to a worker thread (a network round trip may stall), in one hop with a
-  small assessment;
+- PostgreSQL reads are awaited on psycopg's asyncio connections (a slow server holds no
+  thread and not the loop: :mod:`osseous.registry.pg_async`);
 - larger assessments run in the bounded pool of heavy jobs (:mod:`osseous.web.offload`).
 """
 
@@ -26,7 +26,6 @@ from typing import Final
 
 import orjson
 from fastapi import HTTPException, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from osseous.api.deps import READ_PATIENT_DATA, database, etag
 from osseous.api.schemas import CaseOut
@@ -70,26 +69,29 @@ async def _forbid(request: Request, actor: Actor) -> HTTPException:
     return HTTPException(403, f"the {actor.role} role may not do this")
 
 
+async def _user(db: Database, token: str | None) -> hot_path.TokenUser | None:
+    if token is None:
+        return None
+    if _inline_reads(db):
+        return hot_path.token_user(db, token)
+    return await hot_path.token_user_async(db, token)
+
+
+async def _user_and_case(db: Database, token: str | None, case_id: str
+                         ) -> tuple[hot_path.TokenUser | None, hot_path.CaseRow | None]:
+    if token is None:
+        return None, None
+    if _inline_reads(db):
+        return hot_path.token_user_and_case(db, token, case_id)
+    return await hot_path.token_user_and_case_async(db, token, case_id)
+
+
 async def read_case(request: Request, case_id: str) -> Response:
     """``GET /cases/{id}``: the token, the case and its document in one statement; the
     stored document text goes into the answer as it is (it was validated when stored)."""
     db = database(request)
     token = _bearer(request)
-
-    def read() -> tuple[hot_path.TokenUser | None, hot_path.CaseRow | None, bytes]:
-        if token is None:
-            return None, None, b""
-        user, row = hot_path.token_user_and_case(db, token, case_id)
-        if row is None:
-            return user, None, b""
-        head = CaseOut(id=row.id, patient_id=row.patient_id, status=row.status,
-                       board_date=row.board_date, version=row.version,
-                       current_version=row.current_version, created_at=row.created_at,
-                       updated_at=row.updated_at).model_dump_json(exclude={"document"})
-        return user, row, b"".join((head[:-1].encode(), b',"document":',
-                                    row.document.encode(), b"}"))
-
-    user, row, body = read() if _inline_reads(db) else await run_in_threadpool(read)
+    user, row = await _user_and_case(db, token, case_id)
     if user is None:
         raise await _refuse(request, token)
     actor = Actor(user.username, user.role, client_address(request))
@@ -98,14 +100,24 @@ async def read_case(request: Request, case_id: str) -> Response:
         raise await _forbid(request, actor)
     if row is None:
         raise NotFound(f"case {case_id} not found")
+    body = _case_json(row)
     await db.audit_writer.commit([audit.values(actor, "read", "case", case_id,
                                               row.patient_id)])
     return Response(body, media_type="application/json",
                     headers={"ETag": etag(row.version)})
 
 
+def _case_json(row: hot_path.CaseRow) -> bytes:
+    head = CaseOut(id=row.id, patient_id=row.patient_id, status=row.status,
+                   board_date=row.board_date, version=row.version,
+                   current_version=row.current_version, created_at=row.created_at,
+                   updated_at=row.updated_at).model_dump_json(exclude={"document"})
+    return b"".join((head[:-1].encode(), b',"document":', row.document.encode(), b"}"))
+
+
 def _inline_reads(db: Database) -> bool:
-    """Whether the hot reads run on the event loop (SQLite) or in a worker thread."""
+    """Whether the hot reads are SQLite's, on the event loop (else PostgreSQL's asyncio
+    connections)."""
     return db.url.startswith("sqlite")
 
 
@@ -136,30 +148,15 @@ async def assess(request: Request) -> Response:
     db = database(request)
     token = _bearer(request)
     raw = await request.body()
-
-    def check() -> hot_path.TokenUser | None:
-        return None if token is None else hot_path.token_user(db, token)
-
-    def check_and_assess_small() -> tuple[hot_path.TokenUser | None, object,
-                                          tuple[str | None, bytes] | None]:
-        user = check()
-        if user is None:
-            return None, None, None
-        data = _body(raw)
-        return user, data, _assessed(data) if _small(raw, data) else None
-
-    if _inline_reads(db):
-        user = check()
-        data = _body(raw) if user is not None else None
-        result = _assessed(data) if user is not None and _small(raw, data) else None
-    else:
-        user, data, result = await run_in_threadpool(check_and_assess_small)
+    user = await _user(db, token)
     if user is None:
         raise await _refuse(request, token)
     actor = Actor(user.username, user.role, client_address(request))
     request.state.actor = actor
-    if result is None:  # a large case: in the bounded pool of heavy jobs
-        result = await heavy(request, _assessed, data)
-    case_id, body = result
+    data = _body(raw)
+    if _small(raw, data):
+        case_id, body = _assessed(data)
+    else:  # a large case: in the bounded pool of heavy jobs
+        case_id, body = await heavy(request, _assessed, data)
     await db.audit_writer.commit([audit.values(actor, "assess", "stateless", case_id)])
     return Response(body, media_type="application/json")

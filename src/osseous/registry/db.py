@@ -15,6 +15,7 @@ from osseous.core.settings import DEFAULT_DATABASE_URL, database_url_from
 
 if TYPE_CHECKING:
     from osseous.registry.group_commit import AuditWriter
+    from osseous.registry.pg_async import AsyncReads
 
 DEFAULT_URL: Final = DEFAULT_DATABASE_URL
 
@@ -98,6 +99,16 @@ class Database:
         self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False,
                                           autoflush=False)
         self._writer: AuditWriter | None = None
+        self._async_reads: AsyncReads | None = None
+
+    @property
+    def async_reads(self) -> AsyncReads:
+        """PostgreSQL's asyncio connections for the hot reads (opened on first use)."""
+        from osseous.registry.pg_async import AsyncReads, conninfo
+
+        if self._async_reads is None:
+            self._async_reads = AsyncReads(conninfo(self.url))
+        return self._async_reads
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -131,3 +142,5 @@ class Database:
         self.engine.dispose()
         self.read_engine.dispose()
         self.hot_engine.dispose()
+        if self._async_reads is not None:
+            self._async_reads.close()
