@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text, update
+from sqlalchemy import event, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from osseous.api.app import create_app
@@ -220,3 +221,32 @@ def test_small_and_large_cases_are_assessed_alike(client: TestClient) -> None:
     too_many = {**DEMO, "lesions": [{**spine, "id": f"L{i}"} for i in range(101)]}
     r = client.post("/assess", json=too_many, headers=h)
     assert r.status_code == 422 and r.json()["errors"][0]["path"] == "lesions"
+
+
+def test_a_case_read_is_one_statement(tmp_path: Path) -> None:
+    """The token check and the case read are one indexed statement, and the audit row one
+    insert committed by the group committer."""
+    db = Database(f"sqlite:///{tmp_path / 'r.db'}")
+    upgrade(db)
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    try:
+        with db.session() as s:
+            security.create_user(s, "clinician-user", "correct horse battery", "clinician")
+        with TestClient(create_app(db)) as client:
+            h = token(client, "clinician")
+            case_id, _ = new_case(client, h)
+            for engine in (db.hot_engine, db.engine, db.read_engine):
+                event.listen(engine, "before_cursor_execute", count)
+            assert client.get(f"/cases/{case_id}", headers=h).status_code == 200
+            for engine in (db.hot_engine, db.engine, db.read_engine):
+                event.remove(engine, "before_cursor_execute", count)
+    finally:
+        db.dispose()
+    selects = [q for q in statements if q.upper().startswith("SELECT")]
+    inserts = [q for q in statements if q.upper().startswith("INSERT")]
+    assert len(selects) == 1 and "token_hash" in selects[0] and "case_versions" in selects[0]
+    assert len(inserts) == 1 and "audit_events" in inserts[0]
