@@ -13,6 +13,7 @@ a replay is refused whichever worker process or host receives it.
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -68,6 +69,18 @@ class ReplayCache:
             return True
 
 
+def _storable(text: str) -> bool:
+    """Whether the replay cache can store ``text``: no NUL (PostgreSQL refuses it) and no
+    lone surrogate (no UTF-8 form)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class JwtVerifier:
     def __init__(self, issuers: Mapping[str, TrustedIssuer],
                  fetch_jwks: Callable[[str], Mapping[str, Any]] | None = None) -> None:
@@ -121,9 +134,13 @@ class JwtVerifier:
         except jwt.PyJWTError as exc:
             raise JwtRejected(f"invalid token: {exc}") from None
         for name in ("exp", "iat"):  # NumericDate (RFC 7519 2): a number, never a string
-            if not isinstance(claims[name], int | float) or isinstance(claims[name], bool):
+            value = claims[name]
+            # NaN compares false with everything: a token with exp NaN would never expire
+            if not isinstance(value, int | float) or isinstance(value, bool) or \
+                    not math.isfinite(value):
                 raise JwtRejected(f"{name} must be a number (seconds since the epoch)")
-        if not isinstance(claims["jti"], str) or not 0 < len(claims["jti"]) <= 256:
+        jti = claims["jti"]
+        if not isinstance(jti, str) or not 0 < len(jti) <= 256 or not _storable(jti):
             raise JwtRejected("jti must be a string of 1 to 256 characters")
         if claims["iat"] > time.time() + LEEWAY_SECONDS:
             raise JwtRejected("iat is in the future")

@@ -21,16 +21,19 @@ The access token is never logged.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
-import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import quote, urljoin, urlsplit
+
+import orjson
 
 from osseous.core.settings import Settings
 
@@ -91,14 +94,17 @@ def check_server(server: object, policy: FetchPolicy) -> str:
     """The base URL, or :class:`FetchFailed` saying why this server is not used."""
     if not isinstance(server, str) or len(server) > 2048:
         raise FetchFailed("the request gives no fhirServer")
-    parts = urlsplit(server)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(server)
+        host, port = (parts.hostname or "").lower(), parts.port
+    except ValueError:  # an unclosed IPv6 bracket, a port out of range
+        raise FetchFailed("fhirServer is not a valid URL") from None
     if not host or parts.username or parts.password:
         raise FetchFailed("fhirServer is not a URL with a host")
     if parts.scheme != "https" and not (
             parts.scheme == "http" and policy.allow_loopback_http and _loopback(host)):
         raise FetchFailed("fhirServer is not https")
-    origin = f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
+    origin = f"{parts.scheme}://{host}" + (f":{port}" if port else "")
     if policy.allowed_origins and origin not in policy.allowed_origins:
         raise FetchFailed(f"fhirServer {origin} is not on this service's allow-list")
     return server.rstrip("/") + "/"
@@ -115,8 +121,20 @@ def fill(template: str, context: dict[str, Any]) -> str:
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
-    p = urlsplit(url)
-    return p.scheme, (p.hostname or "").lower(), p.port
+    try:
+        p = urlsplit(url)
+        return p.scheme, (p.hostname or "").lower(), p.port
+    except ValueError:  # a redirect or paging link that is not a URL
+        raise FetchFailed("the FHIR server gave a link that is not a valid URL") from None
+
+
+def _cut(conn: http.client.HTTPConnection) -> None:
+    """At the deadline: shut the socket, so a server sending a byte at a time (each read
+    within the read timeout) cannot hold the fetch past it."""
+    sock = conn.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):  # already closed
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _get_once(url: str, token: str | None, policy: FetchPolicy,
@@ -124,6 +142,9 @@ def _get_once(url: str, token: str | None, policy: FetchPolicy,
     p = urlsplit(url)
     cls = http.client.HTTPSConnection if p.scheme == "https" else http.client.HTTPConnection
     conn = cls(p.hostname or "", p.port, timeout=policy.connect_timeout)
+    watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _cut, (conn,))
+    watchdog.daemon = True
+    watchdog.start()
     try:
         conn.connect()
         if conn.sock is not None:
@@ -139,27 +160,42 @@ def _get_once(url: str, token: str | None, policy: FetchPolicy,
         while True:
             if time.monotonic() > deadline:
                 raise FetchFailed("the FHIR server took too long")
-            chunk = response.read(65536)
+            chunk = response.read1(65536)  # what has arrived, so the deadline is checked
             if not chunk:
                 break
             size += len(chunk)
             if size > policy.max_bytes:
                 raise FetchFailed(f"the FHIR server's answer exceeds {policy.max_bytes} bytes")
             chunks.append(chunk)
+        if time.monotonic() > deadline:  # cut short by the watchdog: never a partial answer
+            raise FetchFailed("the FHIR server took too long")
         return response.status, {k.lower(): v for k, v in response.getheaders()}, b"".join(
             chunks)
     finally:
+        watchdog.cancel()
         conn.close()
 
 
-def get_json(url: str, token: str | None, policy: FetchPolicy) -> dict[str, Any]:
-    """GET a FHIR JSON resource within the policy; same-origin redirects only."""
-    deadline = time.monotonic() + policy.connect_timeout + policy.read_timeout * 2
+def budget(policy: FetchPolicy) -> float:
+    """The deadline (``time.monotonic()``) of a fetch, or of all the fetches of one hook."""
+    return time.monotonic() + policy.connect_timeout + policy.read_timeout * 2
+
+
+def get_json(url: str, token: str | None, policy: FetchPolicy,
+             deadline: float | None = None) -> dict[str, Any]:
+    """GET a FHIR JSON resource within the policy; same-origin redirects only. ``deadline``:
+    the hook's, when it ends before this fetch's own."""
+    deadline = min(budget(policy), deadline) if deadline is not None else budget(policy)
     origin = _origin(url)
     for _ in range(MAX_REDIRECTS + 1):
+        slots = _process_slots(policy.max_concurrency)
+        if not slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise FetchFailed("the FHIR server took too long (every connection to it busy)")
         try:
-            with _process_slots(policy.max_concurrency):
+            try:
                 status, headers, body = _get_once(url, token, policy, deadline)
+            finally:
+                slots.release()
         except (TimeoutError, OSError, http.client.HTTPException) as exc:
             raise FetchFailed(f"the FHIR server could not be reached ({type(exc).__name__})"
                               ) from None
@@ -172,9 +208,9 @@ def get_json(url: str, token: str | None, policy: FetchPolicy) -> dict[str, Any]
             continue
         if status != 200:
             raise FetchFailed(f"the FHIR server answered HTTP {status}")
-        try:
-            data = json.loads(body)
-        except ValueError:
+        try:  # orjson: linear, refuses NaN and nesting past 1,024 (json.loads would recurse)
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
             raise FetchFailed("the FHIR server's answer is not JSON") from None
         if not isinstance(data, dict):
             raise FetchFailed("the FHIR server's answer is not a FHIR resource")
@@ -193,13 +229,14 @@ def fetcher(request: dict[str, Any], policy: FetchPolicy) -> Fetch | str:
     token = auth.get("access_token") if isinstance(auth, dict) else None
     token = token if isinstance(token, str) and token else None
     base_origin = _origin(base)
+    hook_deadline = budget(policy)  # all the fetches of one hook, not each of them
 
     def fetch(query: str) -> dict[str, Any]:
         url = query if query.startswith(("https://", "http://")) else urljoin(base, query)
         if _origin(url) != base_origin:
             raise FetchFailed("a paging link points to another server; not followed")
         try:
-            return get_json(url, token, policy)
+            return get_json(url, token, policy, hook_deadline)
         except FetchFailed as exc:
             log.warning("could not fetch %s: %s", query.split("?", maxsplit=1)[0][:80], exc)
             raise

@@ -23,6 +23,8 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
+from anyio import to_thread
 from fastapi import APIRouter, Body, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
@@ -42,6 +44,10 @@ router = APIRouter(tags=["cds-hooks"])
 log = logging.getLogger("osseous.cds")
 SERVICE_HOOKS = {s["id"]: s["hook"] for s in cds_hooks.SERVICES}
 MAX_TIMESTAMP = 40  # the column's width; a FHIR instant is at most 35 characters
+#: feedback items in one request (an EHR sends one per card acted on; a hook gives a few cards)
+MAX_FEEDBACK_ITEMS = 100
+#: hooks worked on at once per allowed FHIR request in flight (Settings.fhir_max_concurrency)
+HOOKS_AT_ONCE_PER_FHIR_SLOT = 2
 
 
 def _fetch_jwks(url: str) -> dict[str, Any]:
@@ -153,11 +159,28 @@ def discovery(request: Request, response: Response) -> dict[str, Any]:
     return cds_hooks.discovery()
 
 
+def _hook_limiter(request: Request) -> anyio.CapacityLimiter:
+    state = request.app.state
+    limiter: anyio.CapacityLimiter | None = getattr(state, "hook_limiter", None)
+    if limiter is None:  # created inside the running loop, on first use
+        limiter = anyio.CapacityLimiter(HOOKS_AT_ONCE_PER_FHIR_SLOT
+                                        * state.settings.fhir_max_concurrency)
+        state.hook_limiter = limiter
+    return limiter
+
+
 @router.post("/cds-services/{service_id}")
-def call(service_id: str, request: Request, response: Response,
-         body: Annotated[dict[str, Any], Body()]) -> Any:
-    """Answer a hook with cards (412 when the data cannot be obtained). A sync handler: it
-    runs in the server's worker threads, never on the event loop."""
+async def call(service_id: str, request: Request, response: Response,
+               body: Annotated[dict[str, Any], Body()]) -> Any:
+    """Answer a hook with cards (412 when the data cannot be obtained). The work runs in a
+    worker thread, a few hooks at a time: a hook waiting on a slow FHIR server holds one of
+    these few, and the hooks queued behind it wait without a thread, so a slow EHR cannot
+    take the threads every other request needs."""
+    return await to_thread.run_sync(_call, service_id, request, response, body,
+                                    limiter=_hook_limiter(request))
+
+
+def _call(service_id: str, request: Request, response: Response, body: dict[str, Any]) -> Any:
     headers = _cors(request)
     claims = _authorised(request, headers)
     hook = SERVICE_HOOKS.get(service_id)
@@ -194,6 +217,8 @@ def feedback(service_id: str, request: Request, response: Response,
     items = body.get("feedback")
     if not isinstance(items, list) or not items:
         raise HTTPException(400, "feedback must be a non-empty list")
+    if len(items) > MAX_FEEDBACK_ITEMS:  # each is a read and a row: bound the request's work
+        raise HTTPException(400, f"feedback: at most {MAX_FEEDBACK_ITEMS} items per request")
     stored = 0
     with database(request).session() as s:
         for item in items:
