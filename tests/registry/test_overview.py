@@ -9,6 +9,7 @@ from osseous.cli.registry_cmds import seed_demo
 from osseous.registry import overview
 from osseous.registry.audit import Actor
 from osseous.registry.db import Database
+from osseous.registry.errors import Forbidden
 from osseous.registry.migrate import upgrade
 from osseous.registry.models import CaseOverview
 
@@ -65,5 +66,5 @@ def test_a_reversal_needs_confirming(db: Database) -> None:
                             {**payload, "decision": "declined", "reason": "no"})
         overview.decide(s, CLINICIAN, "demo-breast-01",
                         {**payload, "decision": "declined", "reason": "no"}, confirmed=True)
-        with pytest.raises(overview.Forbidden):
+        with pytest.raises(Forbidden):
             overview.decide(s, Actor("r", "researcher", None), "demo-breast-01", payload)

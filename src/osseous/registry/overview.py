@@ -24,7 +24,7 @@ from osseous.core.errors import InvalidInput, Problem
 from osseous.core.validation import parse_case
 from osseous.plan.engine import assess
 from osseous.plan.monitoring import monitoring
-from osseous.registry import audit
+from osseous.registry import audit, policy
 from osseous.registry import repository as repo
 from osseous.registry.audit import Actor
 from osseous.registry.errors import Conflict, NotFound
@@ -38,27 +38,25 @@ from osseous.registry.models import (
     CaseVersion,
     Patient,
 )
+from osseous.registry.policy import Action
 from osseous.registry.security import utcnow
 
 SEVERITY_RANK: Final = {"critical": 0, "warning": 1, "info": 2}
 URGENCY_RANK: Final = {"emergency": 0, "urgent": 1, "routine": 2}
 NOTHING: Final = 3
 SORTS: Final = ("urgency", "board", "updated", "case")
-WRITERS: Final = frozenset({"clinician", "admin"})
-
-
-class Forbidden(Exception):
-    """The actor's role does not allow this."""
 
 
 def _writer(actor: Actor) -> None:
-    if actor.role not in WRITERS:
-        raise Forbidden("only clinicians record this")
+    policy.check(actor, Action.WRITE_PATIENT_DATA)
 
 
 def _reader(actor: Actor) -> None:
-    if actor.role not in (*WRITERS, "coordinator"):
-        raise Forbidden("patient data is for clinicians and coordinators")
+    policy.check(actor, Action.READ_PATIENT_DATA)
+
+
+def _agenda(actor: Actor) -> None:
+    policy.check(actor, Action.MANAGE_AGENDA)
 
 
 # ---- the overview row of a case, kept by events -------------------------------------------
@@ -334,14 +332,46 @@ def decide(session: Session, actor: Actor, case_id: str, payload: dict[str, Any]
     return row
 
 
-def case_for_editing(session: Session, actor: Actor,
-                     case_id: str) -> tuple[Case, dict[str, Any], str]:
-    """The case, its current document and its patient's pseudonym (read, and audited)."""
+@dataclass(frozen=True, slots=True)
+class EditedCase:
+    """What the editor needs of a stored case: its ids and versions, its current document,
+    its patient's pseudonym and the radiotherapy already recorded on each lesion."""
+
+    id: str
+    version: int
+    current_version: int
+    document: dict[str, Any]
+    pseudonym: str
+
+    @property
+    def courses(self) -> dict[str, list[Any]]:
+        return {str(les.get("id")): les.get("prior_radiotherapy") or []
+                for les in self.document.get("lesions") or [] if isinstance(les, dict)}
+
+
+def case_for_editing(session: Session, actor: Actor, case_id: str) -> EditedCase:
+    """The case as the editor shows it (read, and audited)."""
     _reader(actor)
     case, document = repo.get_case(session, actor, case_id)
     patient = session.get(Patient, case.patient_id)
     audit.record(session, actor, "read", "patient", case.patient_id, case.patient_id)
-    return case, document, patient.pseudonym if patient else ""
+    return EditedCase(case.id, case.version, case.current_version, document,
+                      patient.pseudonym if patient else "")
+
+
+def save_case(session: Session, actor: Actor, case_id: str, expected_version: int,
+              document: dict[str, Any]) -> str:
+    """Store the editor's document as the case's next version; returns the case's id."""
+    _writer(actor)
+    return repo.update_document(session, actor, case_id, expected_version, document).id
+
+
+def import_case(session: Session, actor: Actor, document: object,
+                pseudonym: str | None) -> str:
+    """Import an ``osseous.case/1`` document as a new case; returns its id."""
+    _writer(actor)
+    case, _ = repo.import_case(session, actor, document, pseudonym)
+    return case.id
 
 
 def new_case(session: Session, actor: Actor, pseudonym: str,
@@ -367,7 +397,7 @@ def edit_case(session: Session, actor: Actor, case_id: str,
 def update_agenda(session: Session, actor: Actor, case_id: str, *, status: str | None,
                   board_date: date | None) -> Case:
     """Set a case's status and board date (whatever its current row version)."""
-    _reader(actor)
+    _agenda(actor)
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(f"case {case_id} not found")
@@ -437,7 +467,7 @@ def meetings(session: Session, actor: Actor) -> list[tuple[date, int]]:
 
 def save_meeting(session: Session, actor: Actor, board_date: date,
                  attendees: list[dict[str, str]], chair: str | None) -> None:
-    _reader(actor)  # coordinators prepare the meeting
+    _agenda(actor)  # coordinators prepare the meeting
     for a in attendees:
         if not a.get("name") and not a.get("specialty"):
             raise InvalidInput([Problem("attendees", "each attendee needs a name or a "
@@ -456,7 +486,7 @@ def save_meeting(session: Session, actor: Actor, board_date: date,
 def schedule(session: Session, actor: Actor, case_id: str, board_date: date, *,
              position: int | None = None, presenter: str | None = None) -> None:
     """Put a case on a meeting's agenda (at ``position``, with its presenter)."""
-    _reader(actor)
+    _agenda(actor)
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(f"case {case_id} not found")
@@ -478,7 +508,7 @@ def schedule(session: Session, actor: Actor, case_id: str, board_date: date, *,
 
 
 def mark_discussed(session: Session, actor: Actor, case_id: str) -> None:
-    _writer(actor)
+    _agenda(actor)
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(f"case {case_id} not found")

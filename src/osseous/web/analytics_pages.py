@@ -21,10 +21,10 @@ from osseous.analytics.tally import Tally
 from osseous.core.validation import parse_case
 from osseous.registry import audit
 from osseous.registry import repository as repo
+from osseous.registry.policy import Action
 from osseous.web.session import WebUser, current, database, settings_of
 
 router = APIRouter(prefix="/app/analytics", include_in_schema=False)
-ROLES: Final = frozenset({"clinician", "coordinator", "researcher"})
 NAMES: Final = ("outcomes", "quality", "pain", "prognosis")
 SYNTHETIC_PATIENTS: Final = 2000
 GROUPINGS: Final = ("primary", "agent", "schedule", "all")
@@ -57,7 +57,7 @@ def _registry(request: Request, user: WebUser) -> tuple[dict[str, Tally], Tally,
 
 
 def _data(request: Request, source: str) -> tuple[WebUser, dict[str, Tally], Tally, int]:
-    user = current(request, ROLES)
+    user = current(request, Action.READ_ANALYTICS)
     if source == "synthetic":
         tallies, decided = _synthetic()
         return user, tallies, decided, 0
@@ -89,7 +89,7 @@ def _small_cell(request: Request, user: WebUser) -> int | None:
     """The suppression threshold for this reader: researchers see no cell of fewer patients
     (``OSSEOUS_SMALL_CELL``); clinicians and coordinators, who may read the cases
     themselves, see the counts."""
-    if user.user.role != "researcher":
+    if not user.aggregates_only:
         return None
     k: int = settings_of(request).small_cell
     return k

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from osseous.core.errors import InvalidInput
 from osseous.registry import overview
+from osseous.registry.policy import Action
 from osseous.report.pdf import html_to_pdf
 from osseous.web.case_pages import case_page, printed_at, record_decision, view_context
 from osseous.web.offload import heavy
@@ -62,7 +63,7 @@ def _attendees(text: str) -> list[dict[str, str]]:
 
 @router.post("/{day}")
 async def save_meeting(request: Request, day: str) -> Response:
-    user = current(request)
+    user = current(request, Action.MANAGE_AGENDA)
     when = _day(day)
     form = await form_of(request)
     with database(request).session() as s:
@@ -75,7 +76,7 @@ async def save_meeting(request: Request, day: str) -> Response:
 @router.post("/{day}/agenda")
 async def agenda(request: Request, day: str) -> Response:
     """Add a case to the agenda, or set the order and presenters of the cases on it."""
-    user = current(request)
+    user = current(request, Action.MANAGE_AGENDA)
     when = _day(day)
     form = await form_of(request)
     added = str(form.get("case_id", "")).strip()[:128]
@@ -130,7 +131,7 @@ async def decide(request: Request, day: str, n: int) -> Response:
 async def discussed(request: Request, day: str, n: int) -> Response:
     when, found, case_id = _step(request, day, n)
     await form_of(request)
-    user = current(request)
+    user = current(request, Action.MANAGE_AGENDA)
     with database(request).session() as s:
         overview.mark_discussed(s, user.actor, case_id)
     following = n + 1 if n < len(found.agenda) else None

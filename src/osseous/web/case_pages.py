@@ -20,6 +20,7 @@ from osseous.core.validation import parse_case
 from osseous.plan.monitoring import monitoring
 from osseous.registry import overview
 from osseous.registry import repository as repo
+from osseous.registry.policy import Action
 from osseous.report import board_view
 from osseous.report.patient_summary import summarise
 from osseous.report.patient_texts import TREATMENTS
@@ -132,9 +133,7 @@ async def record_decision(request: Request, case_id: str) -> tuple[dict[str, Any
                                                                      int]:
     """Record a decision from the submitted form: (None, 303) when recorded, else the form
     state to show again and its status (422 refused, 409 contradicts an earlier decision)."""
-    user = current(request)
-    if not user.can_write:
-        raise HTTPException(403, "only clinicians record decisions")
+    user = current(request, Action.WRITE_PATIENT_DATA)
     form = await form_of(request)
     typed = {k: str(form.get(k, ""))[:2000] for k in DECISION_FIELDS}
     payload, problems = decision_payload(typed)
@@ -263,9 +262,7 @@ def _edit(request: Request, user: WebUser, case_id: str, edit: Any) -> None:
 
 @router.post("/cases/{case_id}/follow-up")
 async def add_follow_up(request: Request, case_id: str) -> Response:
-    user = current(request)
-    if not user.can_write:
-        raise HTTPException(403, "only clinicians record follow-up")
+    user = current(request, Action.WRITE_PATIENT_DATA)
     form = await form_of(request)
     kind = "radiotherapy" if str(form.get("kind")) == "radiotherapy" else "pain"
     typed = {k: str(form.get(k, "")).strip()[:200] for k in (
@@ -305,9 +302,7 @@ async def add_follow_up(request: Request, case_id: str) -> Response:
 
 @router.post("/cases/{case_id}/follow-up/pain/{index}/delete")
 async def delete_pain(request: Request, case_id: str, index: int) -> Response:
-    user = current(request)
-    if not user.can_write:
-        raise HTTPException(403, "only clinicians record follow-up")
+    user = current(request, Action.WRITE_PATIENT_DATA)
     await form_of(request)
 
     def edit(doc: dict[str, Any]) -> dict[str, Any]:
