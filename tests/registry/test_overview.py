@@ -36,11 +36,12 @@ def test_a_decision_lowers_the_undecided_count_and_filters_work(db: Database) ->
     seed_demo(db)
     with db.session() as s:
         view = overview.case_view(s, CLINICIAN, "renal-mescc")
-        option = view.assessment["problems"][0]["options"][0]
+        problem = view.assessment["problems"][0]
+        option = problem["options"][0]
         before = overview.case_list(s, CLINICIAN, q="renal-mescc")[0][0].undecided
         overview.decide(s, CLINICIAN, "renal-mescc", {
             "recommendation_id": option["recommendation"], "lesion": option.get("lesion"),
-            "decision": "accepted", "problem": "x", "owner": "Dr A"})
+            "decision": "accepted", "problem": problem["id"], "owner": "Dr A"})
         after = overview.case_list(s, CLINICIAN, q="renal-mescc")[0][0].undecided
         assert after == before - 1
         critical, _ = overview.case_list(s, CLINICIAN, severity="critical")

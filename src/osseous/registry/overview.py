@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Final
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, update
@@ -155,6 +155,10 @@ def backfill(session: Session) -> int:
 
 # ---- the case list -------------------------------------------------------------------------
 
+#: the urgency of a case in words, by its rank (``rank`` of :func:`summarise`)
+URGENCY_OF_RANK: Final = ("emergency", "urgent", "routine", "none")
+
+
 @dataclass(frozen=True, slots=True)
 class ListRow:
     case_id: str
@@ -169,47 +173,73 @@ class ListRow:
     open_problems: int | None
     undecided: int | None
     overdue: list[str]
+    patient_id: str = ""
+    version: int = 0
+    current_version: int = 0
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def urgency(self) -> str | None:
+        """emergency, urgent, routine or none; None when the case has not been assessed."""
+        return URGENCY_OF_RANK[self.rank] if self.assessed else None
 
 
 def case_list(session: Session, actor: Actor, *, q: str = "", primary: str = "",
               severity: str = "", status: str = "", board_date: date | None = None,
-              sort: str = "urgency", page: int = 1, per_page: int = 50,
+              patient_id: str = "", sort: str = "urgency", page: int = 1,
+              per_page: int = 50, offset: int | None = None,
               today: date | None = None) -> tuple[list[ListRow], int]:
-    """The cases matching the filters, most urgent first by default, one page of them."""
+    """The cases matching the filters, most urgent first by default, one page of them
+    (``page`` of ``per_page`` rows, or ``per_page`` rows from ``offset``): the work queue of
+    the pages and of ``GET /cases``. Filtered, counted, sorted and paged in SQL."""
     _reader(actor)
     today = today or date.today()
-    stmt = (select(Case.id, Patient.pseudonym, Case.status, Case.board_date, CaseOverview)
+    stmt = (select(Case, Patient.pseudonym, CaseOverview)
             .join(Patient, Patient.id == Case.patient_id)
             .outerjoin(CaseOverview, CaseOverview.case_id == Case.id))
+    count = select(func.count()).select_from(Case)
     if q:
         like = f"%{q.lower()}%"
         stmt = stmt.where(or_(func.lower(Case.id).like(like),
                               func.lower(Patient.pseudonym).like(like)))
+        count = count.join(Patient, Patient.id == Case.patient_id).where(
+            or_(func.lower(Case.id).like(like), func.lower(Patient.pseudonym).like(like)))
+    if primary or severity:  # the overview's columns: only then is it joined to count
+        count = count.join(CaseOverview, CaseOverview.case_id == Case.id)
+    conditions = []
     if primary:
-        stmt = stmt.where(CaseOverview.primary == primary)
+        conditions.append(CaseOverview.primary == primary)
     if severity:
-        stmt = stmt.where(CaseOverview.top_severity == severity)
+        conditions.append(CaseOverview.top_severity == severity)
     if status:
-        stmt = stmt.where(Case.status == status)
+        conditions.append(Case.status == status)
     if board_date:
-        stmt = stmt.where(Case.board_date == board_date)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        conditions.append(Case.board_date == board_date)
+    if patient_id:
+        conditions.append(Case.patient_id == patient_id)
+    if conditions:
+        stmt, count = stmt.where(*conditions), count.where(*conditions)
+    total = session.scalar(count) or 0
     rank = func.coalesce(CaseOverview.rank, NOTHING + 1)
     order = {"urgency": (rank, Case.board_date, Case.id),
              "board": (Case.board_date.is_(None), Case.board_date, rank, Case.id),
              "updated": (Case.updated_at.desc(), Case.id),
              "case": (Case.id,)}[sort if sort in SORTS else "urgency"]
+    start = offset if offset is not None else (max(page, 1) - 1) * per_page
     rows = []
-    for case_id, pseudonym, case_status, when, ov in session.execute(
-            stmt.order_by(*order).limit(per_page).offset((max(page, 1) - 1) * per_page)):
+    for case, pseudonym, ov in session.execute(
+            stmt.order_by(*order).limit(per_page).offset(start)):
         rows.append(ListRow(
-            case_id, pseudonym, case_status, when, ov is not None,
+            case.id, pseudonym, case.status, case.board_date, ov is not None,
             ov.rank if ov else NOTHING + 1, ov.top_severity if ov else None,
             ov.top_alert if ov else None, ov.primary if ov else None,
             ov.open_problems if ov else None, ov.undecided if ov else None,
             [d["what"] for d in (ov.duties if ov else []) if d.get("due")
-             and d["due"] < today.isoformat()]))
-    audit.record(session, actor, "list", "case", None, None,
+             and d["due"] < today.isoformat()],
+            case.patient_id, case.version, case.current_version, case.created_at,
+            case.updated_at))
+    audit.record(session, actor, "list", "case", None, patient_id or None,
                  detail=f"{len(rows)} rows of {total} (with pseudonyms)")
     return rows, total
 
@@ -231,6 +261,9 @@ class DecisionView:
     decided_by: str
     decided_on: date
     case_version: int
+    case_id: str = ""
+    decided_at: datetime | None = None
+    version: int = 1
 
 
 @dataclass(slots=True)
@@ -271,7 +304,8 @@ def _decision_views(session: Session, case_id: str) -> list[DecisionView]:
             (d.recommendation_id, d.lesion)) or "an option no longer offered"
         out.append(DecisionView(d.id, d.recommendation_id, d.lesion, d.problem, title,
                                 d.decision, d.reason, d.specialty, d.owner, d.due_date,
-                                d.decided_by, d.decided_at.date(), d.case_version))
+                                d.decided_by, d.decided_at.date(), d.case_version,
+                                d.case_id, d.decided_at, d.version))
     return out
 
 
@@ -300,18 +334,53 @@ def case_view(session: Session, actor: Actor, case_id: str) -> CaseView:
                     _decision_views(session, case_id))
 
 
-class Contradiction(Exception):
+def decisions(session: Session, actor: Actor, case_id: str) -> list[DecisionView]:
+    """Every decision on a case, oldest first, each with the option's title (read, audited)."""
+    _reader(actor)
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"case {case_id} not found")
+    audit.record(session, actor, "read", "decisions", case_id, case.patient_id)
+    return _decision_views(session, case_id)
+
+
+class Contradiction(Conflict):
     """A decision that reverses the latest one on the same option, not confirmed."""
 
     def __init__(self, earlier: DecisionView) -> None:
-        super().__init__(f"reverses the decision of {earlier.decided_on}")
+        super().__init__(
+            f"the board {earlier.decision} this option on {earlier.decided_on.isoformat()} "
+            f"({earlier.decided_by}); a different decision reverses it and must be confirmed")
         self.earlier = earlier
+
+
+def _problem_of(assessment: Mapping[str, Any], rec_id: str, lesion: str | None,
+                given: str | None) -> str | None:
+    """The problem a decision answers: the one given, if the option is one of its options;
+    else the problem whose options include it (None for an assessment without problems)."""
+    problems = assessment.get("problems")
+    if problems is None:
+        return given
+    holding = [p["id"] for p in problems
+               if any(o.get("recommendation") == rec_id and o.get("lesion") == lesion
+                      for o in p.get("options") or [])]
+    if given is None:
+        return holding[0] if holding else None
+    if given not in holding:
+        known = [p["id"] for p in problems]
+        raise InvalidInput([Problem(
+            "problem", "not a problem of the latest assessment holding this option; "
+                       + (f"the option belongs to {', '.join(holding)}" if holding else
+                          f"the problems are {', '.join(known) or 'none'}"), given)])
+    return given
 
 
 def decide(session: Session, actor: Actor, case_id: str, payload: dict[str, Any], *,
            confirmed: bool = False) -> BoardDecision:
-    """Record the board's decision on one option (of one problem). A decision that differs from
-    the latest one on the same option raises :class:`Contradiction` unless ``confirmed``."""
+    """Record the board's decision on one option (of one problem): the problem is checked
+    against the assessment decided on (or found from it when not given). A decision that
+    differs from the latest one on the same option raises :class:`Contradiction` unless
+    ``confirmed``."""
     _writer(actor)
     case = session.get(Case, case_id)
     if case is None:
@@ -319,14 +388,18 @@ def decide(session: Session, actor: Actor, case_id: str, payload: dict[str, Any]
     latest = session.scalar(select(Assessment).where(Assessment.case_id == case_id)
                             .order_by(Assessment.id.desc()).limit(1))
     if latest is None or latest.case_version != case.current_version:
-        repo.store_assessment(session, actor, case_id, date.today())
+        latest = repo.store_assessment(session, actor, case_id, date.today())
+    rec_id, lesion = payload["recommendation_id"], payload.get("lesion")
+    if payload["decision"] in ("modified", "declined") and not payload.get("reason"):
+        raise InvalidInput([Problem("reason", f"required when the board {payload['decision']} "
+                                              "the option: say why")])
+    problem = _problem_of(latest.document, rec_id, lesion, payload.get("problem"))
     earlier = [d for d in _decision_views(session, case_id)
-               if d.recommendation_id == payload["recommendation_id"]
-               and d.lesion == payload.get("lesion")]
+               if d.recommendation_id == rec_id and d.lesion == lesion]
     if earlier and earlier[-1].decision != payload["decision"] and not confirmed:
         raise Contradiction(earlier[-1])
     row = repo.record_decision(session, actor, case_id, payload)
-    row.problem = payload.get("problem")
+    row.problem = problem
     row.owner = payload.get("owner")
     session.flush()
     return row
