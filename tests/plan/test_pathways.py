@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.plan.helpers import alert_ids, case, rec, recs, run, spine
+from tests.plan.helpers import alert_ids, case, needs, rec, recs, run, spine
 from tests.plan.test_patient_gates import prostate_crpc
 
 Out = dict[str, Any]
@@ -330,6 +330,33 @@ def test_incomplete_sins_that_is_unstable_whatever_the_rest_raises_the_alert() -
     out = run(case(lesions=[lesion]))
     assert "spinal-instability" in alert_ids(out)
     assert not [r for r in out["recommendations"] if _is_sbrt(r)]
+
+
+UNSTABLE_FITNESS_UNKNOWN = [
+    # T8 (semi-rigid, 1) + mechanical pain 3 + lytic 2 + subluxation 4 + collapse > 50 % 3 +
+    # bilateral posterolateral 3 = 16 (Fisher 2010): unstable
+    pytest.param({"posterolateral": "bilateral"}, id="complete-sins-16"),
+    # posterolateral unknown (0-3): 13-16, every completion unstable
+    pytest.param({"posterolateral": None}, id="incomplete-sins-13-to-16"),
+]
+
+
+@pytest.mark.parametrize("change", UNSTABLE_FITNESS_UNKNOWN)
+def test_unstable_segment_with_candidacy_unrecorded_calls_the_surgeons(
+        change: dict[str, Any]) -> None:
+    # SINS 13-18 indicates stabilisation when the patient is fit (NOMS, Laufer 2013); candidacy
+    # unrecorded: the spinal surgeons are consulted now (they judge fitness) and candidacy is
+    # asked for. A SINS of 7-12 already gets a consultation, so knowing the segment is unstable
+    # must not give less (decisions.md, "Unknown is not false").
+    lesion = spine(levels=["T8"], alignment="subluxation", collapse="over-50", **change)
+    lesion = {k: v for k, v in lesion.items() if v is not None}
+    doc = case(lesions=[lesion])
+    del doc["patient"]["surgical_candidate"]
+    out = run(doc)
+    consult = rec(out, "surgery.spinal-consultation")
+    assert consult["urgency"] == "urgent"
+    assert "patient.surgical_candidate" in needs(out, "surgery.spinal-stabilization")
+    assert not recs(out, "surgery.stabilization")
 
 
 # ---- choose-one groups and conflicts -------------------------------------------------------------

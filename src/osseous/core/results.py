@@ -5,12 +5,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, TypedDict, cast
 
 Status = Literal["complete", "incomplete"]
 Number = int | float
 
 _EMPTY: Mapping[str, object] = MappingProxyType({})
+
+
+class ScoreDoc(TypedDict):
+    """One score or formula in the assessment document; a score may add its own fields (for
+    example ``possible_bands`` of an incomplete score, documented per score)."""
+
+    score: str
+    lesion: str | None
+    status: Status
+    total: Number | None
+    range: list[Number] | None
+    band: str | None
+    components: dict[str, Number | None]
+    missing: list[str]
+    notes: list[str]
+    references: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +53,7 @@ class ScoreResult:
     def complete(self) -> bool:
         return self.status == "complete"
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> ScoreDoc:
         out: dict[str, object] = {
             "score": self.score,
             "lesion": self.lesion,
@@ -51,4 +67,4 @@ class ScoreResult:
             "references": list(self.references),
         }
         out.update(self.extra)
-        return out
+        return cast(ScoreDoc, out)

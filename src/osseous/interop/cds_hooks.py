@@ -32,6 +32,7 @@ from osseous.interop.cds_prefetch import PREFETCH, BadRequest, MissingData, gath
 from osseous.interop.fhir_client import Fetch, FetchPolicy
 from osseous.interop.fhir_in import bundle_to_case
 from osseous.interop.references import reference_key, resource_keys
+from osseous.plan.document import WorkupItemDoc
 from osseous.plan.engine import assess
 
 __all__ = ["PREFETCH", "SERVICES", "BadRequest", "MissingData", "discovery", "order_sign",
@@ -166,7 +167,7 @@ PRIORITY: Final = {"emergency": "stat", "urgent": "urgent", "routine": "routine"
 MAX_WORKUP_SUGGESTIONS: Final = 8
 
 
-def service_request(item: dict[str, Any], patient_id: str) -> dict[str, Any]:
+def service_request(item: WorkupItemDoc, patient_id: str) -> dict[str, Any]:
     """A draft ServiceRequest proposing one work-up investigation (intent ``proposal``: the
     clinician decides whether to order it)."""
     kind = {"imaging": ("363679005", "Imaging"), "laboratory": ("108252007",
@@ -187,7 +188,7 @@ def service_request(item: dict[str, Any], patient_id: str) -> dict[str, Any]:
     return {k: v for k, v in out.items() if v}
 
 
-def _workup_card(items: list[dict[str, Any]], hook: str, patient_id: str) -> dict[str, Any]:
+def _workup_card(items: list[WorkupItemDoc], hook: str, patient_id: str) -> dict[str, Any]:
     top = items[0]["urgency"]
     suggestions = [{"label": f"Propose: {i['investigation']} ({i['urgency']})"[:80],
                     "uuid": suggestion_uuid(hook, f"workup/{i['id']}"),

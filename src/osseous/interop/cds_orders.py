@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Iterator
-from typing import Any, Final
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Final, cast
 
 from osseous.core.case import Case
 from osseous.core.validation import parse_case
@@ -31,6 +31,7 @@ from osseous.interop.cds_cards import card, last_known, rests_on, suggestion_uui
 from osseous.interop.drugs import dosages_of, dose_entries, identify, medication_concept, read_mass
 from osseous.interop.terminology import BONE_MODIFYING_AGENTS
 from osseous.knowledge.radiotherapy import MAX_PALLIATIVE_FRACTIONS
+from osseous.plan.document import Assessment, RecommendationDoc
 from osseous.plan.engine import assess
 
 Json = dict[str, Any]
@@ -49,13 +50,13 @@ def _display(drug: str) -> str:
     return drug.replace("-", " ")
 
 
-def _mentions(finding: Json, drug: str) -> bool:
+def _mentions(finding: Mapping[str, Any], drug: str) -> bool:
     text = f"{finding.get('message', '')} {finding.get('reason', '')} " \
            f"{finding.get('based_on', '')}".lower()
     return _display(drug) in text or drug in text
 
 
-def _key(finding: Json) -> str:
+def _key(finding: Mapping[str, Any]) -> str:
     return f"{finding.get('id') or finding.get('for')}/{finding.get('lesion')}/" \
            f"{finding.get('message') or finding.get('reason')}"
 
@@ -68,9 +69,9 @@ class Judge:
         self.case = parse_case(case_doc).case
         self.baseline = assess(self.case)
         self._seen = {_key(f) for f in (*self.baseline["alerts"], *self.baseline["needs_data"])}
-        self._plans: dict[str, tuple[Case, Json]] = {}
+        self._plans: dict[str, tuple[Case, Assessment]] = {}
 
-    def with_order(self, drug: str) -> tuple[Case, Json]:
+    def with_order(self, drug: str) -> tuple[Case, Assessment]:
         """The case and plan with ``drug`` planned (once per drug, however many orders)."""
         if drug not in self._plans:
             doc = copy.deepcopy(self.case_doc)
@@ -79,7 +80,8 @@ class Judge:
             self._plans[drug] = (case, assess(case))
         return self._plans[drug]
 
-    def new(self, findings: list[Json], drug: str) -> Iterator[Json]:
+    def new(self, findings: Iterable[Mapping[str, Any]], drug: str
+            ) -> Iterator[Mapping[str, Any]]:
         """Findings the order brings, and those already there that concern its drug."""
         for f in findings:
             if _key(f) not in self._seen or _mentions(f, drug):
@@ -142,10 +144,10 @@ def _ordered_doses(order: Json) -> list[Json]:
             if isinstance(e.get("doseQuantity"), dict)]
 
 
-def _dose_cards(order: Json, oid: str, name: str, rec: Json, case: Case,
+def _dose_cards(order: Json, oid: str, name: str, rec: RecommendationDoc, case: Case,
                 hook: str) -> list[Json]:
     details = rec["details"]
-    target = float(details["dose_mg"])
+    target = float(cast(float, details["dose_mg"]))
     refs = rec["references"]
     basis = rests_on(case, {**(rec.get("based_on") or {}), **details})
     quantities = _ordered_doses(order)

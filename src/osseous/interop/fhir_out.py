@@ -37,6 +37,7 @@ from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
 
 from osseous.knowledge.citations import CITATIONS
+from osseous.plan.document import Assessment
 from osseous.scores.catalog import SCORES
 
 MODULE_URI: Final = "https://osseous.example/modules/plan"
@@ -406,7 +407,7 @@ def _overall_priority(actions: Sequence[Mapping[str, Any]]) -> str | None:
     return next((p for p in _PRIORITY_RANK if p in present), None)
 
 
-def assessment_to_fhir(assessment: dict[str, Any], *, patient_reference: str,
+def assessment_to_fhir(assessment: Assessment, *, patient_reference: str,
                        case_version: int | None = None) -> dict[str, Any]:
     """The assessment as a FHIR R4 ``Bundle`` of type ``collection`` (a plain JSON dict).
 

@@ -2,36 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
-
 from osseous import KNOWLEDGE_VERSION, __version__
-from osseous.core.case import Case
 from osseous.core.results import ScoreResult
+from osseous.plan.document import ASSESSMENT_FORMAT, EngineDoc, NeedsDataDoc
 
-ASSESSMENT_FORMAT: Final = "osseous.assessment/1"
+__all__ = ["ASSESSMENT_FORMAT", "engine_info", "needs_data_from_scores"]
 
 
-def needs_data_from_scores(scores: list[ScoreResult]) -> list[dict[str, Any]]:
+def needs_data_from_scores(scores: list[ScoreResult]) -> list[NeedsDataDoc]:
     """One entry per incomplete score, naming the case paths that would complete it."""
     out = []
     for s in scores:
         if s.status == "incomplete" and s.missing:
-            entry: dict[str, Any] = {"for": s.score, "missing": list(s.missing)}
+            entry: NeedsDataDoc = {"for": s.score, "missing": list(s.missing)}
             if s.lesion is not None:
                 entry["lesion"] = s.lesion
             out.append(entry)
     return out
 
 
-def engine_info() -> dict[str, str]:
+def engine_info() -> EngineDoc:
     return {"version": __version__, "knowledge": KNOWLEDGE_VERSION}
-
-
-def document_head(case: Case) -> dict[str, Any]:
-    """The fields every assessment document starts with."""
-    return {
-        "format": ASSESSMENT_FORMAT,
-        "case": case.id,
-        "assessed_on": case.assessed_on.isoformat() if case.assessed_on else None,
-        "engine": engine_info(),
-    }

@@ -25,8 +25,9 @@ from typing import Any, Final
 
 from osseous.core.case import Case
 from osseous.knowledge.citations import CITATIONS
-from osseous.plan.assessment import document_head, needs_data_from_scores
+from osseous.plan.assessment import ASSESSMENT_FORMAT, engine_info, needs_data_from_scores
 from osseous.plan.context import Context
+from osseous.plan.document import Assessment, NeedsDataDoc
 from osseous.plan.gates import apply_gates
 from osseous.plan.invariants import InvariantError
 from osseous.plan.invariants import check as check_invariants
@@ -167,14 +168,14 @@ def _trace_item(f: Finding) -> dict[str, Any]:
 
 
 def run_rules(ctx: Context, ruleset: RuleSet | None = None, *, with_trace: bool = True
-              ) -> tuple[list[Recommendation], list[Alert], list[dict[str, Any]],
+              ) -> tuple[list[Recommendation], list[Alert], list[NeedsDataDoc],
                          list[dict[str, Any]]]:
     """Run every rule; return recommendations, alerts, needs-data entries and the trace (built
     only when asked for: copying every finding's facts is a fifth of the engine's time)."""
     _load_rules()
     recs: list[Recommendation] = []
     alerts: list[Alert] = []
-    needs: list[dict[str, Any]] = []
+    needs: list[NeedsDataDoc] = []
     trace: list[dict[str, Any]] = []
     for r in (DEFAULT_RULES if ruleset is None else ruleset):
         try:
@@ -188,7 +189,7 @@ def run_rules(ctx: Context, ruleset: RuleSet | None = None, *, with_trace: bool 
             elif isinstance(f, Alert):
                 alerts.append(f)
             elif isinstance(f, NeedsData):
-                item: dict[str, Any] = {"for": r.id, "missing": list(f.missing),
+                item: NeedsDataDoc = {"for": r.id, "missing": list(f.missing),
                                         "reason": f.reason}
                 if f.lesion is not None:
                     item["lesion"] = f.lesion
@@ -214,16 +215,19 @@ def order_recommendations(recs: list[Recommendation]) -> list[Recommendation]:
 
 
 def assess(case: Case, ignored_fields: tuple[str, ...] = (), *,
-           trace: bool = False, ruleset: RuleSet | None = None) -> dict[str, Any]:
-    """The full ``osseous.assessment/1`` document for one case."""
+           trace: bool = False, ruleset: RuleSet | None = None) -> Assessment:
+    """The full ``osseous.assessment/1`` document for one case (typed: plan/document.py)."""
     scores = score_case(case)
     ctx = Context(case, scores)
     recs, alerts, needs, rule_trace = run_rules(ctx, ruleset, with_trace=trace)
     recs, alerts, needs, removed = apply_gates(ctx.state, recs, alerts, needs)
     recs = order_recommendations(recs)
     problems = build_problems(ctx, recs, alerts, removed)
-    doc: dict[str, Any] = {
-        **document_head(case),
+    doc: Assessment = {
+        "format": ASSESSMENT_FORMAT,
+        "case": case.id,
+        "assessed_on": case.assessed_on.isoformat() if case.assessed_on else None,
+        "engine": engine_info(),
         "scores": [s.to_dict() for s in scores],
         "noms": [n.to_dict() for n in ctx.noms_all()],
         "patient_state": ctx.state.to_dict(),

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from osseous.plan.document import NeedsDataDoc, RemovedDoc
 from osseous.plan.model import Alert, Recommendation
 from osseous.plan.state import PatientState
 
@@ -47,7 +48,7 @@ class Removed:
     reason: str
     declined: bool = False
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> RemovedDoc:
         return {"id": self.id, "lesion": self.lesion, "modality": self.modality,
                 "title": self.title, "reason": self.reason, "declined": self.declined}
 
@@ -101,8 +102,8 @@ def _pregnancy_unknown(rec: Recommendation) -> Recommendation:
 
 
 def apply_gates(state: PatientState, recs: list[Recommendation], alerts: list[Alert],
-                needs: list[dict[str, object]]
-                ) -> tuple[list[Recommendation], list[Alert], list[dict[str, object]],
+                needs: list[NeedsDataDoc]
+                ) -> tuple[list[Recommendation], list[Alert], list[NeedsDataDoc],
                            list[Removed]]:
     removed: list[Removed] = []
 

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
+from osseous.plan.document import AlertDoc, RecommendationDoc
+
 Family = Literal[
     "radiotherapy", "bone-modifying-agent", "interventional", "surgery", "radiopharmaceutical",
     "systemic-therapy", "supportive-care",
@@ -44,7 +46,7 @@ class Recommendation:
     lesion: str | None = None
     details: Mapping[str, object] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> RecommendationDoc:
         return {"id": self.id, "modality": self.modality, "lesion": self.lesion,
                 "title": self.title, "strength": self.strength, "urgency": self.urgency,
                 "rationale": self.rationale, "based_on": dict(self.based_on),
@@ -62,7 +64,7 @@ class Alert:
     lesion: str | None = None
     based_on: Facts = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> AlertDoc:
         return {"id": self.id, "severity": self.severity, "message": self.message,
                 "lesion": self.lesion, "based_on": dict(self.based_on),
                 "references": list(self.references)}

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from osseous.core.case import SpinalLesion
+from osseous.plan.document import NomsDoc
 
 if TYPE_CHECKING:
     from osseous.plan.context import Context
@@ -30,7 +31,7 @@ class Noms:
     mechanical: dict[str, Any]
     systemic: dict[str, Any]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> NomsDoc:
         return {"lesion": self.lesion, "neurologic": self.neurologic,
                 "oncologic": self.oncologic, "mechanical": self.mechanical,
                 "systemic": self.systemic, "references": ["laufer-2013"]}

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any, Final
+from typing import Final, TypeVar
 
 from osseous.core.case import BoneLesion, SpinalLesion
 from osseous.plan.context import Context
+from osseous.plan.document import OptionDoc, ProblemDoc, ProblemStatus, Role, UrgencyName
 from osseous.plan.gates import Removed
 from osseous.plan.model import URGENCY_ORDER, Alert, Recommendation
 
@@ -26,7 +26,8 @@ STRENGTH_RANK: Final = {"recommended": 0, "consider": 1, "not-recommended": 2}
 #: within a local problem an operation comes before the radiotherapy that follows it
 OPTION_FAMILY_ORDER: Final = ("supportive-care", "surgery", "radiotherapy", "interventional",
                               "bone-modifying-agent", "radiopharmaceutical", "systemic-therapy")
-SEVERITY_URGENCY: Final = {"critical": "emergency", "warning": "urgent", "info": "routine"}
+SEVERITY_URGENCY: Final[dict[str, UrgencyName]] = {"critical": "emergency", "warning": "urgent",
+                                                   "info": "routine"}
 KIND_ORDER: Final = ("cord-compression", "hypercalcaemia", "fracture", "impending-fracture",
                      "instability", "post-operative", "unlocalised-metastases", "pain",
                      "local", "bone-health", "systemic-disease")
@@ -62,8 +63,11 @@ CHOOSE_ONE: Final = {"bone-modifying-agent": ("bma.zoledronic-acid", "bma.denosu
 GROUP_OF: Final = {rid: g for g, ids in CHOOSE_ONE.items() for rid in ids}
 
 
-@dataclass
+@dataclass(slots=True)
 class Problem:
+    """One problem with its options. Filled by :func:`build_problems`, then closed once: the
+    order of the options, their roles, the urgency and the status are computed in one pass."""
+
     id: str
     kind: str
     title: str
@@ -74,47 +78,64 @@ class Problem:
     conflicts: list[dict[str, object]] = field(default_factory=list)
     sequence: list[dict[str, object]] = field(default_factory=list)
     note: str | None = None
+    #: live options in order, each with its role and choose-one group (set by ``close``)
+    options: list[Recommendation] = field(default_factory=list)
+    roles: list[tuple[Role, str | None]] = field(default_factory=list)
+    urgency: UrgencyName = "routine"
+    status: ProblemStatus = "no-deliverable-option"
 
-    def adjunct(self, r: Recommendation) -> bool:
-        """Supportive care given with the definitive treatment of a local problem (steroids
-        with radiotherapy or surgery), not an alternative to it."""
-        return self.lesion is not None and r.modality == "supportive-care" \
-            and self._has_definitive
+    def close(self) -> None:
+        """Order the live options and give each its role.
 
-    @cached_property
-    def _has_definitive(self) -> bool:
-        return any(o.modality != "supportive-care" for o in self.recs
-                   if o.strength != "not-recommended")
-
-    @cached_property
-    def options(self) -> list[Recommendation]:
-        """Live options in order (computed once the problem is complete)."""
+        Recommended before considered; among equals an operation comes before the radiotherapy
+        that follows it (Patchell 2005), and an option that follows an operation offered in the
+        same problem comes right after it. Supportive care in a local problem that has a
+        definitive treatment is an adjunct (steroids with radiotherapy or surgery), not an
+        alternative to it."""
         live = [r for r in self.recs if r.strength != "not-recommended"]
-        # recommended before considered; among equals an operation comes before the
-        # radiotherapy that follows it (Patchell 2005), and options that follow another come
-        # right after it
-        return sorted(live, key=lambda r: (
-            self.adjunct(r), STRENGTH_RANK[r.strength],
-            bool(r.details.get("after")) and self.follows_live(r),
-            URGENCY_ORDER[r.urgency], OPTION_FAMILY_ORDER.index(r.modality)))
-
-    def follows_live(self, r: Recommendation) -> bool:
-        """The option is given after an operation offered in the same problem."""
-        after = r.details.get("after")
-        return bool(after) and any(
-            o.modality == "surgery" and o.strength != "not-recommended"
-            and o.details.get("procedure") in (after, "fixation" if after ==
-                                               "prophylactic-fixation" else after)
-            for o in self.recs)
-
-    @cached_property
-    def urgency(self) -> str:
-        levels = [SEVERITY_URGENCY[a.severity] for a in self.alerts]
+        operations = {o.details.get("procedure") for o in live if o.modality == "surgery"}
+        definitive = self.lesion is not None and any(o.modality != "supportive-care"
+                                                     for o in live)
+        keyed = []
+        for r in live:
+            after = r.details.get("after")
+            follows = bool(after) and (after in operations or (
+                after == "prophylactic-fixation" and "fixation" in operations))
+            adjunct = definitive and r.modality == "supportive-care"
+            keyed.append(((adjunct, STRENGTH_RANK[r.strength], follows,
+                           URGENCY_ORDER[r.urgency], OPTION_FAMILY_ORDER.index(r.modality)),
+                          r, adjunct, follows))
+        keyed.sort(key=lambda k: k[0])
+        self.options = [k[1] for k in keyed]
+        counts: dict[str, int] = {}
+        for r in self.options:
+            g = GROUP_OF.get(r.id)
+            if g:
+                counts[g] = counts.get(g, 0) + 1
+        first = next((r for _, r, adjunct, follows in keyed if not adjunct and not follows),
+                     None)
+        self.roles = []
+        for _, r, adjunct, follows in keyed:
+            group = GROUP_OF.get(r.id)
+            group = group if group and counts[group] > 1 else None
+            role: Role
+            if group:
+                role = "choose-one"
+            elif adjunct:
+                role = "adjunct"
+            elif follows:
+                role = "after"
+            elif r is first:
+                role = "preferred"
+            else:
+                role = "alternative"
+            self.roles.append((role, group))
+        levels: list[UrgencyName] = [SEVERITY_URGENCY[a.severity] for a in self.alerts]
         levels += [r.urgency for r in self.options]
-        return min(levels, key=lambda u: URGENCY_ORDER[u], default="routine")
+        self.urgency = min(levels, key=URGENCY_ORDER.__getitem__, default="routine")
+        self.status = self._status()
 
-    @cached_property
-    def status(self) -> str:
+    def _status(self) -> ProblemStatus:
         if self.options:
             return "active"
         if self.removed and all(x.declined for x in self.removed):
@@ -126,22 +147,11 @@ class Problem:
             return "work-up"
         return "no-deliverable-option"
 
-    def to_dict(self) -> dict[str, Any]:
-        options = []
-        groups = GROUP_OF
-        live = self.options
-        grouped = {g for g in (groups.get(r.id) for r in live) if g}
-        counts = {g: sum(1 for r in live if groups.get(r.id) == g) for g in grouped}
-        first = next((r for r in live if not self.adjunct(r) and not self.follows_live(r)),
-                     None)
-        for r in live:
-            group = groups.get(r.id) if counts.get(groups.get(r.id) or "", 0) > 1 else None
-            role = ("choose-one" if group else "adjunct" if self.adjunct(r)
-                    else "after" if self.follows_live(r)
-                    else "preferred" if r is first else "alternative")
-            options.append({"recommendation": r.id, "lesion": r.lesion, "title": r.title,
-                            "strength": r.strength, "urgency": r.urgency, "role": role,
-                            "group": group})
+    def to_dict(self) -> ProblemDoc:
+        options: list[OptionDoc] = [{"recommendation": r.id, "lesion": r.lesion, "title": r.title,
+                    "strength": r.strength, "urgency": r.urgency, "role": role,
+                    "group": group}
+                   for r, (role, group) in zip(self.options, self.roles, strict=True)]
         note = self.note
         declined = [x.title for x in self.removed if x.declined]
         if declined and self.status == "active":
@@ -202,6 +212,17 @@ def _patient_kind(rec_id: str) -> str:
     return "systemic-disease"
 
 
+_Item = TypeVar("_Item", Recommendation, Alert, Removed)
+
+
+def _by_lesion(items: Iterable[_Item]) -> dict[str, list[_Item]]:
+    out: dict[str, list[_Item]] = {}
+    for x in items:
+        if x.lesion is not None:
+            out.setdefault(x.lesion, []).append(x)
+    return out
+
+
 def build_problems(ctx: Context, recs: list[Recommendation], alerts: list[Alert],
                    removed: list[Removed]) -> list[Problem]:
     if ctx.state.deceased:
@@ -214,15 +235,11 @@ def build_problems(ctx: Context, recs: list[Recommendation], alerts: list[Alert]
             problems[key] = Problem(key, kind, title, lesion)
         return problems[key]
 
-    by_lesion: dict[str, list[Recommendation]] = {}
-    for r in recs:
-        if r.lesion is not None:
-            by_lesion.setdefault(r.lesion, []).append(r)
-    lesion_problem: dict[str, Problem] = {}
+    by_lesion, alerts_of, removed_of = _by_lesion(recs), _by_lesion(alerts), _by_lesion(removed)
     for les in ctx.case.lesions:
         own = by_lesion.get(les.id, [])
-        own_alerts = [a for a in alerts if a.lesion == les.id]
-        own_removed = [x for x in removed if x.lesion == les.id]
+        own_alerts = alerts_of.get(les.id, [])
+        own_removed = removed_of.get(les.id, [])
         if not (own or own_alerts or own_removed):
             continue
         kind, title = _lesion_kind(ctx, les, own)
@@ -230,7 +247,6 @@ def build_problems(ctx: Context, recs: list[Recommendation], alerts: list[Alert]
         p.recs.extend(own)
         p.alerts.extend(own_alerts)
         p.removed.extend(own_removed)
-        lesion_problem[les.id] = p
     for a in alerts:
         if a.lesion is None and a.id in PATIENT_ALERT_KIND:
             kind = PATIENT_ALERT_KIND[a.id]
@@ -243,6 +259,8 @@ def build_problems(ctx: Context, recs: list[Recommendation], alerts: list[Alert]
         if x.lesion is None:
             kind = _patient_kind(x.id)
             get(kind, PATIENT_TITLES[kind], None).removed.append(x)
+    for p in problems.values():
+        p.close()
     _relations(ctx, problems, recs)
     return sorted(problems.values(),
                   key=lambda p: (URGENCY_ORDER[p.urgency], KIND_ORDER.index(p.kind),

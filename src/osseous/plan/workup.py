@@ -17,6 +17,7 @@ from typing import Any, Final, Literal
 
 from osseous.core.case import BoneLesion, Case, SpinalLesion
 from osseous.knowledge import bma
+from osseous.plan.document import Assessment, WorkupDoc, WorkupItemDoc
 from osseous.scores import facts
 
 Urgency = Literal["emergency", "urgent", "routine"]
@@ -49,8 +50,8 @@ class Item:
     lesions: list[str] = field(default_factory=list)
     references: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "investigation": self.investigation,
+    def to_dict(self) -> WorkupItemDoc:
+        out: WorkupItemDoc = {"id": self.id, "investigation": self.investigation,
                                "kind": self.kind, "urgency": self.urgency,
                                "reason": self.reason, "unlocks": sorted(self.unlocks)}
         if self.lesions:
@@ -87,10 +88,10 @@ LAB_TESTS: Final = {
     "ldh": "lactate dehydrogenase", "alkaline-phosphatase": "alkaline phosphatase"}
 
 
-def _missing_paths(assessment: dict[str, Any]) -> dict[str, set[str]]:
+def _missing_paths(assessment: Assessment) -> dict[str, set[str]]:
     """case path -> the scores and rules that need it."""
     out: dict[str, set[str]] = {}
-    for entry in assessment.get("needs_data", []):
+    for entry in assessment["needs_data"]:
         for path in entry["missing"]:
             out.setdefault(path, set()).add(entry["for"])
     return out
@@ -109,13 +110,13 @@ def _stale_labs(case: Case) -> dict[str, int]:
     return out
 
 
-def plan_workup(case: Case, assessment: dict[str, Any]) -> dict[str, Any]:
+def plan_workup(case: Case, assessment: Assessment) -> WorkupDoc:
     """The ordered list of investigations that would complete the assessment."""
     plan = _Plan()
-    if any(a.get("id") == "deceased" for a in assessment.get("alerts", [])):
+    if any(a["id"] == "deceased" for a in assessment["alerts"]):
         return {"format": WORKUP_FORMAT, "items": [], "max_age_days": dict(MAX_AGE_DAYS)}
     missing = _missing_paths(assessment)
-    if any(a.get("id") == "unlocalised-metastases" for a in assessment.get("alerts", [])):
+    if any(a["id"] == "unlocalised-metastases" for a in assessment["alerts"]):
         plan.add("skeletal-imaging", "Imaging of the whole skeleton to localise the bone "
                  "metastases (bone scan, PET or whole-body MRI by primary; MRI of the spine "
                  "if there is back pain or any neurological symptom)", "imaging", "urgent",
@@ -144,7 +145,7 @@ def _lesion_missing(missing: dict[str, set[str]], index: int, fields: Iterable[s
 
 
 def _spine(case: Case, missing: dict[str, set[str]], plan: _Plan,
-           assessment: dict[str, Any]) -> None:
+           assessment: Assessment) -> None:
     for i, les in case.spinal_lesions:
         assert isinstance(les, SpinalLesion)
         # any neurological symptom or sign, radicular pain included, with spinal metastases:
@@ -168,9 +169,10 @@ def _spine(case: Case, missing: dict[str, set[str]], plan: _Plan,
                      ("nice-ng234-2023",))
         need, unlocks = _lesion_missing(missing, i, SINS_IMAGING)
         if need:
-            sins = next((s for s in assessment.get("scores", [])
-                         if s.get("score") == "sins" and s.get("lesion") == les.id), None)
-            high = sins is not None and bool(sins.get("range")) and sins["range"][1] >= 13
+            sins = next((s for s in assessment["scores"]
+                         if s["score"] == "sins" and s["lesion"] == les.id), None)
+            span = sins["range"] if sins is not None else None
+            high = span is not None and span[1] >= 13
             plan.add(f"ct-spine-{les.id}", f"CT of the spine at {'/'.join(les.levels or ())}"
                      " (bone quality, alignment, collapse, posterolateral elements)",
                      "imaging", "urgent" if high else "routine",
@@ -209,14 +211,14 @@ def _long_bones(case: Case, missing: dict[str, set[str]], plan: _Plan) -> None:
 
 
 def _labs(case: Case, missing: dict[str, set[str]], plan: _Plan,
-          assessment: dict[str, Any]) -> None:
+          assessment: Assessment) -> None:
     stale = _stale_labs(case)
     raised = facts.latest_lab(case, "calcium")
-    hcm = {a.get("severity") for a in assessment.get("alerts", [])
-           if a.get("id") in ("hypercalcemia", "calcium-uncorrected")}
+    hcm = {a["severity"] for a in assessment["alerts"]
+           if a["id"] in ("hypercalcemia", "calcium-uncorrected")}
     # the out-of-date raised calcium alert says "recheck today": the same urgency here
-    recheck_today = any(a.get("id") == "calcium-out-of-date"
-                        for a in assessment.get("alerts", []))
+    recheck_today = any(a["id"] == "calcium-out-of-date"
+                        for a in assessment["alerts"])
     for analyte, test in LAB_TESTS.items():
         needers = missing.get(f"labs.{analyte}", set())
         age = stale.get(analyte)
@@ -260,11 +262,11 @@ def _staging(case: Case, missing: dict[str, set[str]], plan: _Plan) -> None:
 
 
 def _dental_and_clinical(case: Case, missing: dict[str, set[str]], plan: _Plan,
-                         assessment: dict[str, Any]) -> None:
+                         assessment: Assessment) -> None:
     dental = case.patient.dental
     offered = any(r["modality"] == "bone-modifying-agent"
                   and r["strength"] != "not-recommended"
-                  for r in assessment.get("recommendations", []))
+                  for r in assessment["recommendations"])
     # an agent with an unknown status may be running: treated as on treatment
     on_bma = any(m.drug in bma.AGENTS and m.status in ("active", "planned", None)
                  for m in case.medications or ())

@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 
 from osseous.core.errors import InvalidInput, Problem
 from osseous.core.validation import parse_case
+from osseous.plan.document import Assessment as AssessmentDoc
+from osseous.plan.document import as_assessment
 from osseous.plan.engine import assess
 from osseous.plan.monitoring import monitoring
 from osseous.registry import audit, policy
@@ -271,7 +273,7 @@ class CaseView:
     case: Case
     document: dict[str, Any]
     pseudonym: str
-    assessment: dict[str, Any]
+    assessment: AssessmentDoc
     #: False when the assessment shown was computed now and not stored (nothing to decide on
     #: until it is stored)
     stored: bool
@@ -309,11 +311,11 @@ def _decision_views(session: Session, case_id: str) -> list[DecisionView]:
     return out
 
 
-def _latest_assessment(session: Session, case: Case) -> tuple[dict[str, Any], bool]:
+def _latest_assessment(session: Session, case: Case) -> tuple[AssessmentDoc, bool]:
     row = session.scalar(select(Assessment).where(Assessment.case_id == case.id)
                          .order_by(Assessment.id.desc()).limit(1))
     if row is not None and row.case_version == case.current_version:
-        return row.document, True
+        return as_assessment(row.document), True
     # not stored yet (a case stored before assessments were kept with every version):
     # computed for display only; a GET writes nothing
     parsed = parse_case(repo.current_document(session, case))

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from osseous import KNOWLEDGE_VERSION, __version__
 from osseous.core.errors import InvalidInput, Problem
 from osseous.core.validation import parse_case
+from osseous.plan.document import Assessment as AssessmentDoc
 from osseous.plan.engine import assess
 from osseous.registry import audit
 from osseous.registry.audit import Actor
@@ -248,7 +249,7 @@ def export_case(session: Session, actor: Actor, case_id: str) -> dict[str, Any]:
 # ---- assessments ---------------------------------------------------------------------------
 
 
-def assess_document(doc: dict[str, Any], today: date) -> dict[str, Any]:
+def assess_document(doc: dict[str, Any], today: date) -> AssessmentDoc:
     """The assessment of a stored document (as of ``today`` unless it names its date)."""
     parsed = parse_case(doc)
     case_model = parsed.case

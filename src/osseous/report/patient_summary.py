@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from osseous.plan.document import Assessment, RecommendationDoc
+
 #: what each kind of treatment is, in everyday words
 EXPLAIN: Final = {
     "radiotherapy": "Radiotherapy uses carefully aimed X-rays to treat the cancer in the bone. "
@@ -62,7 +64,7 @@ class Item:
     when: str
 
 
-def summarise(assessment: dict[str, Any], decisions: Sequence[Any] = ()) -> dict[str, Any]:
+def summarise(assessment: Assessment, decisions: Sequence[Any] = ()) -> dict[str, Any]:
     """The patient summary as headings and short paragraphs (rendered by the templates).
 
     With the board's ``decisions`` (objects with ``recommendation_id``, ``lesion`` and
@@ -107,7 +109,7 @@ CONSULT_TEXT: Final = ("A meeting with a spine surgeon, who will look at your sc
 CONSULT_WHEN: Final = "The team will arrange this appointment."
 
 
-def _plain_reason(rec: dict[str, Any], consult: bool = False) -> str:
+def _plain_reason(rec: RecommendationDoc, consult: bool = False) -> str:
     where = f" at {rec['lesion']}" if rec.get("lesion") else ""
     if consult:
         return f"It is suggested to check whether the spine is strong and stable{where}."

@@ -95,7 +95,7 @@ async def calculator(request: Request, name: str, case: str = "") -> HTMLRespons
         info = BY_ID[name]
         results, _, errors = calc.run_score(name, values)
         if whole_case is not None:  # every lesion of the case, as the assessment scores it
-            results = [r.to_dict() for r in info.compute(parse_case(whole_case).case)]
+            results = [dict(r.to_dict()) for r in info.compute(parse_case(whole_case).case)]
         context.update(title=labels.score(name), full_name=info.name, per=info.per,
                        inputs=calc.score_inputs(name), results=results, errors=errors,
                        citations=_citations(info.references), touched=bool(list(values.keys())))

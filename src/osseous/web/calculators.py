@@ -178,7 +178,7 @@ def run_score(calc: str, values: FormData) -> tuple[list[dict[str, Any]], dict[s
     doc, problems = score_form(values)
     results: list[dict[str, Any]] = []
     try:
-        results = [r.to_dict() for r in BY_ID[calc].compute(parse_case(doc).case)]
+        results = [dict(r.to_dict()) for r in BY_ID[calc].compute(parse_case(doc).case)]
     except InvalidInput as exc:
         problems.extend(exc.problems)
     except ValueError as exc:  # e.g. Mirels of a bone that is not a long bone

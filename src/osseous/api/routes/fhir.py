@@ -11,6 +11,7 @@ from sqlalchemy import select
 from osseous.api.deps import READ_PATIENT_DATA, WRITE_PATIENT_DATA, Caller, SessionDep, require
 from osseous.interop.fhir_in import bundle_to_case
 from osseous.interop.fhir_out import assessment_to_fhir
+from osseous.plan.document import as_assessment
 from osseous.registry import repository as repo
 from osseous.registry.errors import NotFound
 from osseous.registry.models import Assessment
@@ -40,5 +41,6 @@ def assessment_fhir(case_id: str, caller: Annotated[Caller, Depends(require(READ
                    .order_by(Assessment.id.desc()).limit(1))
     if row is None:
         raise NotFound(f"case {case_id} has no stored assessment (POST its assessment first)")
-    return assessment_to_fhir(row.document, patient_reference=f"Patient/{case.patient_id}",
+    return assessment_to_fhir(as_assessment(row.document),
+                              patient_reference=f"Patient/{case.patient_id}",
                               case_version=row.case_version)

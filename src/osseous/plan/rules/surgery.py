@@ -95,6 +95,20 @@ def _consultation(les: SpinalLesion, urgency: Urgency, why: str,
         details={"procedure": "stabilization"})
 
 
+def _unstable_fitness_unknown(ctx: Context, les: SpinalLesion, sins: str,
+                              based: Mapping[str, object]) -> Iterator[Finding]:
+    """An unstable segment (SINS 13-18) in a patient whose surgical candidacy is not recorded:
+    the surgeons are asked now (they judge fitness), and candidacy is requested. Asking only for
+    the missing fact would give less advice than a SINS of 7-12 gives (knowing more about the
+    instability must never weaken the advice)."""
+    urgency: Urgency = "emergency" if ctx.mescc(les) else "urgent"
+    yield _consultation(les, urgency, f"SINS {sins} (13-18, unstable): stabilisation is "
+                        "indicated if the patient is fit for surgery, which is not recorded; "
+                        "the spinal surgeons judge fitness and the operation.", based)
+    yield NeedsData(missing=("patient.surgical_candidate",),
+                    reason="fitness decides stabilisation", lesion=les.id)
+
+
 def _incomplete_sins(ctx: Context, les: SpinalLesion, span: tuple[float, float],
                      missing: tuple[str, ...], based: Mapping[str, object],
                      fit: bool | None) -> Iterator[Finding]:
@@ -111,8 +125,8 @@ def _incomplete_sins(ctx: Context, les: SpinalLesion, span: tuple[float, float],
             based_on=based, references=("fisher-2010", "fourney-2011", "laufer-2013"),
             lesion=les.id, details={"procedure": "stabilization"})
     elif span[0] >= 13 and fit is None:
-        yield NeedsData(missing=("patient.surgical_candidate",),
-                        reason="fitness decides stabilisation", lesion=les.id)
+        yield from _unstable_fitness_unknown(ctx, les, f"at least {span[0]:g} even with "
+                                             "components missing", based)
     elif span[0] >= 7 and ctx.mescc(les):
         return  # the cord-compression pathway and alert call the surgeons today
     elif span[0] >= 7:
@@ -153,8 +167,7 @@ def spinal_stabilization(ctx: Context) -> Iterator[Finding]:
                 yield NotApplicable(reason="unstable but not fit for surgery: radiotherapy and "
                                     "percutaneous options", based_on=based, lesion=les.id)
             elif fit is None:
-                yield NeedsData(missing=("patient.surgical_candidate",),
-                                reason="fitness decides stabilisation", lesion=les.id)
+                yield from _unstable_fitness_unknown(ctx, les, f"{s.total}", based)
             else:
                 yield Recommendation(
                     id="surgery.stabilization", modality="surgery", title="Surgical stabilisation "
