@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from osseous.cli.main import app as cli
 from tests.leaks import leaks
 from tests.web.test_browser import ARTIFACTS, CHROMIUM, _sign_in
-from tests.web.test_calculators import CASES, FORMULA_CASES
+from tests.web.test_calculators import CASES, FORMULA_CASES, _pain_case
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no chromium")
 WIDTHS = ((390, 844), (768, 1024), (1440, 900))
@@ -208,6 +208,19 @@ def test_calculators_in_the_browser_agree_with_the_cli(server: str, browser: Any
         page.set_viewport_size({"width": width, "height": height})
         page.screenshot(path=str(ARTIFACTS / f"calculator-sins-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1440, "height": 900})
+    # the pain response, chosen and typed: the category follows without a submit
+    page.goto(f"{server}/app/calculators/pain-response")
+    page.select_option("select[name='pain_assessments[0].worst_pain']", "7")
+    page.fill("input[name='pain_assessments[0].omed_mg_per_day']", "60")
+    page.select_option("select[name='pain_assessments[1].worst_pain']", "4")
+    page.fill("input[name='pain_assessments[1].omed_mg_per_day']", "60")
+    expected = _cli("pain-response", _pain_case((7, 60), (4, 60)), tmp_path)
+    assert expected["band"] == "partial"
+    page.wait_for_function(
+        "() => document.querySelector('.calc-total') && "
+        "document.querySelector('.calc-total').textContent.includes('Partial response')")
+    assert "re-irradiation" in page.locator("#result").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "calculator-pain-response-1440.png"), full_page=True)
     # every other calculator, its inputs given as a link would give them
     from urllib.parse import urlencode
 

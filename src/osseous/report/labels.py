@@ -298,7 +298,15 @@ def score_result(s: Mapping[str, Any]) -> str:
     return f"{head}: {b}" if b and s["score"] != "escc" else (f"{head} ({b})" if b else head)
 
 
+#: the pain response's components (its ``pain`` is the follow-up's, not SINS's pain points)
+PAIN_RESPONSE_COMPONENT: Final = MappingProxyType({
+    "baseline_pain": "worst pain before", "baseline_omed": "OMED before (mg a day)",
+    "pain": "worst pain now", "omed": "OMED now (mg a day)",
+})
+
+
 def components(comps: Mapping[str, Any]) -> str:
     """Score components with their points: ``location 1 · pain 3`` (unknown for missing)."""
-    return " · ".join(f"{words(k)} {'unknown' if v is None else value(v)}"
+    names = PAIN_RESPONSE_COMPONENT if "baseline_pain" in comps else {}
+    return " · ".join(f"{names.get(k) or words(k)} {'unknown' if v is None else value(v)}"
                       for k, v in comps.items())
