@@ -89,6 +89,10 @@ async def logout(request: Request) -> Response:
 
 # ---- case editor --------------------------------------------------------------------------
 
+#: the editor's lists of rows (besides the lesions), with their titles
+LISTS: Final = {"labs": "Laboratory results (with units)", "medications": "Medicines",
+                "pain_assessments": "Pain assessments"}
+
 def _editor(request: Request, user: WebUser, values: dict[str, Any],
             errors: dict[str, str], case: overview.EditedCase | None, pseudonym: str = "",
             status: int = 200, message: str | None = None, add: str = "") -> HTMLResponse:
@@ -107,7 +111,7 @@ def _editor(request: Request, user: WebUser, values: dict[str, Any],
     extra = {"spine": ["spine"], "bone": ["bone"]}.get(add, ["spine", "bone"] if not indices
                                                         else [])
     lesion_rows += [(nxt + k, kind) for k, kind in enumerate(extra)]
-    rows = {key: kept(key) for key in ("labs", "medications")}
+    rows = {key: kept(key) for key in LISTS}
     row_indices = {}
     for key, found in rows.items():
         start = max([*forms.indices(values, key), -1]) + 1
@@ -122,7 +126,9 @@ def _editor(request: Request, user: WebUser, values: dict[str, Any],
         "values": values, "errors": errors, "case": case, "pseudonym": pseudonym,
         "courses": courses,
         "lesion_rows": lesion_rows, "row_indices": row_indices, "message": message,
-        "added": add}, status=status,
+        "added": add, "max_rows": forms.MAX_ROWS,
+        "lists": [(key, title, forms.ROWS[key]) for key, title in LISTS.items()]},
+        status=status,
         user=user)
 
 
@@ -169,7 +175,7 @@ async def _save(request: Request, case_id: str | None) -> Response:
             case = overview.case_for_editing(s, user.actor, case_id)
         base = case.document
     add = str(form.get("add", ""))
-    if add in ("labs", "lab-panel", "medications", "spine", "bone"):  # a row, not a save
+    if add in (*LISTS, "lab-panel", "spine", "bone"):  # a row, not a save
         return _editor(request, user, forms.raw_values(form), {}, case, pseudonym, add=add)
     doc, problems = forms.document_from_form(form, base)
     problems += forms.future_dates(form, date.today())
