@@ -69,3 +69,29 @@ def test_a_reversal_needs_confirming(db: Database) -> None:
                         {**payload, "decision": "declined", "reason": "no"}, confirmed=True)
         with pytest.raises(Forbidden):
             overview.decide(s, Actor("r", "researcher", None), "demo-breast-01", payload)
+
+
+def test_cases_not_yet_assessed_come_last_and_pages_cross_over(db: Database) -> None:
+    """Most urgent first reads the assessed cases by the rank index, then the cases without
+    an overview row: the pages must join up exactly (no case twice, none left out) and
+    agree with the order by rank (not assessed last), board date and id."""
+    seed_demo(db)
+    with db.session() as s:
+        waiting = {"incomplete-data", "thyroid-oligometastatic", "nsclc-egfr"}
+        s.execute(delete(CaseOverview).where(CaseOverview.case_id.in_(waiting)))
+        everything, total = overview.case_list(s, CLINICIAN, per_page=500)
+        assert total == len(everything) >= 12
+        assert {r.case_id for r in everything[-3:]} == waiting
+        assert not any(r.assessed for r in everything[-3:])
+        assert [r.rank for r in everything] == sorted(r.rank for r in everything)
+        for size in (1, 4, 5):
+            paged = []
+            for start in range(0, total + size, size):
+                rows, n = overview.case_list(s, CLINICIAN, per_page=size, offset=start)
+                assert n == total
+                paged += [r.case_id for r in rows]
+            assert paged == [r.case_id for r in everything], size
+        only_waiting, n = overview.case_list(s, CLINICIAN, q="thyroid")
+        assert n == 1 and not only_waiting[0].assessed
+        assert overview.case_list(s, CLINICIAN, severity="critical")[1] == len(
+            [r for r in everything if r.top_severity == "critical"])

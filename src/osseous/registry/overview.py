@@ -187,6 +187,40 @@ class ListRow:
         return URGENCY_OF_RANK[self.rank] if self.assessed else None
 
 
+_LIST_COLUMNS: Final = (
+    Case.id, Case.patient_id, Case.status, Case.board_date, Case.version, Case.current_version,
+    Case.created_at, Case.updated_at, Patient.pseudonym,
+    CaseOverview.case_id.label("overview_case"), CaseOverview.rank, CaseOverview.top_severity,
+    CaseOverview.top_alert, CaseOverview.primary, CaseOverview.open_problems,
+    CaseOverview.undecided, CaseOverview.duties)
+
+
+def _case_filters(q: str, status: str, board_date: date | None,
+                  patient_id: str) -> list[Any]:
+    """The list's conditions on the case (and its patient's pseudonym)."""
+    out: list[Any] = []
+    if q:
+        like = f"%{q.lower()}%"
+        out.append(or_(func.lower(Case.id).like(like), func.lower(Patient.pseudonym).like(like)))
+    if status:
+        out.append(Case.status == status)
+    if board_date:
+        out.append(Case.board_date == board_date)
+    if patient_id:
+        out.append(Case.patient_id == patient_id)
+    return out
+
+
+def _list_row(r: Any, today: date) -> ListRow:
+    assessed = r.overview_case is not None
+    return ListRow(
+        r.id, r.pseudonym, r.status, r.board_date, assessed,
+        r.rank if assessed else NOTHING + 1, r.top_severity, r.top_alert, r.primary,
+        r.open_problems, r.undecided,
+        [d["what"] for d in r.duties or [] if d.get("due") and d["due"] < today.isoformat()],
+        r.patient_id, r.version, r.current_version, r.created_at, r.updated_at)
+
+
 def case_list(session: Session, actor: Actor, *, q: str = "", primary: str = "",
               severity: str = "", status: str = "", board_date: date | None = None,
               patient_id: str = "", sort: str = "urgency", page: int = 1,
@@ -194,53 +228,62 @@ def case_list(session: Session, actor: Actor, *, q: str = "", primary: str = "",
               today: date | None = None) -> tuple[list[ListRow], int]:
     """The cases matching the filters, most urgent first by default, one page of them
     (``page`` of ``per_page`` rows, or ``per_page`` rows from ``offset``): the work queue of
-    the pages and of ``GET /cases``. Filtered, counted, sorted and paged in SQL."""
+    the pages and of ``GET /cases``. Filtered, counted, sorted and paged in SQL.
+
+    Most urgent first reads the assessed cases in the order of the overview's ``rank``
+    index (the database sorts only within a rank, and stops once the page is full), then the
+    cases not assessed yet (last, by board date); a left join ordered by the rank of a
+    possibly missing row would sort every case on every view (docs/performance.md)."""
     _reader(actor)
     today = today or date.today()
-    stmt = (select(Case, Patient.pseudonym, CaseOverview)
-            .join(Patient, Patient.id == Case.patient_id)
-            .outerjoin(CaseOverview, CaseOverview.case_id == Case.id))
-    count = select(func.count()).select_from(Case)
-    if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(or_(func.lower(Case.id).like(like),
-                              func.lower(Patient.pseudonym).like(like)))
-        count = count.join(Patient, Patient.id == Case.patient_id).where(
-            or_(func.lower(Case.id).like(like), func.lower(Patient.pseudonym).like(like)))
-    if primary or severity:  # the overview's columns: only then is it joined to count
-        count = count.join(CaseOverview, CaseOverview.case_id == Case.id)
-    conditions = []
-    if primary:
-        conditions.append(CaseOverview.primary == primary)
-    if severity:
-        conditions.append(CaseOverview.top_severity == severity)
-    if status:
-        conditions.append(Case.status == status)
-    if board_date:
-        conditions.append(Case.board_date == board_date)
-    if patient_id:
-        conditions.append(Case.patient_id == patient_id)
-    if conditions:
-        stmt, count = stmt.where(*conditions), count.where(*conditions)
-    total = session.scalar(count) or 0
-    rank = func.coalesce(CaseOverview.rank, NOTHING + 1)
-    order = {"urgency": (rank, Case.board_date, Case.id),
-             "board": (Case.board_date.is_(None), Case.board_date, rank, Case.id),
-             "updated": (Case.updated_at.desc(), Case.id),
-             "case": (Case.id,)}[sort if sort in SORTS else "urgency"]
+    sort = sort if sort in SORTS else "urgency"
     start = offset if offset is not None else (max(page, 1) - 1) * per_page
-    rows = []
-    for case, pseudonym, ov in session.execute(
-            stmt.order_by(*order).limit(per_page).offset(start)):
-        rows.append(ListRow(
-            case.id, pseudonym, case.status, case.board_date, ov is not None,
-            ov.rank if ov else NOTHING + 1, ov.top_severity if ov else None,
-            ov.top_alert if ov else None, ov.primary if ov else None,
-            ov.open_problems if ov else None, ov.undecided if ov else None,
-            [d["what"] for d in (ov.duties if ov else []) if d.get("due")
-             and d["due"] < today.isoformat()],
-            case.patient_id, case.version, case.current_version, case.created_at,
-            case.updated_at))
+    on_case = _case_filters(q, status, board_date, patient_id)
+    on_overview = [c for c, given in ((CaseOverview.primary == primary, primary),
+                                      (CaseOverview.top_severity == severity, severity))
+                   if given]
+
+    def counted(assessed: bool) -> int:
+        """How many cases match (only those assessed: ``assessed``); the overview's index
+        alone when no filter is on the case."""
+        if assessed and not on_case:
+            return session.scalar(select(func.count()).select_from(CaseOverview)
+                                  .where(*on_overview)) or 0
+        stmt = select(func.count()).select_from(Case)
+        if q:
+            stmt = stmt.join(Patient, Patient.id == Case.patient_id)
+        if assessed or on_overview:
+            stmt = stmt.join(CaseOverview, CaseOverview.case_id == Case.id)
+        return session.scalar(stmt.where(*on_case, *on_overview)) or 0
+
+    def fetch(stmt: Any, order: tuple[Any, ...], skip: int, take: int) -> list[Any]:
+        return list(session.execute(stmt.where(*on_case, *on_overview).order_by(*order)
+                                    .limit(take).offset(skip)))
+
+    # the columns shown, not the ORM objects (nor the options' JSON the list does not show)
+    base = select(*_LIST_COLUMNS).join(Patient, Patient.id == Case.patient_id)
+    found: list[Any]
+    if sort == "urgency":
+        assessed = counted(True)
+        total = assessed if on_overview else counted(False)
+        waiting = total - assessed
+        found = fetch(base.join(CaseOverview, CaseOverview.case_id == Case.id),
+                      (CaseOverview.rank, Case.board_date, Case.id), start, per_page) \
+            if start < assessed else []
+        if waiting and len(found) < per_page:
+            found += fetch(base.outerjoin(CaseOverview, CaseOverview.case_id == Case.id)
+                           .where(CaseOverview.case_id.is_(None)),
+                           (Case.board_date, Case.id), max(start - assessed, 0),
+                           per_page - len(found))
+    else:
+        total = counted(False)
+        rank = func.coalesce(CaseOverview.rank, NOTHING + 1)
+        order = {"board": (Case.board_date.is_(None), Case.board_date, rank, Case.id),
+                 "updated": (Case.updated_at.desc(), Case.id),
+                 "case": (Case.id,)}[sort]
+        found = fetch(base.outerjoin(CaseOverview, CaseOverview.case_id == Case.id), order,
+                      start, per_page)
+    rows = [_list_row(r, today) for r in found]
     audit.record(session, actor, "list", "case", None, patient_id or None,
                  detail=f"{len(rows)} rows of {total} (with pseudonyms)")
     return rows, total
