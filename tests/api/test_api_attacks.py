@@ -322,7 +322,6 @@ def test_settings_refuse_unsafe_values() -> None:
     with pytest.raises(SettingsError, match="OSSEOUS_ALLOW_LOOPBACK_FHIR"):
         from_environment({"OSSEOUS_ALLOW_LOOPBACK_FHIR": "perhaps"})
     s = from_environment({"OSSEOUS_PUBLIC_URL": "https://x.example/",
-                          "OSSEOUS_CDS_CORS_ORIGINS": "https://a.example, https://b.example",
-                          "OSSEOUS_WORKERS": "4"})
-    assert s.https and s.workers == 4 and s.cds_cors_origins == ("https://a.example",
+                          "OSSEOUS_CDS_CORS_ORIGINS": "https://a.example, https://b.example"})
+    assert s.https and s.cds_cors_origins == ("https://a.example",
                                                                  "https://b.example")

@@ -92,27 +92,6 @@ def _authenticate(request: Request) -> User:
                         headers={"WWW-Authenticate": "Bearer"})
 
 
-def caller_in(s: Session, request: Request, roles: frozenset[str]) -> Caller:
-    """The caller of ``request``, checked within the read session ``s`` (the hot path: the
-    token check and the handler's reads share one transaction and one worker thread)."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    user = resolve_token(s, token.strip()) if scheme.lower() == "bearer" and token else None
-    if user is None:
-        _refuse_token(request, "no bearer token" if not token else
-                      "token unknown, revoked or expired")
-        raise HTTPException(401, "a valid bearer token is required",
-                            headers={"WWW-Authenticate": "Bearer"})
-    actor = Actor(user.username, user.role, _client(request))
-    request.state.actor = actor
-    if user.role not in roles:
-        with database(request).session() as w:
-            audit.record(w, actor, request.method.lower(), "endpoint", request.url.path,
-                         outcome="denied")
-        raise HTTPException(403, f"the {user.role} role may not do this")
-    return Caller(user, actor)
-
-
 def require(roles: frozenset[str]) -> Callable[[Request], Caller]:
     """A dependency allowing only ``roles``; a refusal is audited."""
 

@@ -30,7 +30,8 @@ async def _problem(send: Send, status: int, detail: str) -> None:
     import json
 
     body = json.dumps({"type": "about:blank", "status": status, "detail": detail,
-                       "title": {413: "Request too large", 422: "Invalid input",
+                       "title": {400: "Bad request", 413: "Request too large",
+                                 422: "Invalid input",
                                  415: "Unsupported media type",
                                  500: "Internal error"}[status]}).encode()
     await send({"type": "http.response.start", "status": status,
@@ -110,6 +111,10 @@ class Hardening:
         path = str(scope.get("path", ""))
         page = path.startswith(PAGE_PREFIXES)
         method = scope.get("method", "GET")
+        if _has_nul_in_address(path, scope.get("query_string", b"")):
+            # no resource id or query value holds one, and PostgreSQL cannot even compare it
+            await _problem(send, 400, "the address may not contain the NUL character")
+            return
         refusal, receive = await self._check_body(scope, receive, page)
         if refusal is not None:
             await _problem(send, *refusal)
@@ -153,6 +158,10 @@ class Hardening:
             log.exception("unhandled error on %s %s", method, path)
             if not started_response:
                 await _problem(send, 500, "an internal error occurred; it has been logged")
+
+
+def _has_nul_in_address(path: str, query: bytes) -> bool:
+    return "\x00" in path or b"\x00" in query or b"%00" in query
 
 
 class _TooLarge(Exception):

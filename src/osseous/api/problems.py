@@ -83,21 +83,15 @@ async def _audit_not_found(request: Request, status: int) -> None:
     """A 404 leaves an audit row (who probed which path), written before the answer."""
     if status != 404 or request.url.path.startswith("/static"):
         return
-    from starlette.concurrency import run_in_threadpool
-
     from osseous.registry import audit
     from osseous.registry.audit import Actor
     from osseous.web.session import client_address
 
     actor = getattr(request.state, "actor", None) or Actor(
         "anonymous", "none", client_address(request))
-
-    def write() -> None:
-        with request.app.state.db.session() as s:
-            audit.record(s, actor, request.method.lower()[:32], "endpoint",
-                         request.url.path[:128], outcome="not-found")
-
-    await run_in_threadpool(write)
+    await request.app.state.db.audit_writer.commit([audit.values(
+        actor, request.method.lower()[:32], "endpoint", request.url.path[:128],
+        outcome="not-found")])
 
 
 def install(app: FastAPI) -> None:

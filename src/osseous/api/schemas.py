@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from osseous.registry.repository import PSEUDONYM_MAX, PSEUDONYM_PATTERN, pseudonym_problem
+
 
 def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
@@ -62,13 +64,26 @@ class UserOut(BaseModel):
     active: bool
 
 
+def _pseudonym(value: str) -> str:
+    why = pseudonym_problem(value)
+    if why:
+        raise ValueError(why)
+    return value
+
+
+#: the registry's rule (:func:`osseous.registry.repository.pseudonym_problem`, applied by the
+#: web forms and imports too), also described in the OpenAPI schema
+Pseudonym = Annotated[str, Field(min_length=1, max_length=PSEUDONYM_MAX,
+                                 pattern=PSEUDONYM_PATTERN), AfterValidator(_pseudonym)]
+
+
 class PatientIn(Strict):
-    pseudonym: Text64
+    pseudonym: Pseudonym
     mrn: Annotated[str, Field(min_length=1, max_length=64)] | None = None
 
 
 class PatientPatch(Strict):
-    pseudonym: Text64 | None = None
+    pseudonym: Pseudonym | None = None
     mrn: Annotated[str, Field(min_length=1, max_length=64)] | None = None
 
 

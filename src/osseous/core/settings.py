@@ -108,10 +108,19 @@ class Settings:
 
 #: settings whose environment variable is not OSSEOUS_ and the upper-cased field name
 _ENV_NAMES: Final = {"cds_issuers_file": "OSSEOUS_CDS_ISSUERS"}
+#: settings only ``osseous serve``'s options set, never the environment (a demonstration
+#: login must be asked for on the command line, where it is seen)
+_COMMAND_LINE_ONLY: Final = frozenset({"demo", "workers"})
 
 
 def _env(name: str) -> str:
     return _ENV_NAMES.get(name, "OSSEOUS_" + name.upper())
+
+
+def environment_variables() -> list[str]:
+    """Every environment variable the settings read (docs/reliability.md lists each)."""
+    names = [_env(f.name) for f in fields(Settings) if f.name not in _COMMAND_LINE_ONLY]
+    return [*names, "OSSEOUS_DATABASE_URL_FILE"]
 
 
 def _check_url(name: str, url: str | None) -> None:
@@ -175,7 +184,7 @@ def from_environment(env: Mapping[str, str] | None = None, **overrides: Any) -> 
     for f in fields(Settings):
         name = _env(f.name)
         raw = env.get(name)
-        if raw is None or f.name == "database_url":
+        if raw is None or f.name == "database_url" or f.name in _COMMAND_LINE_ONLY:
             continue
         kind = str(f.type)
         try:

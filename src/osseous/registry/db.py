@@ -39,23 +39,41 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
-    """An engine; for SQLite, transactions take the write lock at BEGIN unless ``read_only``."""
+def _sqlite_durable(dbapi_connection: Any, _record: Any) -> None:
+    """Writers: every commit reaches the disk before it returns (in WAL mode ``NORMAL`` can
+    lose the last commits on a power cut). Audit rows are committed in groups
+    (:mod:`osseous.registry.group_commit`), so the flush is paid once per group."""
+    dbapi_connection.execute("PRAGMA synchronous=FULL")
+
+
+def make_engine(url: str | None = None, *, read_only: bool = False,
+                autocommit: bool = False) -> Engine:
+    """An engine; for SQLite, transactions take the write lock at BEGIN unless ``read_only``.
+    ``autocommit``: every statement is its own transaction, for reads of one statement
+    (:mod:`osseous.registry.hot_path`), without a ping before each use."""
     url = database_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        if autocommit:
+            event.listen(engine, "connect", _no_pysqlite_begin)
+            return engine
         # writers take the lock at BEGIN so concurrent writers queue instead of failing on a
         # lock upgrade; readers never block in WAL mode
         begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+        if not read_only:
+            event.listen(engine, "connect", _sqlite_durable)
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
-
-        @event.listens_for(engine, "connect")
-        def _no_pysqlite_begin(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None
-
+        event.listen(engine, "connect", _no_pysqlite_begin)
         return engine
+    if autocommit:
+        return create_engine(url, isolation_level="AUTOCOMMIT")
     return create_engine(url, pool_pre_ping=True)
+
+
+def _no_pysqlite_begin(dbapi_connection: Any, _record: Any) -> None:
+    """Transactions are begun by the engine's own BEGIN (or not at all in autocommit)."""
+    dbapi_connection.isolation_level = None
 
 
 class Database:
@@ -67,6 +85,7 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         sqlite = self.url.startswith("sqlite")
         self.read_engine = make_engine(self.url, read_only=True) if sqlite else self.engine
+        self.hot_engine = make_engine(self.url, autocommit=True)
         # no autoflush: an audit row added during a read is committed by the group committer,
         # never inside the read transaction
         self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False,
@@ -104,3 +123,4 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
         self.read_engine.dispose()
+        self.hot_engine.dispose()

@@ -6,11 +6,13 @@ Every read of patient data leaves an audit row that must be durable before the r
 single writer (``GET /cases/{id}`` p99 636 ms at eight connections); one commit for all the
 rows waiting at that moment keeps the guarantee and pays the commit once per batch (the
 technique of database write-ahead logs: Gray and Reuter, *Transaction Processing*, 1993,
-9.4.7 "group commit"). A failed commit fails every request of its batch.
+9.4.7 "group commit"). When a batch fails, each request's rows are committed on their
+own, so a request fails only for its own rows.
 """
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
 from dataclasses import dataclass, field
@@ -32,6 +34,23 @@ class _Pending:
     rows: list[dict[str, Any]]
     done: threading.Event = field(default_factory=threading.Event)
     error: BaseException | None = None
+    #: set when an event loop awaits the commit (:meth:`AuditWriter.commit`)
+    future: asyncio.Future[None] | None = None
+
+    def finish(self) -> None:
+        self.done.set()
+        future = self.future
+        if future is not None:
+            future.get_loop().call_soon_threadsafe(_resolve, future, self.error)
+
+
+def _resolve(future: asyncio.Future[None], error: BaseException | None) -> None:
+    if future.done():  # the awaiting request was cancelled (its client went away)
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)
 
 
 class AuditWriter:
@@ -47,12 +66,23 @@ class AuditWriter:
         """Commit ``events`` (new, unattached rows); returns once they are durable."""
         if not events:
             return
-        pending = _Pending([{c: getattr(e, c) for c in _COLUMNS} for e in events])
+        pending = _Pending(_rows(events))
         self._start()
         self._queue.put(pending)
         pending.done.wait()
         if pending.error is not None:
             raise pending.error
+
+    async def commit(self, rows: list[dict[str, Any]]) -> None:
+        """Commit audit ``rows`` (:func:`osseous.registry.audit.values`) from a coroutine:
+        the request waits without holding a thread."""
+        if not rows:
+            return
+        pending = _Pending(rows, future=asyncio.get_running_loop().create_future())
+        self._start()
+        self._queue.put(pending)
+        assert pending.future is not None
+        await pending.future
 
     def _start(self) -> None:
         with self._lock:
@@ -72,10 +102,26 @@ class AuditWriter:
                     break
                 size += len(batch[-1].rows)
             try:
-                with self.db.session() as s:
-                    s.execute(insert(AuditEvent), [r for p in batch for r in p.rows])
-            except Exception as exc:  # every waiting request learns of it and fails
-                for p in batch:
-                    p.error = exc
+                self._insert([r for p in batch for r in p.rows])
+            except Exception as exc:
+                if len(batch) == 1:
+                    batch[0].error = exc
+                else:  # one request's rows must not fail the others': commit each alone
+                    for p in batch:
+                        try:
+                            self._insert(p.rows)
+                        except Exception as alone:
+                            p.error = alone
             for p in batch:
-                p.done.set()
+                p.finish()
+
+    def _insert(self, rows: list[dict[str, Any]]) -> None:
+        with self.db.engine.begin() as conn:
+            conn.execute(_INSERT, rows)
+
+
+_INSERT = insert(AuditEvent.__table__)  # type: ignore[arg-type]
+
+
+def _rows(events: list[AuditEvent]) -> list[dict[str, Any]]:
+    return [{c: getattr(e, c) for c in _COLUMNS} for e in events]

@@ -9,6 +9,8 @@ cannot both win (the loser gets :class:`PreconditionFailed`).
 from __future__ import annotations
 
 import copy
+import hashlib
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -29,13 +31,47 @@ from osseous.registry.models import Assessment, BoardDecision, Case, CaseVersion
 from osseous.registry.security import utcnow
 
 STATUSES: Final = ("backlog", "scheduled", "discussed", "follow-up")
+#: a patient's pseudonym: what every entry point accepts (the API's schema, the web forms,
+#: the command line and imports all apply :func:`pseudonym_problem`)
+PSEUDONYM_MAX: Final = 64
+PSEUDONYM_PATTERN: Final = r"^[\w.@+-]+$"
+_PSEUDONYM: Final = re.compile(PSEUDONYM_PATTERN)
 DECISIONS: Final = ("accepted", "modified", "declined")
 
 # ---- patients ------------------------------------------------------------------------------
 
 
+def pseudonym_problem(pseudonym: str) -> str | None:
+    """Why ``pseudonym`` is refused, or None: 1 to 64 letters, digits and ``_ . @ + -``."""
+    if not pseudonym:
+        return "required: the patient's pseudonymous id"
+    if len(pseudonym) > PSEUDONYM_MAX:
+        return f"at most {PSEUDONYM_MAX} characters (given {len(pseudonym)})"
+    if not _PSEUDONYM.fullmatch(pseudonym):
+        return "only letters, digits and . _ @ + - (no spaces)"
+    return None
+
+
+def check_pseudonym(pseudonym: str) -> None:
+    why = pseudonym_problem(pseudonym)
+    if why:
+        raise InvalidInput([Problem("pseudonym", why, pseudonym[:200])])
+
+
+def derived_pseudonym(case_id: str) -> str:
+    """The pseudonym of a case imported without one: ``P-`` and the case id, or, when the id
+    cannot be one (a colon, or too long), ``P-`` and a digest of it (the same id always
+    gives the same patient)."""
+    plain = f"P-{case_id}"
+    if pseudonym_problem(plain) is None:
+        return plain
+    return "P-" + hashlib.sha256(case_id.encode()).hexdigest()[:24]
+
+
+
 def create_patient(session: Session, actor: Actor, pseudonym: str,
                    mrn: str | None = None) -> Patient:
+    check_pseudonym(pseudonym)
     if session.scalar(select(Patient).where(Patient.pseudonym == pseudonym)) is not None:
         raise Conflict(f"a patient with pseudonym {pseudonym!r} exists")
     if mrn is not None and session.scalar(select(Patient).where(Patient.mrn == mrn)):
@@ -70,6 +106,8 @@ def list_patients(session: Session, actor: Actor, *, q: str | None = None, limit
 
 def update_patient(session: Session, actor: Actor, patient_id: str, expected_version: int,
                    changes: dict[str, str | None]) -> Patient:
+    if changes.get("pseudonym") is not None:
+        check_pseudonym(str(changes["pseudonym"]))
     patient = get_patient(session, actor, patient_id)
     values: dict[str, Any] = {**changes, "updated_at": utcnow(),
                               "version": Patient.version + 1}
@@ -224,6 +262,8 @@ def versions(session: Session, actor: Actor, case_id: str) -> list[CaseVersion]:
 def import_case(session: Session, actor: Actor, document: object,
                 patient_pseudonym: str | None = None) -> tuple[Case, str]:
     """Import a whole case, idempotent by its id: ``created``, ``updated`` or ``unchanged``."""
+    if patient_pseudonym is not None:
+        check_pseudonym(patient_pseudonym)
     doc = validate_document(document)
     existing = session.get(Case, str(doc["id"]))
     if existing is not None:
@@ -233,7 +273,7 @@ def import_case(session: Session, actor: Actor, document: object,
             return existing, "unchanged"
         update_document(session, actor, existing.id, existing.version, doc)
         return existing, "updated"
-    pseudonym = patient_pseudonym or f"P-{doc['id']}"
+    pseudonym = patient_pseudonym or derived_pseudonym(str(doc["id"]))
     patient = session.scalar(select(Patient).where(Patient.pseudonym == pseudonym))
     if patient is None:
         patient = create_patient(session, actor, pseudonym)

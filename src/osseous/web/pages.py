@@ -179,8 +179,8 @@ async def _save(request: Request, case_id: str | None) -> Response:
         return _editor(request, user, forms.raw_values(form), {}, case, pseudonym, add=add)
     doc, problems = forms.document_from_form(form, base)
     problems += forms.future_dates(form, date.today())
-    if case_id is None and not pseudonym:
-        problems.append(Problem("pseudonym", "required: the patient's pseudonymous id"))
+    if case_id is None and (why := repo.pseudonym_problem(pseudonym)):
+        problems.append(Problem("pseudonym", why))  # the API's rule
     try:
         parse_case(doc)
     except InvalidInput as exc:

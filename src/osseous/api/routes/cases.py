@@ -10,10 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-import orjson
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
 
+from osseous.api import hot
 from osseous.api.deps import (
     MANAGE_AGENDA,
     MAX_INT,
@@ -22,8 +21,6 @@ from osseous.api.deps import (
     Caller,
     ReadSessionDep,
     SessionDep,
-    caller_in,
-    database,
     etag,
     if_match,
     require,
@@ -112,19 +109,8 @@ def _queued(row: overview.ListRow) -> QueueItem:
 
 @router.get("/cases/{case_id}", response_model=CaseOut)
 async def get(case_id: str, request: Request) -> Response:
-    """The case and its current document. The hot path of patient data: the token check, the
-    read and the audit row (group commit, before the answer) in one worker thread and one
-    read transaction; the answer is serialised once (docs/performance.md)."""
-
-    def read() -> Response:
-        with database(request).read_session() as s:
-            caller = caller_in(s, request, READ_PATIENT_DATA)
-            case, doc = repo.get_case(s, caller.actor, case_id)
-            body = _out(case, doc).model_dump(mode="json")
-        return Response(orjson.dumps(body), media_type="application/json",
-                        headers={"ETag": etag(case.version)})
-
-    return await run_in_threadpool(read)
+    """The case and its current document."""
+    return await hot.read_case(request, case_id)
 
 
 @router.get("/cases/{case_id}/document")

@@ -5,19 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Body, Depends, HTTPException, Request, Response
 from sqlalchemy import text
 
 from osseous import KNOWLEDGE_VERSION, __version__
-from osseous.api import problems
+from osseous.api import hot, problems
 from osseous.api.deps import ANY_ROLE, Caller, database, require
 from osseous.core.case import Case
 from osseous.core.validation import parse_case
 from osseous.knowledge.citations import CITATIONS
-from osseous.plan.engine import assess as assess_case
 from osseous.plan.engine import rules as all_rules
-from osseous.registry import audit
 from osseous.scores.catalog import BY_ID, SCORES
 from osseous.scores.formulas import FORMULAS
 
@@ -61,17 +58,13 @@ def _with_date(case: Case) -> Case:
 @router.post("/assess", tags=["assessment"],
              responses={200: {"description": "An osseous.assessment/1 document",
                               "content": {"application/json": {"schema": {"type": "object"}}}}},
-             response_class=Response)
-def assess(document: CaseBody, request: Request,
-           caller: Annotated[Caller, Depends(require(ANY_ROLE))]) -> Response:
-    """Assess a case without storing anything."""
-    parsed = parse_case(document)
-    result = assess_case(_with_date(parsed.case), parsed.ignored_fields)
-    # committed with the other requests' audit rows, before the answer (group commit)
-    database(request).audit_writer.write([audit.event(caller.actor, "assess", "stateless",
-                                                      parsed.case.id)])
-    # the assessment is already JSON-ready: serialise it directly rather than re-validate it
-    return Response(orjson.dumps(result), media_type="application/json")
+             response_class=Response,
+             openapi_extra={"requestBody": {
+                 "required": True, "description": "An osseous.case/1 document",
+                 "content": {"application/json": {"schema": {"type": "object"}}}}})
+async def assess(request: Request) -> Response:
+    """Assess a case without storing anything (any role)."""
+    return await hot.assess(request)
 
 
 @router.get("/scores", tags=["calculators"])
