@@ -93,3 +93,21 @@ def test_laboratory_results_in_words(coordinator: TestClient) -> None:
     labs = page.split("Latest laboratory results")[1].split("</table>")[0]
     assert ">LDH<" in labs and ">CRP<" in labs and ">INR<" in labs
     assert "×10³/µL" in labs and "10*3" not in labs and ">ldh<" not in labs
+
+
+def test_after_a_decision_the_page_returns_to_that_problem(db: Database) -> None:
+    """Recording a decision sent the board back to the top of the problems, whatever the
+    problem decided; it now returns to that problem's place on the page."""
+    seed_demo(db)
+    with TestClient(create_app(db)) as c:
+        sign_in(c)
+        page = c.get("/app/cases/renal-mescc").text
+        form = page.split('class="decision"')[2]  # the second option's form
+        fields = dict(re.findall(r'name="(recommendation_id|lesion|problem)" value="([^"]*)"',
+                                 form))
+        r = c.post("/app/cases/renal-mescc/decisions", data={
+            **fields, "decision": "accepted", "csrf": csrf(c, "/app/cases/renal-mescc")},
+            follow_redirects=False)
+        assert r.status_code == 303
+        anchor = r.headers["location"].split("#")[1]
+        assert anchor.startswith("problem-") and f'id="{anchor}"' in page

@@ -147,8 +147,8 @@ def step(request: Request, day: str, n: int) -> HTMLResponse:
 async def decide(request: Request, day: str, n: int) -> Response:
     when, found, case_id = _step(request, day, n)
     state, status = await record_decision(request, case_id)
-    if state is None:
-        return redirect(f"/app/board/{when.isoformat()}/case/{n}#problems")
+    if status == 303:
+        return redirect(f"/app/board/{when.isoformat()}/case/{n}#{state['anchor']}")
     return case_page(request, current(request), case_id, state, status, extra={
         "meeting": found, "step": n, "base": f"/app/board/{when.isoformat()}"})
 

@@ -85,6 +85,7 @@ def view_context(view: overview.CaseView) -> dict[str, Any]:
         "labs": board_view.latest_labs(doc, a),
         "problems": board_view.problems(a, view.decisions), "duties": duties,
         "survival": [s for s in a["scores"] if s["score"] in board_view.SURVIVAL_SCORES],
+        "anchor": problem_anchor,
     }
 
 
@@ -102,6 +103,13 @@ def case_page(request: Request, user: WebUser, case_id: str,
 @router.get("/cases/{case_id}")
 def case(request: Request, case_id: str) -> HTMLResponse:
     return case_page(request, current(request), case_id)
+
+
+def problem_anchor(problem: str | None) -> str:
+    """The id of a problem's place on the case page (``problems`` when it has none)."""
+    if not problem:
+        return "problems"
+    return "problem-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in problem)
 
 
 DECISION_FIELDS: Final = ("recommendation_id", "lesion", "problem", "decision", "reason",
@@ -129,10 +137,11 @@ def decision_payload(typed: dict[str, str]) -> tuple[dict[str, Any], list[Proble
             "owner": typed["owner"].strip()[:128] or None, "due_date": due}, problems
 
 
-async def record_decision(request: Request, case_id: str) -> tuple[dict[str, Any] | None,
+async def record_decision(request: Request, case_id: str) -> tuple[dict[str, Any],
                                                                      int]:
-    """Record a decision from the submitted form: (None, 303) when recorded, else the form
-    state to show again and its status (422 refused, 409 contradicts an earlier decision)."""
+    """Record a decision from the submitted form: ({"anchor": the problem's place on the
+    page}, 303) when recorded, else the form state to show again and its status (422
+    refused, 409 contradicts an earlier decision)."""
     user = current(request, Action.WRITE_PATIENT_DATA)
     form = await form_of(request)
     typed = {k: str(form.get(k, ""))[:2000] for k in DECISION_FIELDS}
@@ -141,9 +150,10 @@ async def record_decision(request: Request, case_id: str) -> tuple[dict[str, Any
     if not problems:
         try:
             with database(request).session() as s:
-                overview.decide(s, user.actor, case_id, payload,
-                                confirmed=typed["confirm"] == "yes")
-            return None, 303
+                row = overview.decide(s, user.actor, case_id, payload,
+                                      confirmed=typed["confirm"] == "yes")
+                # back to the problem just decided, not to the top of the list
+                return {"anchor": problem_anchor(row.problem)}, 303
         except overview.Contradiction as exc:
             e = exc.earlier
             return {"key": key, "values": typed, "errors": {}, "earlier": {
@@ -158,8 +168,8 @@ async def record_decision(request: Request, case_id: str) -> tuple[dict[str, Any
 @router.post("/cases/{case_id}/decisions")
 async def decide(request: Request, case_id: str) -> Response:
     state, status = await record_decision(request, case_id)
-    if state is None:
-        return redirect(f"/app/cases/{quote(case_id)}#problems")
+    if status == 303:
+        return redirect(f"/app/cases/{quote(case_id)}#{state['anchor']}")
     return case_page(request, current(request), case_id, state, status)
 
 

@@ -16,6 +16,7 @@ from osseous.core.errors import InvalidInput, Problem
 from osseous.core.validation import parse_case
 from osseous.plan.triage import QUESTIONS, parse_answers, triage
 from osseous.registry import overview, policy
+from osseous.registry import repository as repo
 from osseous.registry.errors import PreconditionFailed, RegistryError
 from osseous.registry.policy import Action
 from osseous.registry.signin import LoginPolicy, sign_in
