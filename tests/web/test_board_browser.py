@@ -258,3 +258,16 @@ def test_the_case_list_at_three_widths(server: str, browser: Any) -> None:
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"the case page is wider than the screen at {width} px"
         page.context.close()
+
+
+def test_every_calculator_fits_a_phone(server: str, browser: Any) -> None:
+    """Long addresses in the evidence widened six calculator pages beyond 390 px."""
+    from osseous.web.calculators import FORMULA_INPUTS, SCORE_INPUTS
+
+    page = _page(browser, server, 390, 844)
+    for name in [*SCORE_INPUTS, *FORMULA_INPUTS]:
+        page.goto(f"{server}/app/calculators/{name}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{name} is {overflow} px wider than a phone"
+    page.screenshot(path=str(ARTIFACTS / "calculator-radium-223-dose-390.png"), full_page=True)
+    page.context.close()

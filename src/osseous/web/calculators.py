@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any, Final
 
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 
 from osseous.core.case import FEMUR_REGIONS, LONG_BONES
 from osseous.core.errors import InvalidInput, Problem
@@ -249,22 +249,25 @@ def run_score(calc: str, values: FormData) -> tuple[list[dict[str, Any]], dict[s
 
 
 @cache
+def _components(calc: str, items: tuple[tuple[str, str], ...]) -> Mapping[str, Any]:
+    """The components of a score given only ``items`` (cached: the base every option of an
+    input is compared with is scored once, not once per option)."""
+    results, _, errors = run_score(calc, FormData(list(items)))
+    if errors or not results:
+        return {}
+    return dict(results[0].get("components") or {})
+
+
+@cache
 def _points(calc: str, name: str, option: str) -> int | None:
     """The points an option gives, read from the score with that option alone."""
-    base: list[tuple[str, str | UploadFile]] = []
+    base: tuple[tuple[str, str], ...] = ()
     if name.startswith(BONE) and not name.endswith(".site"):
-        base.append((f"{BONE}.site", "humerus"))
+        base = ((f"{BONE}.site", "humerus"),)
     if calc == "mirels" and name.endswith(".region"):
-        base = [(f"{BONE}.site", "femur")]
-
-    def components(items: list[tuple[str, str | UploadFile]]) -> dict[str, Any]:
-        results, _, errors = run_score(calc, FormData(items))
-        if errors or not results:
-            return {}
-        return dict(results[0].get("components") or {})
-
-    before = components(base)
-    after = components([*base, (name, option)])
+        base = ((f"{BONE}.site", "femur"),)
+    before = _components(calc, base)
+    after = _components(calc, (*base, (name, option)))
     changed = [v for k, v in after.items() if v is not None and before.get(k) is None]
     return sum(changed) if changed and all(isinstance(v, int) for v in changed) else None
 
