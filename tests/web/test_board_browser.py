@@ -101,7 +101,7 @@ def test_a_board_meeting_over_three_cases(server: str, browser: Any) -> None:
             form.get_by_label("accepted", exact=True).check()
         form.locator("input[name=owner]").fill("Dr Ahmed")
         form.get_by_role("button", name="Record decision").click()
-        page.wait_for_url(f"**/app/board/{BOARD}/case/{step}#problems")
+        page.wait_for_url(f"**/app/board/{BOARD}/case/{step}#problem-*")
         decided = page.locator("li.option").first.locator(".decided").inner_text()
         assert date.today().isoformat() in decided and "demo" in decided
         table = page.locator("#decisions").inner_text()
@@ -128,7 +128,7 @@ def test_a_board_meeting_over_three_cases(server: str, browser: Any) -> None:
     warning = page.locator(".warning-box")
     assert "reverses the decision of" in warning.inner_text()
     page.get_by_role("button", name="Yes, record the new decision").click()
-    page.wait_for_url(f"**/app/board/{BOARD}/case/1#problems")
+    page.wait_for_url(f"**/app/board/{BOARD}/case/1#problem-*")
     assert "Declined on" in page.locator("li.option").first.locator(".decided").inner_text()
 
     # the minutes
@@ -158,7 +158,7 @@ def test_a_declined_option_is_not_offered_to_the_patient(server: str, browser: A
     form.get_by_label("declined", exact=True).check()
     form.locator("input[name=reason]").fill("patient declined")
     form.get_by_role("button", name="Record decision").click()
-    page.wait_for_url("**#problems")
+    page.wait_for_url("**#problem-*")
     page.get_by_role("link", name="Patient summary").click()
     summary = page.locator("main").inner_text()
     assert title not in summary
