@@ -197,3 +197,27 @@ def test_a_restarted_postgresql_costs_no_request(pg_server: str | None) -> None:
             assert client.post("/assess", json=DEMO, headers=h).status_code == 200
     finally:
         db.dispose()
+
+
+def test_small_and_large_cases_are_assessed_alike(client: TestClient) -> None:
+    """A small case is assessed on the event loop, a large one in the pool of heavy jobs:
+    the answer is the assessment either way."""
+    import orjson
+
+    from osseous.api.hot import INLINE_MAX_LESIONS
+    from osseous.core.validation import parse_case
+    from osseous.plan.engine import assess
+
+    h = token(client, "clinician")
+    spine = next(les for les in DEMO["lesions"] if les["site"] == "spine")
+    for n in (1, INLINE_MAX_LESIONS + 1, 100):
+        doc = {**DEMO, "assessed_on": "2026-11-20",
+               "lesions": [{**spine, "id": f"L{i}"} for i in range(n)]}
+        r = client.post("/assess", json=doc, headers=h)
+        assert r.status_code == 200, r.text
+        parsed = parse_case(doc)
+        expected = orjson.loads(orjson.dumps(assess(parsed.case, parsed.ignored_fields)))
+        assert r.json() == expected
+    too_many = {**DEMO, "lesions": [{**spine, "id": f"L{i}"} for i in range(101)]}
+    r = client.post("/assess", json=too_many, headers=h)
+    assert r.status_code == 422 and r.json()["errors"][0]["path"] == "lesions"

@@ -15,6 +15,7 @@ from osseous.core.settings import DEFAULT_DATABASE_URL, database_url_from
 
 if TYPE_CHECKING:
     from osseous.registry.group_commit import AuditWriter
+    from osseous.registry.pg_async import AsyncReads
 
 DEFAULT_URL: Final = DEFAULT_DATABASE_URL
 
@@ -39,6 +40,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_short_wait(dbapi_connection: Any, _record: Any) -> None:
+    """The hot reads may run on the event loop (api/hot.py): in WAL mode a reader never waits
+    for a writer, and the rare wait (a crash recovery under way) is cut short at 200 ms."""
+    dbapi_connection.execute("PRAGMA busy_timeout=200")
+
+
 def _sqlite_durable(dbapi_connection: Any, _record: Any) -> None:
     """Writers: every commit reaches the disk before it returns (in WAL mode ``NORMAL`` can
     lose the last commits on a power cut). Audit rows are committed in groups
@@ -57,6 +64,7 @@ def make_engine(url: str | None = None, *, read_only: bool = False,
         event.listen(engine, "connect", _sqlite_pragmas)
         if autocommit:
             event.listen(engine, "connect", _no_pysqlite_begin)
+            event.listen(engine, "connect", _sqlite_short_wait)
             return engine
         # writers take the lock at BEGIN so concurrent writers queue instead of failing on a
         # lock upgrade; readers never block in WAL mode
@@ -91,6 +99,16 @@ class Database:
         self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False,
                                           autoflush=False)
         self._writer: AuditWriter | None = None
+        self._async_reads: AsyncReads | None = None
+
+    @property
+    def async_reads(self) -> AsyncReads:
+        """PostgreSQL's asyncio connections for the hot reads (opened on first use)."""
+        from osseous.registry.pg_async import AsyncReads, conninfo
+
+        if self._async_reads is None:
+            self._async_reads = AsyncReads(conninfo(self.url))
+        return self._async_reads
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -124,3 +142,5 @@ class Database:
         self.engine.dispose()
         self.read_engine.dispose()
         self.hot_engine.dispose()
+        if self._async_reads is not None:
+            self._async_reads.close()

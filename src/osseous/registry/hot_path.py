@@ -77,6 +77,21 @@ _TOKEN_AND_CASE = (
            User.active.is_(True)))
 
 
+_PG_TOKEN_AND_CASE: Final = (
+    "SELECT u.username, u.role, t.expires_at, c.id, c.patient_id, c.status, c.board_date, "
+    "c.version, c.current_version, c.created_at, c.updated_at, v.document::text "
+    "FROM api_tokens t JOIN users u ON t.user_id = u.id "
+    "LEFT JOIN cases c ON c.id = %(case_id)s AND u.role = ANY(%(readers)s) "
+    "LEFT JOIN case_versions v ON v.case_id = c.id AND v.number = c.current_version "
+    "WHERE t.token_hash = %(token_hash)s AND t.revoked_at IS NULL AND u.active")
+
+
+_PG_TOKEN: Final = (
+    "SELECT u.username, u.role, t.expires_at FROM api_tokens t JOIN users u "
+    "ON t.user_id = u.id "
+    "WHERE t.token_hash = %(token_hash)s AND t.revoked_at IS NULL AND u.active")
+
+
 def _valid_token(token: str) -> bool:
     return token.startswith(TOKEN_PREFIX) and len(token) <= 128
 
@@ -131,3 +146,28 @@ def token_user_and_case(db: Database, token: str, case_id: str
                              row[11])
 
     return _once_more_on_disconnect(read)
+
+
+async def token_user_and_case_async(db: Database, token: str, case_id: str
+                                    ) -> tuple[TokenUser | None, CaseRow | None]:
+    """:func:`token_user_and_case` on PostgreSQL through psycopg's asyncio connections: the
+    event loop waits for the server without a worker thread (:mod:`osseous.registry.pg_async`;
+    the same statement as ``_TOKEN_AND_CASE``)."""
+    if not _valid_token(token):
+        return None, None
+    row = await db.async_reads.fetchone(_PG_TOKEN_AND_CASE, {
+        "token_hash": hash_token(token), "case_id": case_id, "readers": list(PATIENT_READERS)})
+    if row is None:
+        return None, None
+    user = _user(row[0], row[1], row[2])
+    if user is None or row[3] is None:
+        return user, None
+    return user, CaseRow(*row[3:12])
+
+
+async def token_user_async(db: Database, token: str) -> TokenUser | None:
+    """:func:`token_user` on PostgreSQL through psycopg's asyncio connections."""
+    if not _valid_token(token):
+        return None
+    row = await db.async_reads.fetchone(_PG_TOKEN, {"token_hash": hash_token(token)})
+    return None if row is None else _user(row[0], row[1], row[2])
