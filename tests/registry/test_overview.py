@@ -9,6 +9,7 @@ from osseous.cli.registry_cmds import seed_demo
 from osseous.registry import overview
 from osseous.registry.audit import Actor
 from osseous.registry.db import Database
+from osseous.registry.errors import Forbidden
 from osseous.registry.migrate import upgrade
 from osseous.registry.models import CaseOverview
 
@@ -35,11 +36,12 @@ def test_a_decision_lowers_the_undecided_count_and_filters_work(db: Database) ->
     seed_demo(db)
     with db.session() as s:
         view = overview.case_view(s, CLINICIAN, "renal-mescc")
-        option = view.assessment["problems"][0]["options"][0]
+        problem = view.assessment["problems"][0]
+        option = problem["options"][0]
         before = overview.case_list(s, CLINICIAN, q="renal-mescc")[0][0].undecided
         overview.decide(s, CLINICIAN, "renal-mescc", {
             "recommendation_id": option["recommendation"], "lesion": option.get("lesion"),
-            "decision": "accepted", "problem": "x", "owner": "Dr A"})
+            "decision": "accepted", "problem": problem["id"], "owner": "Dr A"})
         after = overview.case_list(s, CLINICIAN, q="renal-mescc")[0][0].undecided
         assert after == before - 1
         critical, _ = overview.case_list(s, CLINICIAN, severity="critical")
@@ -65,5 +67,31 @@ def test_a_reversal_needs_confirming(db: Database) -> None:
                             {**payload, "decision": "declined", "reason": "no"})
         overview.decide(s, CLINICIAN, "demo-breast-01",
                         {**payload, "decision": "declined", "reason": "no"}, confirmed=True)
-        with pytest.raises(overview.Forbidden):
+        with pytest.raises(Forbidden):
             overview.decide(s, Actor("r", "researcher", None), "demo-breast-01", payload)
+
+
+def test_cases_not_yet_assessed_come_last_and_pages_cross_over(db: Database) -> None:
+    """Most urgent first reads the assessed cases by the rank index, then the cases without
+    an overview row: the pages must join up exactly (no case twice, none left out) and
+    agree with the order by rank (not assessed last), board date and id."""
+    seed_demo(db)
+    with db.session() as s:
+        waiting = {"incomplete-data", "thyroid-oligometastatic", "nsclc-egfr"}
+        s.execute(delete(CaseOverview).where(CaseOverview.case_id.in_(waiting)))
+        everything, total = overview.case_list(s, CLINICIAN, per_page=500)
+        assert total == len(everything) >= 12
+        assert {r.case_id for r in everything[-3:]} == waiting
+        assert not any(r.assessed for r in everything[-3:])
+        assert [r.rank for r in everything] == sorted(r.rank for r in everything)
+        for size in (1, 4, 5):
+            paged = []
+            for start in range(0, total + size, size):
+                rows, n = overview.case_list(s, CLINICIAN, per_page=size, offset=start)
+                assert n == total
+                paged += [r.case_id for r in rows]
+            assert paged == [r.case_id for r in everything], size
+        only_waiting, n = overview.case_list(s, CLINICIAN, q="thyroid")
+        assert n == 1 and not only_waiting[0].assessed
+        assert overview.case_list(s, CLINICIAN, severity="critical")[1] == len(
+            [r for r in everything if r.top_severity == "critical"])

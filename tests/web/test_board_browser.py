@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from osseous.cli.main import app as cli
 from tests.leaks import leaks
 from tests.web.test_browser import ARTIFACTS, CHROMIUM, _sign_in
-from tests.web.test_calculators import CASES, FORMULA_CASES
+from tests.web.test_calculators import CASES, FORMULA_CASES, _pain_case
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no chromium")
 WIDTHS = ((390, 844), (768, 1024), (1440, 900))
@@ -49,7 +49,8 @@ def test_a_fresh_start_shows_the_critical_case_first(server: str, browser: Any) 
     ARTIFACTS.mkdir(exist_ok=True)
     page = _page(browser, server)
     first = page.locator("table.queue tbody tr").first
-    assert "critical" in first.locator("td").first.inner_text().lower()
+    assert "emergency" in first.locator("td").first.inner_text().lower()
+    assert "critical alert" in first.inner_text().lower()
     text = first.inner_text()
     assert "not yet assessed" not in page.locator("table.queue").inner_text()
     assert re.search(r"compression|calcium", text, re.I)
@@ -100,7 +101,7 @@ def test_a_board_meeting_over_three_cases(server: str, browser: Any) -> None:
             form.get_by_label("accepted", exact=True).check()
         form.locator("input[name=owner]").fill("Dr Ahmed")
         form.get_by_role("button", name="Record decision").click()
-        page.wait_for_url(f"**/app/board/{BOARD}/case/{step}#problems")
+        page.wait_for_url(f"**/app/board/{BOARD}/case/{step}#problem-*")
         decided = page.locator("li.option").first.locator(".decided").inner_text()
         assert date.today().isoformat() in decided and "demo" in decided
         table = page.locator("#decisions").inner_text()
@@ -127,7 +128,7 @@ def test_a_board_meeting_over_three_cases(server: str, browser: Any) -> None:
     warning = page.locator(".warning-box")
     assert "reverses the decision of" in warning.inner_text()
     page.get_by_role("button", name="Yes, record the new decision").click()
-    page.wait_for_url(f"**/app/board/{BOARD}/case/1#problems")
+    page.wait_for_url(f"**/app/board/{BOARD}/case/1#problem-*")
     assert "Declined on" in page.locator("li.option").first.locator(".decided").inner_text()
 
     # the minutes
@@ -157,7 +158,7 @@ def test_a_declined_option_is_not_offered_to_the_patient(server: str, browser: A
     form.get_by_label("declined", exact=True).check()
     form.locator("input[name=reason]").fill("patient declined")
     form.get_by_role("button", name="Record decision").click()
-    page.wait_for_url("**#problems")
+    page.wait_for_url("**#problem-*")
     page.get_by_role("link", name="Patient summary").click()
     summary = page.locator("main").inner_text()
     assert title not in summary
@@ -208,6 +209,19 @@ def test_calculators_in_the_browser_agree_with_the_cli(server: str, browser: Any
         page.set_viewport_size({"width": width, "height": height})
         page.screenshot(path=str(ARTIFACTS / f"calculator-sins-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1440, "height": 900})
+    # the pain response, chosen and typed: the category follows without a submit
+    page.goto(f"{server}/app/calculators/pain-response")
+    page.select_option("select[name='pain_assessments[0].worst_pain']", "7")
+    page.fill("input[name='pain_assessments[0].omed_mg_per_day']", "60")
+    page.select_option("select[name='pain_assessments[1].worst_pain']", "4")
+    page.fill("input[name='pain_assessments[1].omed_mg_per_day']", "60")
+    expected = _cli("pain-response", _pain_case((7, 60), (4, 60)), tmp_path)
+    assert expected["band"] == "partial"
+    page.wait_for_function(
+        "() => document.querySelector('.calc-total') && "
+        "document.querySelector('.calc-total').textContent.includes('Partial response')")
+    assert "re-irradiation" in page.locator("#result").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "calculator-pain-response-1440.png"), full_page=True)
     # every other calculator, its inputs given as a link would give them
     from urllib.parse import urlencode
 
@@ -244,3 +258,16 @@ def test_the_case_list_at_three_widths(server: str, browser: Any) -> None:
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"the case page is wider than the screen at {width} px"
         page.context.close()
+
+
+def test_every_calculator_fits_a_phone(server: str, browser: Any) -> None:
+    """Long addresses in the evidence widened six calculator pages beyond 390 px."""
+    from osseous.web.calculators import FORMULA_INPUTS, SCORE_INPUTS
+
+    page = _page(browser, server, 390, 844)
+    for name in [*SCORE_INPUTS, *FORMULA_INPUTS]:
+        page.goto(f"{server}/app/calculators/{name}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{name} is {overflow} px wider than a phone"
+    page.screenshot(path=str(ARTIFACTS / "calculator-radium-223-dose-390.png"), full_page=True)
+    page.context.close()

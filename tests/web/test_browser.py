@@ -88,7 +88,7 @@ def test_a_board_session_end_to_end(server: str, browser: object) -> None:
     form.get_by_label("accepted", exact=True).check()
     form.locator("input[name=specialty]").fill("radiation oncology")
     form.get_by_role("button", name="Record decision").click()
-    page.wait_for_url("**/app/cases/e2e-case#problems")
+    page.wait_for_url("**/app/cases/e2e-case#problem-*")
     assert "Accepted on" in page.locator("li.option").first.inner_text()
     assert "accepted" in page.locator("#decisions").inner_text()
 

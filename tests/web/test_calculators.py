@@ -7,16 +7,18 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from typer.testing import CliRunner
 
 from osseous.api.app import create_app
 from osseous.cli.demo import seed_demo
 from osseous.cli.main import app as cli
 from osseous.registry.db import Database
+from osseous.report import interpretation
 from osseous.web import calculators as calc
 from tests.leaks import page_leaks as leaks
 from tests.web.test_pages import sign_in
@@ -180,3 +182,75 @@ def test_filled_from_a_case(web: TestClient) -> None:
     r = web.get("/app/calculators/mirels", params={"case": "demo-breast-01"})
     assert r.status_code == 200 and "<strong>12</strong>" in r.text
     assert 'value="femur" checked' in r.text
+
+
+def _pain_case(base: tuple[int, float], follow: tuple[int, float]) -> dict[str, Any]:
+    """A case the CLI reads: a femur treated on 1 March, assessed then and 6 weeks later."""
+    return {"lesions": [{"id": "F1", "site": "femur",
+                         "prior_radiotherapy": [{"date": "2026-03-01", "dose_gy": 8,
+                                                 "fractions": 1}]}],
+            "pain_assessments": [
+                {"date": "2026-03-01", "lesion": "F1", "worst_pain": base[0],
+                 "omed_mg_per_day": base[1]},
+                {"date": "2026-04-12", "lesion": "F1", "worst_pain": follow[0],
+                 "omed_mg_per_day": follow[1]}]}
+
+
+#: baseline and follow-up (worst pain, OMED) and the category by hand from the consensus
+#: definitions (Chow 2012)
+PAIN_CASES: Final = (
+    ((7, 60), (0, 60), "complete"),       # pain 0, opioids not up
+    ((7, 60), (5, 60), "partial"),        # pain down 2, opioids the same
+    ((5, 80), (5, 60), "partial"),        # opioids down 25%, pain not up
+    ((4, 60), (6, 60), "progression"),    # pain up 2, opioids the same
+    ((4, 40), (5, 50), "progression"),    # opioids up 25%, pain up 1
+    ((4, 40), (6, 50), "indeterminate"),  # pain up 2 and opioids up: neither
+    ((6, 30), (5, 30), "indeterminate"),  # pain down 1 only
+)
+
+
+@pytest.mark.parametrize(("base", "follow", "band"), PAIN_CASES)
+def test_the_pain_response_page_gives_what_the_cli_gives(
+        web: TestClient, tmp_path: Path, base: tuple[int, float], follow: tuple[int, float],
+        band: str) -> None:
+    typed = {"pain_assessments[0].worst_pain": str(base[0]),
+             "pain_assessments[0].omed_mg_per_day": f"{base[1]:g}",
+             "pain_assessments[1].worst_pain": str(follow[0]),
+             "pain_assessments[1].omed_mg_per_day": f"{follow[1]:g}"}
+    expected = _cli("pain-response", _pain_case(base, follow), tmp_path)
+    assert expected["band"] == band  # the CLI agrees with the hand classification
+    page = web.get("/app/calculators/pain-response", params=typed)
+    assert page.status_code == 200
+    shown = re.search(r'class="calc-total">(.*?)</p>', page.text, re.S)
+    assert shown is not None
+    words = {"complete": "Complete response", "partial": "Partial response",
+             "progression": "Pain progression", "indeterminate": "Indeterminate response"}
+    assert f"<strong>{words[band]}</strong>" in shown.group(1)
+    meaning, step = interpretation.meaning("pain-response", band)
+    assert str(escape(meaning)) in page.text and str(escape(step)) in page.text
+    assert "International Consensus" in page.text and "doi.org/10.1016/j.ijrobp.2011.02.008" \
+        in page.text  # Chow 2012, cited in full with its link
+    assert "2026-" not in page.text.split('id="result"')[1].split("</section>")[0]
+    assert leaks(page.text) == []
+
+
+def test_the_pain_response_page_asks_for_what_is_missing_and_refuses_bad_input(
+        web: TestClient) -> None:
+    empty = web.get("/app/calculators/pain-response")
+    assert empty.status_code == 200
+    assert 'name="pain_assessments[1].omed_mg_per_day"' in empty.text
+    assert 'name="lesions[' not in empty.text and 'name="patient.' not in empty.text
+    half = web.get("/app/calculators/pain-response",
+                   params={"pain_assessments[0].worst_pain": "7"})
+    assert "Still needed: opioids before radiotherapy, opioids at follow-up, worst pain at " \
+           "follow-up" in half.text
+    bad = web.get("/app/calculators/pain-response",
+                  params={"pain_assessments[0].omed_mg_per_day": "lots"})
+    assert bad.status_code == 400 and "must be a number" in bad.text
+    partial = web.get("/app/calculators/pain-response", headers={"HX-Request": "true"},
+                      params={"pain_assessments[0].worst_pain": "7",
+                              "pain_assessments[0].omed_mg_per_day": "0",
+                              "pain_assessments[1].worst_pain": "0",
+                              "pain_assessments[1].omed_mg_per_day": "0"})
+    assert partial.text.lstrip().startswith('<section id="result"')
+    assert "Complete response" in partial.text

@@ -53,7 +53,8 @@ def test_adding_rows_saves_nothing(web: TestClient) -> None:
     assert web.get("/app/cases/demo-breast-01").text.count("version 1") == before.count(
         "version 1")
     r = web.post("/app/cases/demo-breast-01/edit", data={**data, "add": "spine"})
-    assert r.text.count("<h3>Spinal lesion</h3>") == 2
+    drawn = re.sub(r"<template.*?</template>", "", r.text, flags=re.S)  # the script's rows
+    assert drawn.count("<h3>Spinal lesion</h3>") == 2
 
 
 def test_a_whole_panel_in_one_save_and_a_row_removed(web: TestClient) -> None:
@@ -106,3 +107,23 @@ def test_a_pain_assessment_is_corrected_then_deleted(web: TestClient) -> None:
     r = web.post(f"{url}/pain/0/delete", data={"csrf": csrf(web, url)})
     assert r.status_code == 200 and "worst pain 4/10" not in r.text
     assert web.post(f"{url}/pain/7/delete", data={"csrf": csrf(web, url)}).status_code == 404
+
+
+def test_pain_assessments_in_the_editor(web: TestClient) -> None:
+    """Pain rows are edited with the case; a date after today is refused at the field, and a
+    row's analgesics recorded elsewhere are kept when the row is saved again."""
+    data = _editor_form(web, "demo-breast-01")
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    data.update({"pain_assessments[0].date": tomorrow, "pain_assessments[0].lesion": "L1",
+                 "pain_assessments[0].worst_pain": "6"})
+    r = web.post("/app/cases/demo-breast-01/edit", data=data)
+    assert r.status_code == 422 and 'id="f-pain-assessments-0-date-err"' in r.text
+    assert 'href="#f-pain-assessments-0-date"' in r.text
+    data["pain_assessments[0].date"] = date.today().isoformat()
+    r = web.post("/app/cases/demo-breast-01/edit", data=data)
+    assert r.status_code == 200 and r.url.path == "/app/cases/demo-breast-01"
+    follow_up = web.get("/app/cases/demo-breast-01/follow-up").text
+    assert date.today().isoformat() in follow_up
+    again = _editor_form(web, "demo-breast-01")
+    assert again["pain_assessments[0].worst_pain"] == "6"
+    assert again["pain_assessments[0]._from"] == "0"  # tied to the stored row

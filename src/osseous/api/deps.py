@@ -11,22 +11,24 @@ from typing import Annotated, Final
 from fastapi import Depends, Header, HTTPException, Request
 from sqlalchemy.orm import Session
 
-from osseous.registry import audit
+from osseous.registry import audit, policy
 from osseous.registry.audit import Actor
 from osseous.registry.db import Database
 from osseous.registry.errors import PreconditionRequired
 from osseous.registry.models import User
+from osseous.registry.policy import Action
 from osseous.registry.security import resolve_token
 from osseous.web.session import client_address
 
 #: the largest integer a path or query parameter may carry (fits every database's integer)
 MAX_INT: Final = 2**31 - 1
-#: who may do what (the registry's roles)
-READ_PATIENT_DATA: Final = frozenset({"clinician", "coordinator"})
-WRITE_PATIENT_DATA: Final = frozenset({"clinician"})
-MANAGE_AGENDA: Final = frozenset({"clinician", "coordinator"})
-ADMIN: Final = frozenset({"admin"})
-ANY_ROLE: Final = frozenset({"clinician", "coordinator", "researcher", "admin"})
+#: who may do what: the roles :mod:`osseous.registry.policy` permits each action
+READ_PATIENT_DATA: Final = policy.roles(Action.READ_PATIENT_DATA)
+WRITE_PATIENT_DATA: Final = policy.roles(Action.WRITE_PATIENT_DATA)
+MANAGE_AGENDA: Final = policy.roles(Action.MANAGE_AGENDA)
+READ_ANALYTICS: Final = policy.roles(Action.READ_ANALYTICS)
+ADMIN: Final = policy.roles(Action.ADMINISTER)
+ANY_ROLE: Final = policy.roles(Action.USE_SERVICE)
 
 
 def database(request: Request) -> Database:

@@ -53,7 +53,8 @@ COMMON = responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 429, 500)
 
 def problem(status: int, detail: str, request: Request | None = None,
             errors: list[dict[str, Any]] | None = None,
-            headers: dict[str, str] | None = None) -> Response:
+            headers: dict[str, str] | None = None,
+            extensions: dict[str, Any] | None = None) -> Response:
     """A problem-details response; pages under /app get their HTML error page instead."""
     if request is not None and request.url.path.startswith("/app"):
         html_error = getattr(request.app.state, "html_error", None)
@@ -66,6 +67,7 @@ def problem(status: int, detail: str, request: Request | None = None,
         body["instance"] = request.url.path
     if errors:
         body["errors"] = errors
+    body.update(extensions or {})  # RFC 9457 3.2 extension members
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 

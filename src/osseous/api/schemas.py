@@ -118,6 +118,32 @@ class CaseOut(BaseModel):
     document: dict[str, Any] | None = None
 
 
+class QueueItem(CaseOut):
+    """A case of the work queue (``GET /cases``): the case's fields as before, and what the
+    list of the pages shows, kept from its latest stored assessment and its decisions."""
+
+    pseudonym: str
+    assessed: bool = Field(description="False until an assessment of the case is stored")
+    urgency: Literal["emergency", "urgent", "routine", "none"] | None = Field(
+        description="The most urgent alert or open problem: emergency (critical alert or "
+                    "emergency problem), urgent, routine, or none; null when not assessed")
+    top_severity: Literal["critical", "warning", "info"] | None
+    top_alert: str | None = Field(description="The most urgent alert's message, else the "
+                                              "most urgent open problem's title")
+    primary: str | None
+    open_problems: int | None
+    undecided_options: int | None = Field(description="Options of the open problems the "
+                                                      "board has not decided on")
+    overdue: list[str] = Field(description="Monitoring duties past their due date")
+
+
+class QueuePage(BaseModel):
+    items: list[QueueItem]
+    total: int
+    limit: int
+    offset: int
+
+
 class VersionOut(BaseModel):
     number: int
     created_at: Utc
@@ -143,6 +169,13 @@ class DecisionIn(LooseDates):
     reason: Annotated[str, Field(max_length=2000)] | None = None
     specialty: Annotated[str, Field(max_length=64)] | None = None
     due_date: date | None = None
+    problem: Annotated[str, Field(min_length=1, max_length=128)] | None = Field(
+        None, description="The problem of the assessment the decision answers; found from "
+                          "the option when left out")
+    owner: Annotated[str, Field(max_length=128)] | None = Field(
+        None, description="Who carries it out (a person or a team)")
+    confirm: bool = Field(False, description="Record a decision that reverses the latest one "
+                                             "on the same option (refused with 409 without)")
 
 
 class DecisionOut(BaseModel):
@@ -158,6 +191,9 @@ class DecisionOut(BaseModel):
     decided_by: str
     decided_at: Utc
     version: int
+    problem: str | None = None
+    owner: str | None = None
+    title: str | None = Field(None, description="The option's title in words")
 
 
 class TreatmentIn(LooseDates):

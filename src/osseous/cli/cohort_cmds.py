@@ -56,7 +56,6 @@ def _tallies(paths: list[Path], names: list[str], workers: int,
 
 #: the id prefix of every document the synthetic generator writes (``osseous cohort synth``)
 SYNTHETIC_PREFIX = "synth-"
-SYNTHETIC_NOTE = " (synthetic demonstration cohort, not patients)"
 
 
 def _first_id(path: Path) -> str | None:
@@ -283,18 +282,20 @@ def report_cmd(
                                      "scored).")] = True,
 ) -> None:
     """Every cohort metric in one JSON document, from one pass over the cases."""
-    names = ["outcomes", "quality", "pain"] + (["prognosis"] if scores else [])
-    doc = {"format": "osseous.cohort-report/1", **_run(paths, names, workers, scheduler)}
+    from osseous.analytics.catalogue import analyses
+
+    doc = {"format": "osseous.cohort-report/1",
+           **_run(paths, analyses(scores), workers, scheduler)}
     emit(doc, Fmt.json, "")
 
 
-class PlotKind(StrEnum):
-    survival = "survival"
-    survival_from_radiotherapy = "survival-from-radiotherapy"
-    sre = "sre"
-    survival_by_score = "survival-by-score"
-    pain = "pain"
-    quality = "quality"
+def _plot_names() -> list[str]:
+    from osseous.analytics.catalogue import PLOTS
+
+    return list(PLOTS)
+
+
+PlotKind = StrEnum("PlotKind", {n.replace("-", "_"): n for n in _plot_names()})  # type: ignore[misc]
 
 
 class By(StrEnum):
@@ -306,7 +307,8 @@ class By(StrEnum):
 
 @cohort_app.command("plot")
 def plot_cmd(
-    kind: Annotated[PlotKind, typer.Argument(help="Which plot.")],
+    kind: Annotated[PlotKind, typer.Argument(help="Which plot (osseous cohort catalogue "
+                                                  "lists them).")],
     paths: CasesArg,
     output: Annotated[Path, typer.Option(
         "--output", "-o", help="The image: .png or .svg (by its suffix).")],
@@ -319,47 +321,24 @@ def plot_cmd(
 ) -> None:
     """Kaplan-Meier and cumulative-incidence curves with numbers at risk (by primary, agent,
     schedule or a survival score's groups), pain response bars, or quality indicators by year,
-    as PNG or SVG."""
-    from osseous.analytics import engine, outcomes, plots, prognosis
+    as PNG or SVG: the plots of the analytics catalogue, as the page draws them."""
+    from osseous.analytics import catalogue
 
     suffix = output.suffix.lstrip(".").lower()
     if suffix not in ("png", "svg"):
         typer.echo(f"error: --output: must end in .png or .svg (given: {output.name})", err=True)
         raise typer.Exit(2)
-    if kind is PlotKind.survival_from_radiotherapy and by not in (By.primary, By.all):
-        typer.echo("error: --by: survival from radiotherapy is by primary or all", err=True)
-        raise typer.Exit(2)
     fmt: Literal["png", "svg"] = "png" if suffix == "png" else "svg"
-    if kind is PlotKind.survival_by_score and score not in prognosis.SCORE_DIRECTION:
-        typer.echo(f"error: --score: must be one of {', '.join(prognosis.SCORE_DIRECTION)} "
-                   f"(given: {score})", err=True)
-        raise typer.Exit(2)
-    name = {PlotKind.pain: "pain", PlotKind.quality: "quality",
-            PlotKind.survival_by_score: "prognosis"}.get(kind, "outcomes")
-    tally = _tallies(paths, [name], workers, scheduler)[name]
-    note = SYNTHETIC_NOTE if is_synthetic(paths) else ""
-    if kind is PlotKind.survival_by_score:
-        assert score is not None
-        image = plots.survival_plot(prognosis.band_curves(tally, score),
-                                    title=f"Survival by {score} group{note}", fmt=fmt)
-    elif kind is PlotKind.pain:
-        image = plots.pain_response_plot(
-            engine.ANALYSES["pain"].finish(tally), fmt=fmt,
-            title=f"Pain response after palliative radiotherapy{note}")
-    elif kind is PlotKind.quality:
-        doc = engine.ANALYSES["quality"].finish(tally)
-        image = plots.quality_trend_plot(
-            [{**i, "years": [y for y in i["years"] if y["year"] is not None]}
-             for i in doc["indicators"]], fmt=fmt, title=f"Quality indicators by year{note}")
-    else:
-        curve = {PlotKind.survival: "os", PlotKind.survival_from_radiotherapy: "rt-os",
-                 PlotKind.sre: "sre"}[kind]
-        title = {"os": "Survival from the first bone metastasis",
-                 "rt-os": "Survival from the first palliative radiotherapy",
-                 "sre": "First skeletal-related event (death competing)"}[curve]
-        image = plots.survival_plot(
-            outcomes.curves(tally, curve, by.value), title=title + note, cumulative=curve == "sre",
-            ylabel="Cumulative incidence" if curve == "sre" else "Survival", fmt=fmt)
+    name = str(kind.value)
+    try:
+        plot = catalogue.check(name, by.value, score)
+    except catalogue.PlotRequestError as exc:
+        typer.echo(f"error: --{exc.field}: {exc.message} (given: "
+                   f"{score if exc.field == 'score' else by.value})", err=True)
+        raise typer.Exit(2) from None
+    tallies = _tallies(paths, [plot.analysis], workers, scheduler)
+    image = catalogue.render(name, tallies, fmt=fmt, by=by.value, score=score,
+                             synthetic=is_synthetic(paths))
     try:
         output.write_bytes(image)
     except OSError as exc:
@@ -367,6 +346,26 @@ def plot_cmd(
         raise typer.Exit(2) from None
     typer.echo(f"wrote {output}")
 
+
+@cohort_app.command("catalogue")
+def catalogue_cmd(fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text) -> None:
+    """The analyses and plots there are (the same catalogue as the API and the page)."""
+    from osseous.analytics import catalogue
+
+    doc = catalogue.describe()
+
+    def text() -> str:
+        lines = ["Analyses (osseous cohort report, GET /analytics):"]
+        lines += [f"  {a['name']}: {a['description']}" for a in doc["analyses"]]
+        lines.append("Plots (osseous cohort plot NAME; on the page "
+                     "/app/analytics/plots/NAME.svg or .png, with ?by= and ?score=):")
+        for p in doc["plots"]:
+            options = (f"; by {', '.join(p['groupings'])}" if p["groupings"] else "") + (
+                f"; --score one of {', '.join(p['scores'])}" if p["scores"] else "")
+            lines.append(f"  {p['name']}: {p['title']}{options}")
+        return "\n".join(lines)
+
+    emit(doc, fmt, text)
 
 
 def _decisions_text(doc: dict[str, Any]) -> str:

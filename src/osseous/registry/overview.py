@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Final
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, update
@@ -26,7 +26,7 @@ from osseous.plan.document import Assessment as AssessmentDoc
 from osseous.plan.document import as_assessment
 from osseous.plan.engine import assess
 from osseous.plan.monitoring import monitoring
-from osseous.registry import audit
+from osseous.registry import audit, policy
 from osseous.registry import repository as repo
 from osseous.registry.audit import Actor
 from osseous.registry.errors import Conflict, NotFound
@@ -40,27 +40,25 @@ from osseous.registry.models import (
     CaseVersion,
     Patient,
 )
+from osseous.registry.policy import Action
 from osseous.registry.security import utcnow
 
 SEVERITY_RANK: Final = {"critical": 0, "warning": 1, "info": 2}
 URGENCY_RANK: Final = {"emergency": 0, "urgent": 1, "routine": 2}
 NOTHING: Final = 3
 SORTS: Final = ("urgency", "board", "updated", "case")
-WRITERS: Final = frozenset({"clinician", "admin"})
-
-
-class Forbidden(Exception):
-    """The actor's role does not allow this."""
 
 
 def _writer(actor: Actor) -> None:
-    if actor.role not in WRITERS:
-        raise Forbidden("only clinicians record this")
+    policy.check(actor, Action.WRITE_PATIENT_DATA)
 
 
 def _reader(actor: Actor) -> None:
-    if actor.role not in (*WRITERS, "coordinator"):
-        raise Forbidden("patient data is for clinicians and coordinators")
+    policy.check(actor, Action.READ_PATIENT_DATA)
+
+
+def _agenda(actor: Actor) -> None:
+    policy.check(actor, Action.MANAGE_AGENDA)
 
 
 # ---- the overview row of a case, kept by events -------------------------------------------
@@ -159,6 +157,10 @@ def backfill(session: Session) -> int:
 
 # ---- the case list -------------------------------------------------------------------------
 
+#: the urgency of a case in words, by its rank (``rank`` of :func:`summarise`)
+URGENCY_OF_RANK: Final = ("emergency", "urgent", "routine", "none")
+
+
 @dataclass(frozen=True, slots=True)
 class ListRow:
     case_id: str
@@ -173,47 +175,116 @@ class ListRow:
     open_problems: int | None
     undecided: int | None
     overdue: list[str]
+    patient_id: str = ""
+    version: int = 0
+    current_version: int = 0
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def urgency(self) -> str | None:
+        """emergency, urgent, routine or none; None when the case has not been assessed."""
+        return URGENCY_OF_RANK[self.rank] if self.assessed else None
+
+
+_LIST_COLUMNS: Final = (
+    Case.id, Case.patient_id, Case.status, Case.board_date, Case.version, Case.current_version,
+    Case.created_at, Case.updated_at, Patient.pseudonym,
+    CaseOverview.case_id.label("overview_case"), CaseOverview.rank, CaseOverview.top_severity,
+    CaseOverview.top_alert, CaseOverview.primary, CaseOverview.open_problems,
+    CaseOverview.undecided, CaseOverview.duties)
+
+
+def _case_filters(q: str, status: str, board_date: date | None,
+                  patient_id: str) -> list[Any]:
+    """The list's conditions on the case (and its patient's pseudonym)."""
+    out: list[Any] = []
+    if q:
+        like = f"%{q.lower()}%"
+        out.append(or_(func.lower(Case.id).like(like), func.lower(Patient.pseudonym).like(like)))
+    if status:
+        out.append(Case.status == status)
+    if board_date:
+        out.append(Case.board_date == board_date)
+    if patient_id:
+        out.append(Case.patient_id == patient_id)
+    return out
+
+
+def _list_row(r: Any, today: date) -> ListRow:
+    assessed = r.overview_case is not None
+    return ListRow(
+        r.id, r.pseudonym, r.status, r.board_date, assessed,
+        r.rank if assessed else NOTHING + 1, r.top_severity, r.top_alert, r.primary,
+        r.open_problems, r.undecided,
+        [d["what"] for d in r.duties or [] if d.get("due") and d["due"] < today.isoformat()],
+        r.patient_id, r.version, r.current_version, r.created_at, r.updated_at)
 
 
 def case_list(session: Session, actor: Actor, *, q: str = "", primary: str = "",
               severity: str = "", status: str = "", board_date: date | None = None,
-              sort: str = "urgency", page: int = 1, per_page: int = 50,
+              patient_id: str = "", sort: str = "urgency", page: int = 1,
+              per_page: int = 50, offset: int | None = None,
               today: date | None = None) -> tuple[list[ListRow], int]:
-    """The cases matching the filters, most urgent first by default, one page of them."""
+    """The cases matching the filters, most urgent first by default, one page of them
+    (``page`` of ``per_page`` rows, or ``per_page`` rows from ``offset``): the work queue of
+    the pages and of ``GET /cases``. Filtered, counted, sorted and paged in SQL.
+
+    Most urgent first reads the assessed cases in the order of the overview's ``rank``
+    index (the database sorts only within a rank, and stops once the page is full), then the
+    cases not assessed yet (last, by board date); a left join ordered by the rank of a
+    possibly missing row would sort every case on every view (docs/performance.md)."""
     _reader(actor)
     today = today or date.today()
-    stmt = (select(Case.id, Patient.pseudonym, Case.status, Case.board_date, CaseOverview)
-            .join(Patient, Patient.id == Case.patient_id)
-            .outerjoin(CaseOverview, CaseOverview.case_id == Case.id))
-    if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(or_(func.lower(Case.id).like(like),
-                              func.lower(Patient.pseudonym).like(like)))
-    if primary:
-        stmt = stmt.where(CaseOverview.primary == primary)
-    if severity:
-        stmt = stmt.where(CaseOverview.top_severity == severity)
-    if status:
-        stmt = stmt.where(Case.status == status)
-    if board_date:
-        stmt = stmt.where(Case.board_date == board_date)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rank = func.coalesce(CaseOverview.rank, NOTHING + 1)
-    order = {"urgency": (rank, Case.board_date, Case.id),
-             "board": (Case.board_date.is_(None), Case.board_date, rank, Case.id),
-             "updated": (Case.updated_at.desc(), Case.id),
-             "case": (Case.id,)}[sort if sort in SORTS else "urgency"]
-    rows = []
-    for case_id, pseudonym, case_status, when, ov in session.execute(
-            stmt.order_by(*order).limit(per_page).offset((max(page, 1) - 1) * per_page)):
-        rows.append(ListRow(
-            case_id, pseudonym, case_status, when, ov is not None,
-            ov.rank if ov else NOTHING + 1, ov.top_severity if ov else None,
-            ov.top_alert if ov else None, ov.primary if ov else None,
-            ov.open_problems if ov else None, ov.undecided if ov else None,
-            [d["what"] for d in (ov.duties if ov else []) if d.get("due")
-             and d["due"] < today.isoformat()]))
-    audit.record(session, actor, "list", "case", None, None,
+    sort = sort if sort in SORTS else "urgency"
+    start = offset if offset is not None else (max(page, 1) - 1) * per_page
+    on_case = _case_filters(q, status, board_date, patient_id)
+    on_overview = [c for c, given in ((CaseOverview.primary == primary, primary),
+                                      (CaseOverview.top_severity == severity, severity))
+                   if given]
+
+    def counted(assessed: bool) -> int:
+        """How many cases match (only those assessed: ``assessed``); the overview's index
+        alone when no filter is on the case."""
+        if assessed and not on_case:
+            return session.scalar(select(func.count()).select_from(CaseOverview)
+                                  .where(*on_overview)) or 0
+        stmt = select(func.count()).select_from(Case)
+        if q:
+            stmt = stmt.join(Patient, Patient.id == Case.patient_id)
+        if assessed or on_overview:
+            stmt = stmt.join(CaseOverview, CaseOverview.case_id == Case.id)
+        return session.scalar(stmt.where(*on_case, *on_overview)) or 0
+
+    def fetch(stmt: Any, order: tuple[Any, ...], skip: int, take: int) -> list[Any]:
+        return list(session.execute(stmt.where(*on_case, *on_overview).order_by(*order)
+                                    .limit(take).offset(skip)))
+
+    # the columns shown, not the ORM objects (nor the options' JSON the list does not show)
+    base = select(*_LIST_COLUMNS).join(Patient, Patient.id == Case.patient_id)
+    found: list[Any]
+    if sort == "urgency":
+        assessed = counted(True)
+        total = assessed if on_overview else counted(False)
+        waiting = total - assessed
+        found = fetch(base.join(CaseOverview, CaseOverview.case_id == Case.id),
+                      (CaseOverview.rank, Case.board_date, Case.id), start, per_page) \
+            if start < assessed else []
+        if waiting and len(found) < per_page:
+            found += fetch(base.outerjoin(CaseOverview, CaseOverview.case_id == Case.id)
+                           .where(CaseOverview.case_id.is_(None)),
+                           (Case.board_date, Case.id), max(start - assessed, 0),
+                           per_page - len(found))
+    else:
+        total = counted(False)
+        rank = func.coalesce(CaseOverview.rank, NOTHING + 1)
+        order = {"board": (Case.board_date.is_(None), Case.board_date, rank, Case.id),
+                 "updated": (Case.updated_at.desc(), Case.id),
+                 "case": (Case.id,)}[sort]
+        found = fetch(base.outerjoin(CaseOverview, CaseOverview.case_id == Case.id), order,
+                      start, per_page)
+    rows = [_list_row(r, today) for r in found]
+    audit.record(session, actor, "list", "case", None, patient_id or None,
                  detail=f"{len(rows)} rows of {total} (with pseudonyms)")
     return rows, total
 
@@ -235,6 +306,9 @@ class DecisionView:
     decided_by: str
     decided_on: date
     case_version: int
+    case_id: str = ""
+    decided_at: datetime | None = None
+    version: int = 1
 
 
 @dataclass(slots=True)
@@ -275,7 +349,8 @@ def _decision_views(session: Session, case_id: str) -> list[DecisionView]:
             (d.recommendation_id, d.lesion)) or "an option no longer offered"
         out.append(DecisionView(d.id, d.recommendation_id, d.lesion, d.problem, title,
                                 d.decision, d.reason, d.specialty, d.owner, d.due_date,
-                                d.decided_by, d.decided_at.date(), d.case_version))
+                                d.decided_by, d.decided_at.date(), d.case_version,
+                                d.case_id, d.decided_at, d.version))
     return out
 
 
@@ -304,18 +379,53 @@ def case_view(session: Session, actor: Actor, case_id: str) -> CaseView:
                     _decision_views(session, case_id))
 
 
-class Contradiction(Exception):
+def decisions(session: Session, actor: Actor, case_id: str) -> list[DecisionView]:
+    """Every decision on a case, oldest first, each with the option's title (read, audited)."""
+    _reader(actor)
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"case {case_id} not found")
+    audit.record(session, actor, "read", "decisions", case_id, case.patient_id)
+    return _decision_views(session, case_id)
+
+
+class Contradiction(Conflict):
     """A decision that reverses the latest one on the same option, not confirmed."""
 
     def __init__(self, earlier: DecisionView) -> None:
-        super().__init__(f"reverses the decision of {earlier.decided_on}")
+        super().__init__(
+            f"the board {earlier.decision} this option on {earlier.decided_on.isoformat()} "
+            f"({earlier.decided_by}); a different decision reverses it and must be confirmed")
         self.earlier = earlier
+
+
+def _problem_of(assessment: Mapping[str, Any], rec_id: str, lesion: str | None,
+                given: str | None) -> str | None:
+    """The problem a decision answers: the one given, if the option is one of its options;
+    else the problem whose options include it (None for an assessment without problems)."""
+    problems = assessment.get("problems")
+    if problems is None:
+        return given
+    holding = [p["id"] for p in problems
+               if any(o.get("recommendation") == rec_id and o.get("lesion") == lesion
+                      for o in p.get("options") or [])]
+    if given is None:
+        return holding[0] if holding else None
+    if given not in holding:
+        known = [p["id"] for p in problems]
+        raise InvalidInput([Problem(
+            "problem", "not a problem of the latest assessment holding this option; "
+                       + (f"the option belongs to {', '.join(holding)}" if holding else
+                          f"the problems are {', '.join(known) or 'none'}"), given)])
+    return given
 
 
 def decide(session: Session, actor: Actor, case_id: str, payload: dict[str, Any], *,
            confirmed: bool = False) -> BoardDecision:
-    """Record the board's decision on one option (of one problem). A decision that differs from
-    the latest one on the same option raises :class:`Contradiction` unless ``confirmed``."""
+    """Record the board's decision on one option (of one problem): the problem is checked
+    against the assessment decided on (or found from it when not given). A decision that
+    differs from the latest one on the same option raises :class:`Contradiction` unless
+    ``confirmed``."""
     _writer(actor)
     case = session.get(Case, case_id)
     if case is None:
@@ -323,27 +433,63 @@ def decide(session: Session, actor: Actor, case_id: str, payload: dict[str, Any]
     latest = session.scalar(select(Assessment).where(Assessment.case_id == case_id)
                             .order_by(Assessment.id.desc()).limit(1))
     if latest is None or latest.case_version != case.current_version:
-        repo.store_assessment(session, actor, case_id, date.today())
+        latest = repo.store_assessment(session, actor, case_id, date.today())
+    rec_id, lesion = payload["recommendation_id"], payload.get("lesion")
+    if payload["decision"] in ("modified", "declined") and not payload.get("reason"):
+        raise InvalidInput([Problem("reason", f"required when the board {payload['decision']} "
+                                              "the option: say why")])
+    problem = _problem_of(latest.document, rec_id, lesion, payload.get("problem"))
     earlier = [d for d in _decision_views(session, case_id)
-               if d.recommendation_id == payload["recommendation_id"]
-               and d.lesion == payload.get("lesion")]
+               if d.recommendation_id == rec_id and d.lesion == lesion]
     if earlier and earlier[-1].decision != payload["decision"] and not confirmed:
         raise Contradiction(earlier[-1])
     row = repo.record_decision(session, actor, case_id, payload)
-    row.problem = payload.get("problem")
+    row.problem = problem
     row.owner = payload.get("owner")
     session.flush()
     return row
 
 
-def case_for_editing(session: Session, actor: Actor,
-                     case_id: str) -> tuple[Case, dict[str, Any], str]:
-    """The case, its current document and its patient's pseudonym (read, and audited)."""
+@dataclass(frozen=True, slots=True)
+class EditedCase:
+    """What the editor needs of a stored case: its ids and versions, its current document,
+    its patient's pseudonym and the radiotherapy already recorded on each lesion."""
+
+    id: str
+    version: int
+    current_version: int
+    document: dict[str, Any]
+    pseudonym: str
+
+    @property
+    def courses(self) -> dict[str, list[Any]]:
+        return {str(les.get("id")): les.get("prior_radiotherapy") or []
+                for les in self.document.get("lesions") or [] if isinstance(les, dict)}
+
+
+def case_for_editing(session: Session, actor: Actor, case_id: str) -> EditedCase:
+    """The case as the editor shows it (read, and audited)."""
     _reader(actor)
     case, document = repo.get_case(session, actor, case_id)
     patient = session.get(Patient, case.patient_id)
     audit.record(session, actor, "read", "patient", case.patient_id, case.patient_id)
-    return case, document, patient.pseudonym if patient else ""
+    return EditedCase(case.id, case.version, case.current_version, document,
+                      patient.pseudonym if patient else "")
+
+
+def save_case(session: Session, actor: Actor, case_id: str, expected_version: int,
+              document: dict[str, Any]) -> str:
+    """Store the editor's document as the case's next version; returns the case's id."""
+    _writer(actor)
+    return repo.update_document(session, actor, case_id, expected_version, document).id
+
+
+def import_case(session: Session, actor: Actor, document: object,
+                pseudonym: str | None) -> str:
+    """Import an ``osseous.case/1`` document as a new case; returns its id."""
+    _writer(actor)
+    case, _ = repo.import_case(session, actor, document, pseudonym)
+    return case.id
 
 
 def new_case(session: Session, actor: Actor, pseudonym: str,
@@ -369,7 +515,7 @@ def edit_case(session: Session, actor: Actor, case_id: str,
 def update_agenda(session: Session, actor: Actor, case_id: str, *, status: str | None,
                   board_date: date | None) -> Case:
     """Set a case's status and board date (whatever its current row version)."""
-    _reader(actor)
+    _agenda(actor)
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(f"case {case_id} not found")
@@ -439,7 +585,7 @@ def meetings(session: Session, actor: Actor) -> list[tuple[date, int]]:
 
 def save_meeting(session: Session, actor: Actor, board_date: date,
                  attendees: list[dict[str, str]], chair: str | None) -> None:
-    _reader(actor)  # coordinators prepare the meeting
+    _agenda(actor)  # coordinators prepare the meeting
     for a in attendees:
         if not a.get("name") and not a.get("specialty"):
             raise InvalidInput([Problem("attendees", "each attendee needs a name or a "
@@ -458,7 +604,7 @@ def save_meeting(session: Session, actor: Actor, board_date: date,
 def schedule(session: Session, actor: Actor, case_id: str, board_date: date, *,
              position: int | None = None, presenter: str | None = None) -> None:
     """Put a case on a meeting's agenda (at ``position``, with its presenter)."""
-    _reader(actor)
+    _agenda(actor)
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(f"case {case_id} not found")
@@ -480,7 +626,7 @@ def schedule(session: Session, actor: Actor, case_id: str, board_date: date, *,
 
 
 def mark_discussed(session: Session, actor: Actor, case_id: str) -> None:
-    _writer(actor)
+    _agenda(actor)
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(f"case {case_id} not found")

@@ -94,3 +94,34 @@ def sign_in(db: Database, policy: LoginPolicy, username: str, password: str,
         s.expunge(fresh)
         s.expunge(row)
     return SignIn("ok", fresh, plain, row)
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who a session token belongs to."""
+
+    username: str
+    role: str
+
+
+def identify(db: Database, token: str) -> Identity | None:
+    """The user of a session token, or None if it is unknown, revoked or expired (one read)."""
+    with db.read_session() as s:
+        user = security.resolve_token(s, token)
+        return Identity(user.username, user.role) if user is not None else None
+
+
+def sign_out(db: Database, token: str, client: str | None, *, via: str) -> bool:
+    """Revoke a session token (signing out); audited. False when it was not an active
+    token (already ended, expired or unknown): nothing to do."""
+    with db.session() as s:
+        row = s.scalar(select(ApiToken).where(
+            ApiToken.token_hash == security.hash_token(token), ApiToken.revoked_at.is_(None)))
+        if row is None:
+            return False
+        user = s.get(User, row.user_id)
+        row.revoked_at = security.utcnow()
+        audit.record(s, Actor(user.username if user else "unknown",
+                              user.role if user else "none", client), "logout", via,
+                     str(row.id))
+    return True

@@ -107,8 +107,8 @@ def latest_labs(document: Mapping[str, Any],
             latest[analyte] = lab
     order = {a: i for i, a in enumerate(HEADER_LABS)}
     flags = _flags(assessment or {})
-    return [{"analyte": a, "value": labels.value(lab.get("value")),
-             "unit": "" if str(lab.get("unit") or "").startswith("{") else lab.get("unit") or "",
+    return [{"analyte": labels.analyte(a), "value": labels.value(lab.get("value")),
+             "unit": labels.unit(lab.get("unit")),
              "date": lab.get("date") or "date not recorded", "flag": flags.get(a, "")}
             for a, lab in sorted(latest.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))]
 

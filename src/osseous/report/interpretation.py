@@ -56,6 +56,31 @@ MEANING: Final = MappingProxyType({
                                 "Marginal or intralesional excision for middle-term control."),
     ("tomita", "short-term"): ("6-7 points (Tomita 2001).", "Palliative surgery."),
     ("tomita", "terminal-care"): ("8-10 points (Tomita 2001).", "Supportive care."),
+    # International Consensus pain response (Chow 2012: the definitions; it assesses at 1, 2
+    # and 3 months); re-irradiation of pain that did not respond or came back: NCIC SC.20
+    # (Chow 2014, 8 Gy in 1 fraction non-inferior to 20 Gy in 5 or 8)
+    ("pain-response", "complete"): (
+        "No pain at the treated site (0 of 10) without more opioids than before "
+        "radiotherapy (International Consensus, Chow 2012).",
+        "Nothing to change for this site; ask again at the next follow-up (the consensus "
+        "assesses at 1, 2 and 3 months)."),
+    ("pain-response", "partial"): (
+        "Pain down by 2 points or more without more opioids, or opioids down by a quarter "
+        "or more without more pain (International Consensus, Chow 2012).",
+        "A response: ask again at the next follow-up. Pain that persists or comes back may "
+        "be treated again: re-irradiation with 8 Gy in one fraction was as good as 20 Gy in "
+        "5 or 8 (SC.20 trial, Chow 2014)."),
+    ("pain-response", "progression"): (
+        "Pain up by 2 points or more with the same opioids, or opioids up by a quarter or "
+        "more with pain the same or 1 point higher (International Consensus, Chow 2012).",
+        "Look for the cause at the site (fracture, cord compression, growth of the tumour) "
+        "and discuss with the team: further radiotherapy (SC.20 trial, Chow 2014), surgery "
+        "or a change of analgesia."),
+    ("pain-response", "indeterminate"): (
+        "Neither a response nor progression: any other change of pain and opioids "
+        "(International Consensus, Chow 2012).",
+        "No action is attached to this category by its source; ask again at the next "
+        "follow-up."),
 })
 
 

@@ -298,7 +298,38 @@ def score_result(s: Mapping[str, Any]) -> str:
     return f"{head}: {b}" if b and s["score"] != "escc" else (f"{head} ({b})" if b else head)
 
 
+#: laboratory analytes in words (the codes of ``osseous.core.units``)
+ANALYTE: Final = MappingProxyType({
+    "crp": "CRP", "ldh": "LDH", "anc": "neutrophils", "wbc": "white cells", "inr": "INR",
+    "psa": "PSA", "alkaline-phosphatase": "alkaline phosphatase",
+    "ionized-calcium": "ionised calcium", "vitamin-d": "vitamin D",
+})
+#: units as printed on a laboratory report (the codes are UCUM's)
+UNIT: Final = MappingProxyType({
+    "10*9/L": "×10⁹/L", "10*3/uL": "×10³/µL", "umol/L": "µmol/L", "ug/L": "µg/L",
+    "{ratio}": "", "1": "",
+})
+
+
+def analyte(code: str) -> str:
+    """A laboratory analyte in words: ``ldh`` -> ``LDH``."""
+    return ANALYTE.get(code) or words(code)
+
+
+def unit(code: str | None) -> str:
+    """A unit as a laboratory report prints it (none for a ratio)."""
+    return UNIT.get(code or "", code or "")
+
+
+#: the pain response's components (its ``pain`` is the follow-up's, not SINS's pain points)
+PAIN_RESPONSE_COMPONENT: Final = MappingProxyType({
+    "baseline_pain": "worst pain before", "baseline_omed": "OMED before (mg a day)",
+    "pain": "worst pain now", "omed": "OMED now (mg a day)",
+})
+
+
 def components(comps: Mapping[str, Any]) -> str:
     """Score components with their points: ``location 1 · pain 3`` (unknown for missing)."""
-    return " · ".join(f"{words(k)} {'unknown' if v is None else value(v)}"
+    names = PAIN_RESPONSE_COMPONENT if "baseline_pain" in comps else {}
+    return " · ".join(f"{names.get(k) or words(k)} {'unknown' if v is None else value(v)}"
                       for k, v in comps.items())

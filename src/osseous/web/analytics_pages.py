@@ -13,21 +13,20 @@ from typing import Any, Final
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
+from osseous.analytics import catalogue, disclosure, engine
 from osseous.analytics import decisions as board
-from osseous.analytics import disclosure, engine, outcomes, plots, prognosis
-from osseous.analytics.estimators import Step
 from osseous.analytics.synth import synthetic_cohort
 from osseous.analytics.tally import Tally
 from osseous.core.validation import parse_case
 from osseous.registry import audit
 from osseous.registry import repository as repo
+from osseous.registry.policy import Action
 from osseous.web.session import WebUser, current, database, settings_of
 
 router = APIRouter(prefix="/app/analytics", include_in_schema=False)
-ROLES: Final = frozenset({"clinician", "coordinator", "researcher"})
-NAMES: Final = ("outcomes", "quality", "pain", "prognosis")
+NAMES: Final = tuple(catalogue.analyses(scores=True))
 SYNTHETIC_PATIENTS: Final = 2000
-GROUPINGS: Final = ("primary", "agent", "schedule", "all")
+GROUPINGS: Final = catalogue.GROUPINGS
 MEDIA: Final = {"png": "image/png", "svg": "image/svg+xml"}
 
 
@@ -57,7 +56,7 @@ def _registry(request: Request, user: WebUser) -> tuple[dict[str, Tally], Tally,
 
 
 def _data(request: Request, source: str) -> tuple[WebUser, dict[str, Tally], Tally, int]:
-    user = current(request, ROLES)
+    user = current(request, Action.READ_ANALYTICS)
     if source == "synthetic":
         tallies, decided = _synthetic()
         return user, tallies, decided, 0
@@ -82,78 +81,36 @@ def analytics(request: Request, source: str = "registry") -> HTMLResponse:
         "outcomes": docs["outcomes"], "quality": docs["quality"], "pain": docs["pain"],
         "prognosis": docs["prognosis"], "decisions": docs.get("decisions"),
         "small_cell": _small_cell(request, user) if source == "registry" else None,
-        "groupings": GROUPINGS}, user=user)
+        "groupings": GROUPINGS, "plots": catalogue.PLOTS}, user=user)
 
 
 def _small_cell(request: Request, user: WebUser) -> int | None:
     """The suppression threshold for this reader: researchers see no cell of fewer patients
     (``OSSEOUS_SMALL_CELL``); clinicians and coordinators, who may read the cases
     themselves, see the counts."""
-    if user.user.role != "researcher":
+    if not user.aggregates_only:
         return None
     k: int = settings_of(request).small_cell
     return k
 
 
-def _label(source: str) -> str:
-    return " (synthetic demonstration cohort)" if source == "synthetic" else ""
-
-
-def _plot(name: str, tallies: dict[str, Tally], by: str, fmt: Any, source: str,
-          k: int | None = None) -> bytes:
-    """One plot; with ``k`` (a researcher reading the registry), no curve or point rests on
-    fewer than ``k`` patients."""
-    suffix = _label(source)
-
-    def safe(groups: dict[str, list[Step]]) -> dict[str, list[Step]]:
-        return disclosure.curves(groups, k) if k else groups
-
-    def safe_doc(doc: dict[str, Any]) -> dict[str, Any]:
-        cleaned: dict[str, Any] = disclosure.strict(disclosure.suppress(doc, k)) if k else doc
-        return cleaned
-
-    if name in ("survival", "survival-from-radiotherapy", "sre"):
-        if by not in GROUPINGS:
-            raise HTTPException(400, f"by: must be one of {', '.join(GROUPINGS)}")
-        kind = {"survival": "os", "survival-from-radiotherapy": "rt-os", "sre": "sre"}[name]
-        if kind == "rt-os" and by not in ("all", "primary"):
-            raise HTTPException(400, "by: survival from radiotherapy is by primary or all")
-        title = {"os": "Survival from the first bone metastasis",
-                 "rt-os": "Survival from the first palliative radiotherapy",
-                 "sre": "First skeletal-related event (death competing)"}[kind]
-        return plots.survival_plot(
-            safe(outcomes.curves(tallies["outcomes"], kind, by)), title=f"{title}{suffix}",
-            ylabel="Cumulative incidence" if kind == "sre" else "Survival",
-            cumulative=kind == "sre", fmt=fmt)
-    if name.startswith("score-"):
-        score = name.removeprefix("score-")
-        if score not in prognosis.SCORE_DIRECTION:
-            raise HTTPException(404, f"no survival score {score[:40]!r}")
-        return plots.survival_plot(safe(prognosis.band_curves(tallies["prognosis"], score)),
-                                   title=f"Survival by {score} group{suffix}", fmt=fmt)
-    if name == "pain":
-        doc = safe_doc(engine.ANALYSES["pain"].finish(tallies["pain"]))
-        return plots.pain_response_plot(
-            doc, title=f"Pain response after palliative radiotherapy{suffix}", fmt=fmt)
-    if name == "quality":
-        doc = safe_doc(engine.ANALYSES["quality"].finish(tallies["quality"]))
-        return plots.quality_trend_plot(_dated_years(doc["indicators"]),
-                                        title=f"Quality indicators by year{suffix}", fmt=fmt)
-    raise HTTPException(404, f"no plot named {name[:40]!r}")
-
-
-def _dated_years(indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The indicators with the years that are known (undated items cannot be placed)."""
-    return [{**i, "years": [y for y in i["years"] if y["year"] is not None]}
-            for i in indicators]
-
-
 @router.get("/plots/{name}.{fmt}")
 def plot(request: Request, name: str, fmt: str, source: str = "registry",
-         by: str = "primary") -> Response:
+         by: str = "primary", score: str | None = None) -> Response:
+    """A plot of the catalogue (:mod:`osseous.analytics.catalogue`); ``score-ID`` is
+    ``survival-by-score?score=ID``."""
     if fmt not in MEDIA:
         raise HTTPException(404, "plots are .png or .svg")
     user, tallies, _decided, _invalid = _data(request, source)
     k = _small_cell(request, user) if source == "registry" else None
-    return Response(_plot(name, tallies, by, fmt, source, k), media_type=MEDIA[fmt],
-                    headers={"Cache-Control": "no-store"})
+    if name.startswith("score-"):
+        name, score = "survival-by-score", name.removeprefix("score-")
+    try:
+        image = catalogue.render(name, tallies,
+                                 fmt="png" if fmt == "png" else "svg", by=by, score=score,
+                                 synthetic=source == "synthetic", small_cell=k)
+    except catalogue.PlotRequestError as exc:
+        if exc.field == "by":
+            raise HTTPException(400, str(exc)) from None
+        raise HTTPException(404, f"no plot named {name[:40]!r}") from None
+    return Response(image, media_type=MEDIA[fmt], headers={"Cache-Control": "no-store"})

@@ -13,6 +13,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from osseous.core.errors import InvalidInput
 from osseous.registry import overview
+from osseous.registry.errors import NotFound
+from osseous.registry.policy import Action
 from osseous.report.pdf import html_to_pdf
 from osseous.web.case_pages import case_page, printed_at, record_decision, view_context
 from osseous.web.offload import heavy
@@ -21,6 +23,8 @@ from osseous.web.session import current, database
 
 router = APIRouter(prefix="/app/board", include_in_schema=False)
 MAX_ATTENDEES: Final = 40
+#: how many cases the agenda's "Add a case" offers as the name is typed
+OFFERED: Final = 200
 
 
 def _day(raw: str) -> date:
@@ -40,13 +44,31 @@ def meetings(request: Request) -> HTMLResponse:
                                                 "today": date.today().isoformat()}, user=user)
 
 
+@router.get("/go")
+def go(request: Request, day: str = "") -> Response:
+    """The "Open the meeting of" form (a plain GET: no script needed, none allowed inline)."""
+    current(request)
+    return redirect(f"/app/board/{_day(day.strip()).isoformat()}")
+
+
 @router.get("/{day}")
-def meeting(request: Request, day: str, error: str = "") -> HTMLResponse:
+def meeting(request: Request, day: str) -> HTMLResponse:
+    return _meeting_page(request, day)
+
+
+def _meeting_page(request: Request, day: str, error: str = "",
+                  status: int = 200) -> HTMLResponse:
     user = current(request)
     when = _day(day)
     with database(request).read_session() as s:
         found = overview.meeting(s, user.actor, when)
-    return render(request, "board_meeting.html", {"m": found, "error": error[:200]}, user=user)
+        # the cases a coordinator may add, offered as they type the name (most urgent first)
+        waiting, _ = overview.case_list(s, user.actor, per_page=OFFERED)
+    on_agenda = {e.case_id for e in found.agenda}
+    offered = [r for r in waiting if r.case_id not in on_agenda]
+    return render(request, "board_meeting.html", {"m": found, "error": error[:200],
+                                                  "offered": offered},
+                  status=status if error else 200, user=user)
 
 
 def _attendees(text: str) -> list[dict[str, str]]:
@@ -62,7 +84,7 @@ def _attendees(text: str) -> list[dict[str, str]]:
 
 @router.post("/{day}")
 async def save_meeting(request: Request, day: str) -> Response:
-    user = current(request)
+    user = current(request, Action.MANAGE_AGENDA)
     when = _day(day)
     form = await form_of(request)
     with database(request).session() as s:
@@ -75,7 +97,7 @@ async def save_meeting(request: Request, day: str) -> Response:
 @router.post("/{day}/agenda")
 async def agenda(request: Request, day: str) -> Response:
     """Add a case to the agenda, or set the order and presenters of the cases on it."""
-    user = current(request)
+    user = current(request, Action.MANAGE_AGENDA)
     when = _day(day)
     form = await form_of(request)
     added = str(form.get("case_id", "")).strip()[:128]
@@ -93,7 +115,12 @@ async def agenda(request: Request, day: str) -> Response:
                                       presenter=str(form.get(f"presenter:{key[9:]}", ""))
                                       .strip()[:120])
     except InvalidInput:
-        return meeting(request, day, error="Each position must be a whole number from 1.")
+        return _meeting_page(request, day, error="Each position must be a whole number from 1.",
+                             status=422)
+    except NotFound:
+        return _meeting_page(request, day, error=f"No case is named {added[:60]!r}: choose one "
+                                                 "from the list offered as you type.",
+                             status=404)
     return redirect(f"/app/board/{when.isoformat()}")
 
 
@@ -120,8 +147,8 @@ def step(request: Request, day: str, n: int) -> HTMLResponse:
 async def decide(request: Request, day: str, n: int) -> Response:
     when, found, case_id = _step(request, day, n)
     state, status = await record_decision(request, case_id)
-    if state is None:
-        return redirect(f"/app/board/{when.isoformat()}/case/{n}#problems")
+    if status == 303:
+        return redirect(f"/app/board/{when.isoformat()}/case/{n}#{state['anchor']}")
     return case_page(request, current(request), case_id, state, status, extra={
         "meeting": found, "step": n, "base": f"/app/board/{when.isoformat()}"})
 
@@ -130,7 +157,7 @@ async def decide(request: Request, day: str, n: int) -> Response:
 async def discussed(request: Request, day: str, n: int) -> Response:
     when, found, case_id = _step(request, day, n)
     await form_of(request)
-    user = current(request)
+    user = current(request, Action.MANAGE_AGENDA)
     with database(request).session() as s:
         overview.mark_discussed(s, user.actor, case_id)
     following = n + 1 if n < len(found.agenda) else None

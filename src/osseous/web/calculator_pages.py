@@ -98,7 +98,9 @@ async def calculator(request: Request, name: str, case: str = "") -> HTMLRespons
             results = [dict(r.to_dict()) for r in info.compute(parse_case(whole_case).case)]
         context.update(title=labels.score(name), full_name=info.name, per=info.per,
                        inputs=calc.score_inputs(name), results=results, errors=errors,
-                       citations=_citations(info.references), touched=bool(list(values.keys())))
+                       citations=_citations((*info.references,
+                                             *calc.NEXT_STEP_SOURCES.get(name, ()))),
+                       touched=bool(list(values.keys())))
     else:
         formula = FORMULAS[name]
         result, _, errors = calc.run_formula(name, values)

@@ -13,10 +13,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from functools import cache
 from typing import Any, Final
 
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 
 from osseous.core.case import FEMUR_REGIONS, LONG_BONES
 from osseous.core.errors import InvalidInput, Problem
@@ -38,6 +39,23 @@ _BY_PATH[f"{BONE}.site"] = Field("site", "Bone", "choice", tuple(sorted(LONG_BON
 _BY_PATH[f"{BONE}.region"] = Field("region", "Region of the femur", "choice", FEMUR_REGIONS)
 _BY_PATH[f"{BONE}.pain_severity"] = Field("pain_severity", "Pain", "choice",
                                           ("mild", "moderate", "functional"))
+
+#: the pain-response calculator's inputs: the baseline (``pain_assessments[0]``, on the day
+#: radiotherapy began) and the follow-up (``pain_assessments[1]``) of one treated site
+BASELINE, FOLLOW_UP = "pain_assessments[0]", "pain_assessments[1]"
+_NRS: Final = tuple(str(i) for i in range(11))  # the 0-10 numerical rating scale
+_BY_PATH[f"{BASELINE}.worst_pain"] = Field(
+    "worst_pain", "Worst pain before radiotherapy (0 to 10)", "intchoice", _NRS)
+_BY_PATH[f"{BASELINE}.omed_mg_per_day"] = Field(
+    "omed_mg_per_day", "Opioids before radiotherapy: oral morphine equivalent (mg a day; 0 if "
+    "none)", "float")
+_BY_PATH[f"{FOLLOW_UP}.worst_pain"] = Field(
+    "worst_pain", "Worst pain at follow-up (0 to 10)", "intchoice", _NRS)
+_BY_PATH[f"{FOLLOW_UP}.omed_mg_per_day"] = Field(
+    "omed_mg_per_day", "Opioids at follow-up: oral morphine equivalent (mg a day; 0 if none)",
+    "float")
+#: the sources of a calculator's next steps, cited beside the score's own references
+NEXT_STEP_SOURCES: Final[dict[str, tuple[str, ...]]] = {"pain-response": ("chow-2014-sc20",)}
 
 #: the inputs of each score calculator: case paths, ``lab:<analyte>`` or ``medications``
 SCORE_INPUTS: Final[dict[str, tuple[str, ...]]] = {
@@ -75,6 +93,8 @@ SCORE_INPUTS: Final[dict[str, tuple[str, ...]]] = {
     "crcl": ("patient.age_years", "patient.sex", "patient.weight_kg", "lab:creatinine"),
     "corrected-calcium": ("lab:calcium", "lab:albumin"),
     "omed": ("medications",),
+    "pain-response": tuple(f"{at}.{k}" for at in (BASELINE, FOLLOW_UP)
+                           for k in ("worst_pain", "omed_mg_per_day")),
 }
 MEDICATION_ROWS: Final = 3
 
@@ -172,10 +192,44 @@ def score_form(values: FormData) -> tuple[dict[str, Any], list[Problem]]:
     return doc, problems
 
 
+#: the site the pain-response calculator's case is about, and the days between its baseline
+#: and its follow-up (the consensus category does not depend on them; Chow 2012 assesses at
+#: 1, 2 and 3 months)
+PAIN_SITE: Final = "treated site"
+PAIN_FOLLOW_UP_DAYS: Final = 30
+
+
+def pain_form(values: FormData, today: date | None = None) -> tuple[dict[str, Any],
+                                                                      list[Problem]]:
+    """The case of the pain-response calculator: one treated site, radiotherapy begun on the
+    day of the baseline assessment, the follow-up ``PAIN_FOLLOW_UP_DAYS`` later."""
+    follow = today or date.today()
+    start = follow - timedelta(days=PAIN_FOLLOW_UP_DAYS)
+    problems: list[Problem] = []
+    assessments = []
+    for at, when in ((BASELINE, start), (FOLLOW_UP, follow)):
+        entry: dict[str, Any] = {"date": when.isoformat(), "lesion": PAIN_SITE}
+        for key, kind in (("worst_pain", "int"), ("omed_mg_per_day", "float")):
+            raw = str(values.get(f"{at}.{key}", "") or "").strip()
+            if not raw:
+                continue
+            try:
+                entry[key] = int(raw) if kind == "int" else float(raw)
+            except ValueError:
+                problems.append(Problem(f"{at}.{key}", "must be a whole number from 0 to 10"
+                                        if kind == "int" else "must be a number"))
+        assessments.append(entry)
+    doc = {"format": "osseous.case/1", "id": "pain-response-calculator",
+           "lesions": [{"id": PAIN_SITE, "site": "femur",
+                        "prior_radiotherapy": [{"date": start.isoformat()}]}],
+           "pain_assessments": assessments}
+    return doc, problems
+
+
 def run_score(calc: str, values: FormData) -> tuple[list[dict[str, Any]], dict[str, Any],
                                                     dict[str, str]]:
     """The results of a score calculator, the case it built and a message per refused input."""
-    doc, problems = score_form(values)
+    doc, problems = pain_form(values) if calc == "pain-response" else score_form(values)
     results: list[dict[str, Any]] = []
     try:
         results = [dict(r.to_dict()) for r in BY_ID[calc].compute(parse_case(doc).case)]
@@ -183,26 +237,37 @@ def run_score(calc: str, values: FormData) -> tuple[list[dict[str, Any]], dict[s
         problems.extend(exc.problems)
     except ValueError as exc:  # e.g. Mirels of a bone that is not a long bone
         problems.append(Problem(f"{BONE}.site", str(exc)))
+    if calc == "pain-response":
+        for r in results:
+            # the dates are the calculator's own (the category does not depend on them), so
+            # the line restating them is left out; what is missing is named as asked
+            r["notes"] = [n for n in r["notes"] if not n.startswith("baseline ")]
+            r["missing_words"] = ", ".join(
+                _BY_PATH[m].label.split(" (")[0].split(":")[0].lower()
+                for m in r["missing"] if m in _BY_PATH)
     return results, doc, {p.path or "document": p.message for p in problems}
+
+
+@cache
+def _components(calc: str, items: tuple[tuple[str, str], ...]) -> Mapping[str, Any]:
+    """The components of a score given only ``items`` (cached: the base every option of an
+    input is compared with is scored once, not once per option)."""
+    results, _, errors = run_score(calc, FormData(list(items)))
+    if errors or not results:
+        return {}
+    return dict(results[0].get("components") or {})
 
 
 @cache
 def _points(calc: str, name: str, option: str) -> int | None:
     """The points an option gives, read from the score with that option alone."""
-    base: list[tuple[str, str | UploadFile]] = []
+    base: tuple[tuple[str, str], ...] = ()
     if name.startswith(BONE) and not name.endswith(".site"):
-        base.append((f"{BONE}.site", "humerus"))
+        base = ((f"{BONE}.site", "humerus"),)
     if calc == "mirels" and name.endswith(".region"):
-        base = [(f"{BONE}.site", "femur")]
-
-    def components(items: list[tuple[str, str | UploadFile]]) -> dict[str, Any]:
-        results, _, errors = run_score(calc, FormData(items))
-        if errors or not results:
-            return {}
-        return dict(results[0].get("components") or {})
-
-    before = components(base)
-    after = components([*base, (name, option)])
+        base = ((f"{BONE}.site", "femur"),)
+    before = _components(calc, base)
+    after = _components(calc, (*base, (name, option)))
     changed = [v for k, v in after.items() if v is not None and before.get(k) is None]
     return sum(changed) if changed and all(isinstance(v, int) for v in changed) else None
 
@@ -221,7 +286,7 @@ def score_inputs(calc: str) -> list[Input]:
             continue
         field = _BY_PATH[name]
         points: dict[str, int] = {}
-        if field.kind in ("choice", "intchoice", "bool"):
+        if field.kind in ("choice", "intchoice", "bool") and calc != "pain-response":
             options = ("yes", "no") if field.kind == "bool" else field.options
             for o in options:
                 p = _points(calc, name, o)

@@ -20,6 +20,7 @@ from osseous.core.validation import parse_case
 from osseous.plan.monitoring import monitoring
 from osseous.registry import overview
 from osseous.registry import repository as repo
+from osseous.registry.policy import Action
 from osseous.report import board_view
 from osseous.report.patient_summary import summarise
 from osseous.report.patient_texts import TREATMENTS
@@ -84,6 +85,7 @@ def view_context(view: overview.CaseView) -> dict[str, Any]:
         "labs": board_view.latest_labs(doc, a),
         "problems": board_view.problems(a, view.decisions), "duties": duties,
         "survival": [s for s in a["scores"] if s["score"] in board_view.SURVIVAL_SCORES],
+        "anchor": problem_anchor,
     }
 
 
@@ -101,6 +103,13 @@ def case_page(request: Request, user: WebUser, case_id: str,
 @router.get("/cases/{case_id}")
 def case(request: Request, case_id: str) -> HTMLResponse:
     return case_page(request, current(request), case_id)
+
+
+def problem_anchor(problem: str | None) -> str:
+    """The id of a problem's place on the case page (``problems`` when it has none)."""
+    if not problem:
+        return "problems"
+    return "problem-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in problem)
 
 
 DECISION_FIELDS: Final = ("recommendation_id", "lesion", "problem", "decision", "reason",
@@ -128,13 +137,12 @@ def decision_payload(typed: dict[str, str]) -> tuple[dict[str, Any], list[Proble
             "owner": typed["owner"].strip()[:128] or None, "due_date": due}, problems
 
 
-async def record_decision(request: Request, case_id: str) -> tuple[dict[str, Any] | None,
+async def record_decision(request: Request, case_id: str) -> tuple[dict[str, Any],
                                                                      int]:
-    """Record a decision from the submitted form: (None, 303) when recorded, else the form
-    state to show again and its status (422 refused, 409 contradicts an earlier decision)."""
-    user = current(request)
-    if not user.can_write:
-        raise HTTPException(403, "only clinicians record decisions")
+    """Record a decision from the submitted form: ({"anchor": the problem's place on the
+    page}, 303) when recorded, else the form state to show again and its status (422
+    refused, 409 contradicts an earlier decision)."""
+    user = current(request, Action.WRITE_PATIENT_DATA)
     form = await form_of(request)
     typed = {k: str(form.get(k, ""))[:2000] for k in DECISION_FIELDS}
     payload, problems = decision_payload(typed)
@@ -142,9 +150,10 @@ async def record_decision(request: Request, case_id: str) -> tuple[dict[str, Any
     if not problems:
         try:
             with database(request).session() as s:
-                overview.decide(s, user.actor, case_id, payload,
-                                confirmed=typed["confirm"] == "yes")
-            return None, 303
+                row = overview.decide(s, user.actor, case_id, payload,
+                                      confirmed=typed["confirm"] == "yes")
+                # back to the problem just decided, not to the top of the list
+                return {"anchor": problem_anchor(row.problem)}, 303
         except overview.Contradiction as exc:
             e = exc.earlier
             return {"key": key, "values": typed, "errors": {}, "earlier": {
@@ -159,8 +168,8 @@ async def record_decision(request: Request, case_id: str) -> tuple[dict[str, Any
 @router.post("/cases/{case_id}/decisions")
 async def decide(request: Request, case_id: str) -> Response:
     state, status = await record_decision(request, case_id)
-    if state is None:
-        return redirect(f"/app/cases/{quote(case_id)}#problems")
+    if status == 303:
+        return redirect(f"/app/cases/{quote(case_id)}#{state['anchor']}")
     return case_page(request, current(request), case_id, state, status)
 
 
@@ -263,9 +272,7 @@ def _edit(request: Request, user: WebUser, case_id: str, edit: Any) -> None:
 
 @router.post("/cases/{case_id}/follow-up")
 async def add_follow_up(request: Request, case_id: str) -> Response:
-    user = current(request)
-    if not user.can_write:
-        raise HTTPException(403, "only clinicians record follow-up")
+    user = current(request, Action.WRITE_PATIENT_DATA)
     form = await form_of(request)
     kind = "radiotherapy" if str(form.get("kind")) == "radiotherapy" else "pain"
     typed = {k: str(form.get(k, "")).strip()[:200] for k in (
@@ -305,9 +312,7 @@ async def add_follow_up(request: Request, case_id: str) -> Response:
 
 @router.post("/cases/{case_id}/follow-up/pain/{index}/delete")
 async def delete_pain(request: Request, case_id: str, index: int) -> Response:
-    user = current(request)
-    if not user.can_write:
-        raise HTTPException(403, "only clinicians record follow-up")
+    user = current(request, Action.WRITE_PATIENT_DATA)
     await form_of(request)
 
     def edit(doc: dict[str, Any]) -> dict[str, Any]:

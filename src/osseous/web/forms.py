@@ -94,6 +94,13 @@ MEDICATION: Final = (
     Field("daily_dose_mg", "Daily dose (mg)", "float"),
     Field("rate_mcg_per_h", "Patch rate (mcg/h)", "float"),
 )
+#: a pain assessment of one site (its analgesics, when recorded elsewhere, are kept)
+PAIN: Final = (
+    Field("date", "Date", "date"),
+    Field("lesion", "Lesion (its name)", "text"),
+    Field("worst_pain", "Worst pain (0-10)", "float"),
+    Field("omed_mg_per_day", "Oral morphine equivalent (mg a day)", "float"),
+)
 SPINAL: Final = (
     Field("id", "Lesion name", "text"),
     Field("levels", "Levels", "multi", SPINAL_LEVELS,
@@ -137,10 +144,11 @@ COURSE: Final = (
     Field("technique", "Technique", "choice", _choices("conventional", "sbrt")),
 )
 SECTIONS: Final = {"patient": PATIENT, "cancer": CANCER}
-ROWS: Final = {"labs": LAB, "medications": MEDICATION}
-_INDEX = re.compile(r"^(labs|medications|lesions)\[(\d{1,9})\]\.(.+)$")
+ROWS: Final = {"labs": LAB, "medications": MEDICATION, "pain_assessments": PAIN}
+_INDEX = re.compile(r"^(labs|medications|pain_assessments|lesions)\[(\d{1,9})\]\.(.+)$")
 #: the highest row index (exclusive) the editor accepts per list: the case format's limits
-MAX_ROWS: Final = {key: MAX_ITEMS[key] for key in ("labs", "medications", "lesions")}
+MAX_ROWS: Final = {key: MAX_ITEMS[key] for key in ("labs", "medications", "pain_assessments",
+                                                   "lesions")}
 
 
 def indices(values: Any, key: str) -> list[int]:
@@ -248,13 +256,15 @@ LAB_PANEL: Final = ("calcium", "albumin", "creatinine")
 
 
 def future_dates(form: FormData, today: Any) -> list[Problem]:
-    """A problem for each laboratory result dated after ``today`` (a result cannot be)."""
+    """A problem for each laboratory result or pain assessment dated after ``today`` (neither
+    can have happened yet)."""
     out = []
-    for i in _rows(form, "labs"):
-        text = str(form.get(f"labs[{i}].date", "")).strip()
-        if text and text > today.isoformat() and len(text) == 10:
-            out.append(Problem(f"labs[{i}].date", f"cannot be after today ({today.isoformat()})",
-                               text))
+    for key in ("labs", "pain_assessments"):
+        for i in _rows(form, key):
+            text = str(form.get(f"{key}[{i}].date", "")).strip()
+            if text and text > today.isoformat() and len(text) == 10:
+                out.append(Problem(f"{key}[{i}].date",
+                                   f"cannot be after today ({today.isoformat()})", text))
     return out
 
 

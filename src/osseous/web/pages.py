@@ -7,18 +7,18 @@ from typing import Any, Final
 from urllib.parse import quote
 
 import orjson
+from anyio import to_thread
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import select
 
 from osseous.core.errors import InvalidInput, Problem
 from osseous.core.validation import parse_case
 from osseous.plan.triage import QUESTIONS, parse_answers, triage
-from osseous.registry import overview, security
+from osseous.registry import overview, policy
 from osseous.registry import repository as repo
 from osseous.registry.errors import PreconditionFailed, RegistryError
-from osseous.registry.models import Case
+from osseous.registry.policy import Action
 from osseous.registry.signin import LoginPolicy, sign_in
 from osseous.report.patient_texts import FAQ, GLOSSARY, INVESTIGATIONS, TREATMENTS, PatientText
 from osseous.report.readability import medical_terms
@@ -32,13 +32,13 @@ from osseous.web.session import (
     client_address,
     current,
     database,
+    end_session,
     issue_csrf,
     set_cookies,
     settings_of,
 )
 
 router = APIRouter(prefix="/app", include_in_schema=False)
-WEB_ROLES: Final = frozenset({"clinician", "coordinator", "researcher"})
 _form = form_of
 _redirect = redirect
 
@@ -57,11 +57,11 @@ async def login(request: Request) -> Response:
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     target = str(form.get("next", "/app/cases"))
     settings = settings_of(request)
-    policy = LoginPolicy(settings.login_max_failures_per_account,
+    throttle = LoginPolicy(settings.login_max_failures_per_account,
                          settings.login_max_failures_per_client, settings.login_window_seconds)
     result = await heavy(request, lambda: sign_in(
-        database(request), policy, username, password[:1024], client_address(request),
-        via="web", token_name="web session", days=1, roles=WEB_ROLES))
+        database(request), throttle, username, password[:1024], client_address(request),
+        via="web", token_name="web session", days=1, roles=policy.roles(Action.SIGN_IN_TO_PAGES)))
     if result.outcome != "ok" or result.token is None:
         locked = result.outcome == "locked"
         return render(request, "login.html", {"next": target, "error": (
@@ -69,7 +69,8 @@ async def login(request: Request) -> Response:
             f"{settings.login_window_seconds // 60} minutes." if locked else
             "Wrong username or password, or this account has no access to these pages.")},
             status=429 if locked else 401)
-    if result.user is not None and result.user.role == "researcher":  # aggregates only
+    if not policy.allows(result.user.role if result.user else None,
+                         Action.READ_PATIENT_DATA):  # aggregates only
         target = "/app/analytics"
     response = _redirect(target if target.startswith("/app") else "/app/cases")
     # a new session gets a new CSRF token, bound to it
@@ -81,15 +82,7 @@ async def login(request: Request) -> Response:
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     await _form(request)
-    token = request.cookies.get("osseous_session")
-    if token:
-        with database(request).session() as s:
-            from osseous.registry.models import ApiToken
-
-            row = s.scalar(select(ApiToken).where(
-                ApiToken.token_hash == security.hash_token(token)))
-            if row is not None and row.revoked_at is None:
-                row.revoked_at = security.utcnow()
+    await to_thread.run_sync(end_session, request)  # a database write: off the event loop
     response = _redirect("/app/login")
     clear_cookies(response)
     return response
@@ -97,8 +90,12 @@ async def logout(request: Request) -> Response:
 
 # ---- case editor --------------------------------------------------------------------------
 
+#: the editor's lists of rows (besides the lesions), with their titles
+LISTS: Final = {"labs": "Laboratory results (with units)", "medications": "Medicines",
+                "pain_assessments": "Pain assessments"}
+
 def _editor(request: Request, user: WebUser, values: dict[str, Any],
-            errors: dict[str, str], case: Case | None, pseudonym: str = "",
+            errors: dict[str, str], case: overview.EditedCase | None, pseudonym: str = "",
             status: int = 200, message: str | None = None, add: str = "") -> HTMLResponse:
     """The editor; ``add`` draws more blank rows (a row, a lab panel, a lesion) without
     saving anything."""
@@ -115,7 +112,7 @@ def _editor(request: Request, user: WebUser, values: dict[str, Any],
     extra = {"spine": ["spine"], "bone": ["bone"]}.get(add, ["spine", "bone"] if not indices
                                                         else [])
     lesion_rows += [(nxt + k, kind) for k, kind in enumerate(extra)]
-    rows = {key: kept(key) for key in ("labs", "medications")}
+    rows = {key: kept(key) for key in LISTS}
     row_indices = {}
     for key, found in rows.items():
         start = max([*forms.indices(values, key), -1]) + 1
@@ -125,17 +122,14 @@ def _editor(request: Request, user: WebUser, values: dict[str, Any],
         if add == "lab-panel" and key == "labs":
             values = {**values, **{f"labs[{start + k}].analyte": a
                                    for k, a in enumerate(forms.LAB_PANEL)}}
-    courses = {}
-    if case is not None:
-        with database(request).read_session() as s:
-            stored = repo.current_document(s, case)
-        courses = {les.get("id"): les.get("prior_radiotherapy") or []
-                   for les in stored.get("lesions") or []}
+    courses = case.courses if case is not None else {}
     return render(request, "case_edit.html", {
         "values": values, "errors": errors, "case": case, "pseudonym": pseudonym,
         "courses": courses,
         "lesion_rows": lesion_rows, "row_indices": row_indices, "message": message,
-        "added": add}, status=status,
+        "added": add, "max_rows": forms.MAX_ROWS,
+        "lists": [(key, title, forms.ROWS[key]) for key, title in LISTS.items()]},
+        status=status,
         user=user)
 
 
@@ -156,8 +150,8 @@ def new_case(request: Request) -> HTMLResponse:
 def edit_case(request: Request, case_id: str) -> HTMLResponse:
     user = current(request)
     with database(request).session() as s:
-        case, doc, pseudonym = overview.case_for_editing(s, user.actor, case_id)
-    return _editor(request, user, forms.form_values(doc), {}, case, pseudonym)
+        case = overview.case_for_editing(s, user.actor, case_id)
+    return _editor(request, user, forms.form_values(case.document), {}, case, case.pseudonym)
 
 
 @router.post("/cases/new")
@@ -171,19 +165,18 @@ async def save_case(request: Request, case_id: str) -> Response:
 
 
 async def _save(request: Request, case_id: str | None) -> Response:
-    user = current(request)
-    if not user.can_write:
-        raise HTTPException(403, "only clinicians edit cases")
+    user = current(request, Action.WRITE_PATIENT_DATA)
     form = await _form(request)
     pseudonym = str(form.get("pseudonym", "")).strip()
     db = database(request)
-    with db.session() as s:
-        base: dict[str, Any] = {}
-        case = None
-        if case_id is not None:
-            case, base = repo.get_case(s, user.actor, case_id)
+    base: dict[str, Any] = {}
+    case = None
+    if case_id is not None:
+        with db.session() as s:
+            case = overview.case_for_editing(s, user.actor, case_id)
+        base = case.document
     add = str(form.get("add", ""))
-    if add in ("labs", "lab-panel", "medications", "spine", "bone"):  # a row, not a save
+    if add in (*LISTS, "lab-panel", "spine", "bone"):  # a row, not a save
         return _editor(request, user, forms.raw_values(form), {}, case, pseudonym, add=add)
     doc, problems = forms.document_from_form(form, base)
     problems += forms.future_dates(form, date.today())
@@ -202,10 +195,9 @@ async def _save(request: Request, case_id: str | None) -> Response:
     try:
         with db.session() as s:
             if case_id is None:
-                saved = overview.new_case(s, user.actor, pseudonym, doc)
+                saved = overview.new_case(s, user.actor, pseudonym, doc).id
             else:
-                version = forms.version_of(form)
-                saved = repo.update_document(s, user.actor, case_id, version, doc)
+                saved = overview.save_case(s, user.actor, case_id, forms.version_of(form), doc)
     except PreconditionFailed:
         return _editor(request, user, forms.raw_values(form), {}, case, pseudonym, status=409,
                        message="Someone else changed this case while you were editing. Your "
@@ -213,14 +205,12 @@ async def _save(request: Request, case_id: str | None) -> Response:
     except RegistryError as exc:
         return _editor(request, user, forms.raw_values(form), {"id": str(exc)}, case,
                        pseudonym, status=409, message=str(exc))
-    return _redirect(f"/app/cases/{quote(saved.id)}")
+    return _redirect(f"/app/cases/{quote(saved)}")
 
 
 @router.post("/import")
 async def import_case(request: Request) -> Response:
-    user = current(request)
-    if not user.can_write:
-        raise HTTPException(403, "only clinicians import cases")
+    user = current(request, Action.WRITE_PATIENT_DATA)
     form = await _form(request)
     upload = form.get("file")
     text = str(form.get("json", "") or "")
@@ -235,12 +225,12 @@ async def import_case(request: Request) -> Response:
                        status=422, message="The file is not valid JSON.")
     try:
         with database(request).session() as s:
-            case, _ = repo.import_case(s, user.actor, document, pseudonym)
+            imported = overview.import_case(s, user.actor, document, pseudonym)
     except InvalidInput as exc:
         return _editor(request, user, {}, _errors(exc.problems), None, status=422,
                        message="The document was not imported: "
                                + "; ".join(str(p) for p in exc.problems[:10]))
-    return _redirect(f"/app/cases/{quote(case.id)}")
+    return _redirect(f"/app/cases/{quote(imported)}")
 
 
 # ---- symptom triage -----------------------------------------------------------------------
@@ -328,7 +318,7 @@ def html_error(request: Request, status: int, detail: str) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    from osseous.registry.overview import Forbidden
+    from osseous.registry.errors import Forbidden
     from osseous.web import analytics_pages, board_pages, calculator_pages, case_pages
 
     app.include_router(router)

@@ -19,17 +19,17 @@ from typing import Final
 from fastapi import HTTPException, Request, Response
 
 from osseous.core.settings import Settings
-from osseous.registry import audit
+from osseous.registry import audit, policy
 from osseous.registry.audit import Actor
 from osseous.registry.db import Database
-from osseous.registry.models import User
-from osseous.registry.security import hash_token, resolve_token
+from osseous.registry.policy import Action
+from osseous.registry.security import hash_token
 from osseous.registry.shared_state import service_secret
+from osseous.registry.signin import identify, sign_out
 
 SESSION_COOKIE: Final = "osseous_session"
 CSRF_COOKIE: Final = "osseous_csrf"
 SESSION_DAYS: Final = 1
-PAGE_ROLES: Final = frozenset({"clinician", "coordinator"})
 
 
 class LoginRequired(Exception):
@@ -38,13 +38,39 @@ class LoginRequired(Exception):
 
 @dataclass(frozen=True, slots=True)
 class WebUser:
-    user: User
+    """The signed-in user of a page; what the pages may show them is asked of the one role
+    policy (:mod:`osseous.registry.policy`)."""
+
+    username: str
+    role: str
     actor: Actor
     csrf: str
 
+    def may(self, action: Action) -> bool:
+        return policy.allows(self.role, action)
+
     @property
     def can_write(self) -> bool:
-        return self.user.role == "clinician"
+        """May edit cases and record decisions."""
+        return self.may(Action.WRITE_PATIENT_DATA)
+
+    @property
+    def can_read_cases(self) -> bool:
+        return self.may(Action.READ_PATIENT_DATA)
+
+    @property
+    def can_manage_agenda(self) -> bool:
+        return self.may(Action.MANAGE_AGENDA)
+
+    @property
+    def aggregates_only(self) -> bool:
+        """Sees the analytics with small cells suppressed, and nothing else."""
+        return policy.aggregates_only(self.role)
+
+    @property
+    def home(self) -> str:
+        """Where signing in leads."""
+        return "/app/cases" if self.can_read_cases else "/app/analytics"
 
 
 def database(request: Request) -> Database:
@@ -145,27 +171,33 @@ def _refused(request: Request, reason: str) -> None:
                      "session", request.url.path[:128], outcome="denied", detail=reason)
 
 
-def current(request: Request, roles: frozenset[str] = PAGE_ROLES) -> WebUser:
-    """The signed-in user of a page request (by default a clinician or coordinator)."""
+def current(request: Request, action: Action = Action.READ_PATIENT_DATA) -> WebUser:
+    """The signed-in user of a page request, if their role may do ``action`` (by default:
+    read the cases)."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         _refused(request, "no session")
         raise LoginRequired
-    with database(request).read_session() as s:
-        user = resolve_token(s, token)
-        if user is not None:
-            s.expunge(user)
-    if user is None:
+    who = identify(database(request), token)
+    if who is None:
         _refused(request, "session unknown, ended or expired")
         raise LoginRequired
-    actor = Actor(user.username, user.role, client_address(request))
+    actor = Actor(who.username, who.role, client_address(request))
     request.state.actor = actor
-    if user.role not in roles:
-        with database(request).session() as s:
-            audit.record(s, actor, "page", "endpoint", request.url.path[:128],
-                         outcome="denied")
-        raise HTTPException(403, f"the {user.role} role has no access to these pages")
-    return WebUser(user, actor, csrf_token(request))
+    for needed in (Action.SIGN_IN_TO_PAGES, action):
+        if not policy.allows(who.role, needed):
+            with database(request).session() as s:
+                audit.record(s, actor, "page", "endpoint", request.url.path[:128],
+                             outcome="denied")
+            raise HTTPException(403, policy.refusal(who.role, needed))
+    return WebUser(who.username, who.role, actor, csrf_token(request))
+
+
+def end_session(request: Request) -> None:
+    """Sign the session of this request out (its token revoked, audited)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        sign_out(database(request), token, client_address(request), via="web")
 
 
 def check_csrf(request: Request, submitted: str | None) -> None:

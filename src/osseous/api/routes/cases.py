@@ -8,7 +8,7 @@ missing)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 
@@ -25,6 +25,7 @@ from osseous.api.deps import (
     if_match,
     require,
 )
+from osseous.api.problems import problem, responses
 from osseous.api.schemas import (
     AgendaPatch,
     AssessmentOut,
@@ -32,11 +33,13 @@ from osseous.api.schemas import (
     CaseOut,
     DecisionIn,
     DecisionOut,
-    Page,
+    QueueItem,
+    QueuePage,
     TreatmentIn,
     VersionOut,
 )
 from osseous.core.errors import invalid
+from osseous.registry import overview
 from osseous.registry import repository as repo
 from osseous.registry.errors import Conflict, NotFound
 from osseous.registry.models import Case
@@ -71,12 +74,37 @@ def create(body: CaseIn, caller: Writer, s: SessionDep, response: Response) -> C
 def list_(caller: Reader, s: ReadSessionDep,
           status: Annotated[str | None, Query(
               pattern="^(backlog|scheduled|discussed|follow-up)$")] = None,
-          patient_id: str | None = None, board_date: date | None = None,
+          patient_id: Annotated[str | None, Query(max_length=36)] = None,
+          board_date: date | None = None,
+          q: Annotated[str | None, Query(
+              max_length=100, description="Part of the case id or the pseudonym")] = None,
+          primary: Annotated[str | None, Query(max_length=64)] = None,
+          severity: Annotated[Literal["critical", "warning", "info"] | None, Query(
+              description="The severity of the most urgent alert")] = None,
+          sort: Annotated[Literal["urgency", "board", "updated", "case"], Query(
+              description="urgency: most urgent first (the work queue); board: by board "
+                          "date; updated: last changed first; case: by id")] = "urgency",
           limit: Annotated[int, Query(ge=1, le=200)] = 50,
-          offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0) -> Page:
-    rows, total = repo.list_cases(s, caller.actor, status=status, patient_id=patient_id,
-                                  board_date=board_date, limit=limit, offset=offset)
-    return Page(items=[_out(c) for c in rows], total=total, limit=limit, offset=offset)
+          offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0) -> QueuePage:
+    """The work queue: every case with its urgency, most urgent alert, open problems and
+    undecided options, filtered, sorted and paged in the database (the list the pages show,
+    from the same registry service)."""
+    rows, total = overview.case_list(
+        s, caller.actor, q=q or "", primary=primary or "", severity=severity or "",
+        status=status or "", board_date=board_date, patient_id=patient_id or "", sort=sort,
+        per_page=limit, offset=offset)
+    return QueuePage(items=[_queued(r) for r in rows], total=total, limit=limit,
+                     offset=offset)
+
+
+def _queued(row: overview.ListRow) -> QueueItem:
+    return QueueItem(
+        id=row.case_id, patient_id=row.patient_id, status=row.status,
+        board_date=row.board_date, version=row.version, current_version=row.current_version,
+        created_at=row.created_at, updated_at=row.updated_at, pseudonym=row.pseudonym,
+        assessed=row.assessed, urgency=row.urgency, top_severity=row.top_severity,
+        top_alert=row.top_alert, primary=row.primary, open_problems=row.open_problems,
+        undecided_options=row.undecided, overdue=row.overdue)
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut)
@@ -286,17 +314,40 @@ def assessments(case_id: str, caller: Reader, s: ReadSessionDep) -> list[Assessm
             for a in repo.assessments(s, caller.actor, case_id)]
 
 
-@router.post("/cases/{case_id}/decisions", status_code=201)
-def decide(case_id: str, body: DecisionIn, caller: Writer, s: SessionDep) -> DecisionOut:
-    """What the board decided about one recommendation, with the reason when it deviated."""
-    row = repo.record_decision(s, caller.actor, case_id, body.model_dump())
-    return DecisionOut.model_validate(row, from_attributes=True)
+@router.post("/cases/{case_id}/decisions", status_code=201, response_model=DecisionOut,
+             responses=responses(409))
+def decide(case_id: str, body: DecisionIn, caller: Writer, s: SessionDep,
+           request: Request) -> Any:
+    """What the board decided about one option, with the reason when it deviated, the problem
+    it answers, who carries it out and by when. A decision that reverses the latest one on
+    the same option is refused with 409 (the earlier decision in ``earlier``) unless
+    ``confirm`` is true, as on the case page."""
+    payload = body.model_dump(exclude={"confirm"})
+    try:
+        row = overview.decide(s, caller.actor, case_id, payload, confirmed=body.confirm)
+    except overview.Contradiction as exc:
+        e = exc.earlier
+        return problem(409, str(exc), request, extensions={"earlier": {
+            "id": e.id, "decision": e.decision, "decided_by": e.decided_by,
+            "decided_at": e.decided_at.isoformat() if e.decided_at else None,
+            "reason": e.reason}})
+    found = [d for d in overview.decisions(s, caller.actor, case_id) if d.id == row.id]
+    return _decision(found[0])
+
+
+def _decision(d: overview.DecisionView) -> DecisionOut:
+    return DecisionOut(
+        id=d.id, case_id=d.case_id, case_version=d.case_version,
+        recommendation_id=d.recommendation_id, lesion=d.lesion, decision=d.decision,
+        reason=d.reason, specialty=d.specialty, due_date=d.due_date, decided_by=d.decided_by,
+        decided_at=d.decided_at, version=d.version, problem=d.problem, owner=d.owner,
+        title=d.title)
 
 
 @router.get("/cases/{case_id}/decisions")
 def decisions(case_id: str, caller: Reader, s: ReadSessionDep) -> list[DecisionOut]:
-    return [DecisionOut.model_validate(d, from_attributes=True)
-            for d in repo.decisions(s, caller.actor, case_id)]
+    """Every decision on the case, oldest first, with the option's title."""
+    return [_decision(d) for d in overview.decisions(s, caller.actor, case_id)]
 
 
 @router.get("/cases/{case_id}/monitoring")
