@@ -271,3 +271,24 @@ def test_every_calculator_fits_a_phone(server: str, browser: Any) -> None:
         assert overflow <= 1, f"{name} is {overflow} px wider than a phone"
     page.screenshot(path=str(ARTIFACTS / "calculator-radium-223-dose-390.png"), full_page=True)
     page.context.close()
+
+
+def test_every_page_fits_a_phone(server: str, browser: Any) -> None:
+    """Tables of the follow-up and the analytics widened those pages beyond 390 px."""
+    from tests.web.test_plain_words import EXAMPLES
+
+    pages = ["/app/cases", "/app/board", "/app/calculators", "/app/triage",
+             "/app/information", "/app/information/glossary", "/app/analytics",
+             "/app/analytics?source=synthetic"]
+    for case in EXAMPLES:
+        pages += [f"/app/cases/{case}", f"/app/cases/{case}/follow-up",
+                  f"/app/cases/{case}/patient-summary", f"/app/cases/{case}/edit"]
+    page = _page(browser, server, 390, 844)
+    wide = []
+    for path in pages:
+        page.goto(server + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 1:
+            wide.append((path, overflow))
+    assert wide == []
+    page.context.close()
