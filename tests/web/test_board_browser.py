@@ -220,7 +220,7 @@ def test_calculators_in_the_browser_agree_with_the_cli(server: str, browser: Any
     page.wait_for_function(
         "() => document.querySelector('.calc-total') && "
         "document.querySelector('.calc-total').textContent.includes('Partial response')")
-    assert "re-irradiation" in page.locator("#result").inner_text()
+    assert "SC.20 trial" in page.locator("#result").inner_text()
     page.screenshot(path=str(ARTIFACTS / "calculator-pain-response-1440.png"), full_page=True)
     # every other calculator, its inputs given as a link would give them
     from urllib.parse import urlencode
