@@ -253,6 +253,9 @@ def test_the_case_list_at_three_widths(server: str, browser: Any) -> None:
         page = _page(browser, server, width, height)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"the page is wider than the screen at {width} px"
+        hidden = page.evaluate("(() => { const w = document.querySelector('#case-table "
+                               ".table-wrap'); return w.scrollWidth - w.clientWidth; })()")
+        assert hidden <= 1, f"the list's columns scroll sideways at {width} px"
         page.screenshot(path=str(ARTIFACTS / f"case-list-{width}.png"), full_page=False)
         page.goto(f"{server}/app/cases/renal-mescc")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
