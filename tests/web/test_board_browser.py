@@ -220,7 +220,7 @@ def test_calculators_in_the_browser_agree_with_the_cli(server: str, browser: Any
     page.wait_for_function(
         "() => document.querySelector('.calc-total') && "
         "document.querySelector('.calc-total').textContent.includes('Partial response')")
-    assert "re-irradiation" in page.locator("#result").inner_text()
+    assert "SC.20 trial" in page.locator("#result").inner_text()
     page.screenshot(path=str(ARTIFACTS / "calculator-pain-response-1440.png"), full_page=True)
     # every other calculator, its inputs given as a link would give them
     from urllib.parse import urlencode
@@ -253,6 +253,9 @@ def test_the_case_list_at_three_widths(server: str, browser: Any) -> None:
         page = _page(browser, server, width, height)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"the page is wider than the screen at {width} px"
+        hidden = page.evaluate("(() => { const w = document.querySelector('#case-table "
+                               ".table-wrap'); return w.scrollWidth - w.clientWidth; })()")
+        assert hidden <= 1, f"the list's columns scroll sideways at {width} px"
         page.screenshot(path=str(ARTIFACTS / f"case-list-{width}.png"), full_page=False)
         page.goto(f"{server}/app/cases/renal-mescc")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -270,4 +273,25 @@ def test_every_calculator_fits_a_phone(server: str, browser: Any) -> None:
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{name} is {overflow} px wider than a phone"
     page.screenshot(path=str(ARTIFACTS / "calculator-radium-223-dose-390.png"), full_page=True)
+    page.context.close()
+
+
+def test_every_page_fits_a_phone(server: str, browser: Any) -> None:
+    """Tables of the follow-up and the analytics widened those pages beyond 390 px."""
+    from tests.web.test_plain_words import EXAMPLES
+
+    pages = ["/app/cases", "/app/board", "/app/calculators", "/app/triage",
+             "/app/information", "/app/information/glossary", "/app/analytics",
+             "/app/analytics?source=synthetic"]
+    for case in EXAMPLES:
+        pages += [f"/app/cases/{case}", f"/app/cases/{case}/follow-up",
+                  f"/app/cases/{case}/patient-summary", f"/app/cases/{case}/edit"]
+    page = _page(browser, server, 390, 844)
+    wide = []
+    for path in pages:
+        page.goto(server + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 1:
+            wide.append((path, overflow))
+    assert wide == []
     page.context.close()

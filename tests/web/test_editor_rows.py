@@ -127,3 +127,15 @@ def test_pain_assessments_in_the_editor(web: TestClient) -> None:
     again = _editor_form(web, "demo-breast-01")
     assert again["pain_assessments[0].worst_pain"] == "6"
     assert again["pain_assessments[0]._from"] == "0"  # tied to the stored row
+
+
+def test_a_pain_assessment_offers_the_case_s_lesions(web: TestClient) -> None:
+    page = web.get("/app/cases/demo-breast-01/edit").text
+    offered = page.split('<datalist id="lesion-names">')[1].split("</datalist>")[0]
+    assert '<option value="L1">' in offered and '<option value="left-femur">' in offered
+    assert 'name="pain_assessments[0].lesion" value="" list="lesion-names"' in page
+    data = _editor_form(web, "demo-breast-01")
+    data.update({"pain_assessments[0].date": date.today().isoformat(),
+                 "pain_assessments[0].lesion": "L9", "pain_assessments[0].worst_pain": "5"})
+    r = web.post("/app/cases/demo-breast-01/edit", data=data)  # a name that is no lesion
+    assert r.status_code == 422 and 'id="f-pain-assessments-0-lesion-err"' in r.text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -122,3 +123,34 @@ def test_every_action_is_tried_and_the_table_is_the_one_intended() -> None:
     assert policy.aggregates_only("researcher") and not policy.aggregates_only("clinician")
     assert not policy.allows("admin", Action.READ_PATIENT_DATA)
     assert not policy.allows(None, Action.USE_SERVICE)
+
+
+def test_the_registry_services_ask_the_same_policy(db: Database) -> None:
+    """Policy inside the services too: what a role may not do through the pages or the API
+    it may not do by calling the registry directly (and what it may, it is not refused)."""
+    from osseous.core.errors import InvalidInput
+    from osseous.registry import cohort, overview
+    from osseous.registry.audit import Actor
+    from osseous.registry.errors import Forbidden
+
+    seed_demo(db)
+    calls: dict[Action, Callable[[Any, Actor], object]] = {
+        Action.READ_PATIENT_DATA: overview.case_list,
+        Action.READ_ANALYTICS: lambda s, a: list(cohort.documents(s, a)),
+        Action.MANAGE_AGENDA: lambda s, a: overview.schedule(s, a, CASE, date(2026, 12, 10)),
+        # a decision on no option: refused for its content once the role may decide
+        Action.WRITE_PATIENT_DATA: lambda s, a: overview.decide(
+            s, a, CASE, {"recommendation_id": "no-such-option", "decision": "accepted"}),
+    }
+    for role in policy.ROLES:
+        actor = Actor(f"{role}-user", role, None)
+        for action, call in calls.items():
+            with db.session() as s:
+                if not policy.allows(role, action):
+                    with pytest.raises(Forbidden):
+                        call(s, actor)
+                elif action is Action.WRITE_PATIENT_DATA:
+                    with pytest.raises(InvalidInput):
+                        call(s, actor)
+                else:
+                    call(s, actor)

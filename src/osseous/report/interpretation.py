@@ -58,7 +58,8 @@ MEANING: Final = MappingProxyType({
     ("tomita", "terminal-care"): ("8-10 points (Tomita 2001).", "Supportive care."),
     # International Consensus pain response (Chow 2012: the definitions; it assesses at 1, 2
     # and 3 months); re-irradiation of pain that did not respond or came back: NCIC SC.20
-    # (Chow 2014, 8 Gy in 1 fraction non-inferior to 20 Gy in 5 or 8)
+    # (Chow 2014: 8 Gy in 1 fraction against 20 Gy in 5 or 8; overall response at 2 months
+    # 28% and 32% by intention to treat, guidelines.md 1.5; no superiority claimed here)
     ("pain-response", "complete"): (
         "No pain at the treated site (0 of 10) without more opioids than before "
         "radiotherapy (International Consensus, Chow 2012).",
@@ -67,9 +68,9 @@ MEANING: Final = MappingProxyType({
     ("pain-response", "partial"): (
         "Pain down by 2 points or more without more opioids, or opioids down by a quarter "
         "or more without more pain (International Consensus, Chow 2012).",
-        "A response: ask again at the next follow-up. Pain that persists or comes back may "
-        "be treated again: re-irradiation with 8 Gy in one fraction was as good as 20 Gy in "
-        "5 or 8 (SC.20 trial, Chow 2014)."),
+        "A response: ask again at the next follow-up. Pain that persists or comes back can "
+        "be treated with radiotherapy again (the SC.20 trial compared 8 Gy in one fraction "
+        "with 20 Gy in 5 or 8 fractions for it; Chow 2014)."),
     ("pain-response", "progression"): (
         "Pain up by 2 points or more with the same opioids, or opioids up by a quarter or "
         "more with pain the same or 1 point higher (International Consensus, Chow 2012).",

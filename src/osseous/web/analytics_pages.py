@@ -18,8 +18,7 @@ from osseous.analytics import decisions as board
 from osseous.analytics.synth import synthetic_cohort
 from osseous.analytics.tally import Tally
 from osseous.core.validation import parse_case
-from osseous.registry import audit
-from osseous.registry import repository as repo
+from osseous.registry import cohort
 from osseous.registry.policy import Action
 from osseous.web.session import WebUser, current, database, settings_of
 
@@ -42,15 +41,14 @@ def _registry(request: Request, user: WebUser) -> tuple[dict[str, Tally], Tally,
     last request; every read is audited, cached or not."""
     state = request.app.state
     with database(request).session() as s:
-        mark = repo.registry_fingerprint(s)
+        mark = cohort.fingerprint(s, user.actor)
         cached = getattr(state, "analytics_cache", None)
         if cached is not None and cached[0] == mark:
-            audit.record(s, user.actor, "read", "cohort", None, None,
-                         detail="aggregate analytics")
+            cohort.served_from_cache(s, user.actor)
             hit: tuple[dict[str, Tally], Tally, int] = cached[1]
             return hit
-        tallies, invalid = engine.tally_documents(repo.cohort_documents(s, user.actor), NAMES)
-        decided = board.tally_decisions(repo.latest_decisions(s, user.actor))
+        tallies, invalid = engine.tally_documents(cohort.documents(s, user.actor), NAMES)
+        decided = board.tally_decisions(cohort.decisions(s, user.actor))
     state.analytics_cache = (mark, (tallies, decided, invalid))
     return tallies, decided, invalid
 

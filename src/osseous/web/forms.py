@@ -27,6 +27,8 @@ class Field:
     kind: str  # int, float, text, date, choice, intchoice, bool, multi, list
     options: tuple[str, ...] = ()
     hint: str = ""
+    #: the id of a <datalist> offering values as the user types (the page draws it)
+    datalist: str = ""
 
 
 def _choices(*values: str) -> tuple[str, ...]:
@@ -97,7 +99,7 @@ MEDICATION: Final = (
 #: a pain assessment of one site (its analgesics, when recorded elsewhere, are kept)
 PAIN: Final = (
     Field("date", "Date", "date"),
-    Field("lesion", "Lesion (its name)", "text"),
+    Field("lesion", "Lesion (its name)", "text", datalist="lesion-names"),
     Field("worst_pain", "Worst pain (0-10)", "float"),
     Field("omed_mg_per_day", "Oral morphine equivalent (mg a day)", "float"),
 )

@@ -9,8 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from osseous.analytics import catalogue, disclosure, engine
 from osseous.analytics import decisions as board
 from osseous.api.deps import READ_ANALYTICS, Caller, SessionDep, require
-from osseous.registry import policy
-from osseous.registry import repository as repo
+from osseous.registry import cohort, policy
 
 router = APIRouter(tags=["analytics"])
 
@@ -26,9 +25,9 @@ def analytics(
     over the current document of every case: aggregates only, one audit event, never the
     free text of a decision; for researchers, cells of fewer than ``OSSEOUS_SMALL_CELL``
     patients (5 by default) are suppressed."""
-    tallies, invalid = engine.tally_documents(repo.cohort_documents(s, caller.actor),
+    tallies, invalid = engine.tally_documents(cohort.documents(s, caller.actor),
                                               catalogue.analyses(scores))
-    decided = board.tally_decisions(repo.latest_decisions(s, caller.actor))
+    decided = board.tally_decisions(cohort.decisions(s, caller.actor))
     report = {**engine.finish(tallies), "decisions": board.finish(decided)}
     if policy.aggregates_only(caller.user.role):  # aggregates of at least k patients
         report = disclosure.suppress(report, request.app.state.settings.small_cell)
