@@ -68,7 +68,7 @@ def test_the_list_says_how_urgent_each_case_is(coordinator: TestClient) -> None:
                       r'</td>', page, re.S)
     words = {"0": "emergency", "1": "urgent", "2": "routine", "3": "nothing open"}
     assert rows
-    for rank, cell, alert in rows:
+    for rank, cell, _alert in rows:
         urgency = re.sub(r"<[^>]+>", "", cell).strip()  # the words shown
         assert urgency == words[rank], (rank, urgency)
     assert any("Critical alert:" in alert for _, _, alert in rows)
