@@ -450,6 +450,40 @@ def test_systemic_categories_by_biomarker() -> None:
     assert recs(out, "systemic.immunotherapy")
 
 
+@pytest.mark.parametrize("marker", ["EGFR exon 19 deletion", "egfr", "EGFR-L858R", "ALK fusion",
+                                    "KRAS G12C", "ROS1 rearrangement"])
+def test_a_driver_written_as_a_report_says_it_gets_targeted_therapy(marker: str) -> None:
+    # ESMO 2023 oncogene-addicted NSCLC: targeted therapy first; immunotherapy is not the
+    # first line for a driver-positive cancer
+    out = run(case(cancer={"primary": "lung-nsclc", "biomarkers": [marker, "PD-L1 60%"]}))
+    assert rec(out, "systemic.targeted")
+    assert not recs(out, "systemic.immunotherapy")
+
+
+def test_an_unread_biomarker_in_lung_cancer_asks_before_immunotherapy() -> None:
+    out = run(case(cancer={"primary": "lung-nsclc", "biomarkers": ["EML4 variant 3"]}))
+    assert not recs(out, "systemic.immunotherapy") and not recs(out, "systemic.targeted")
+    assert "cancer.biomarkers" in needs(out, "systemic.categories")
+    # driver-negative results, written out: immunotherapy
+    out = run(case(cancer={"primary": "lung-nsclc",
+                           "biomarkers": ["EGFR wild-type", "ALK negative", "PD-L1 TPS 70%"]}))
+    assert "PD-L1 >= 50%" in rec(out, "systemic.immunotherapy")["title"]
+
+
+def test_breast_receptors_read_from_the_biomarkers_when_the_fields_are_absent() -> None:
+    unset = {"hormone_receptor_positive": None, "her2_positive": None}
+    out = run(case(cancer={**unset, "biomarkers": ["ER+/PR-", "HER2 negative"]}))
+    assert rec(out, "systemic.endocrine") and not recs(out, "systemic.her2-directed")
+    assert "cancer.her2_positive" not in needs(out, "systemic.categories")
+    out = run(case(cancer={**unset, "biomarkers": ["ER negative", "PR negative", "HER2 3+"]}))
+    assert rec(out, "systemic.her2-directed") and not recs(out, "systemic.endocrine")
+    # the fields say HER2-negative, the results HER2 3+: the fields are used and the
+    # disagreement is put to the board
+    out = run(case(cancer={"biomarkers": ["HER2 3+"]}))
+    assert not recs(out, "systemic.her2-directed")
+    assert "cancer.her2_positive" in needs(out, "systemic.categories")
+
+
 def test_dexamethasone_for_mescc_with_deficit() -> None:
     out = run(case(lesions=[spine(escc="2", neurological_deficit="myelopathy")]))
     r = rec(out, "supportive.dexamethasone")

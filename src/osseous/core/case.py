@@ -35,7 +35,9 @@ CASE_FORMAT: Final = "osseous.case/1"
 #: enough that no document can make an assessment slow for the other users of the service
 MAX_ITEMS: Final = {"lesions": 100, "labs": 1000, "medications": 200,
                     "pain_assessments": 1000, "events": 200, "prior_radiotherapy": 50,
-                    "prior_surgery": 20, "analgesics": 50}
+                    "prior_surgery": 20, "analgesics": 50, "biomarkers": 50}
+#: the longest biomarker text read (a result line, not a report)
+BIOMARKER_LENGTH: Final = 200
 
 
 def _most(key: str) -> object:
@@ -184,7 +186,8 @@ class Cancer(_Model):
     visceral_sites: list[VisceralSite] | None = None
     brain_metastases: bool | None = None
     disseminated: bool | None = None
-    biomarkers: list[str] | None = None
+    biomarkers: Annotated[list[Annotated[str, Field(min_length=1, max_length=BIOMARKER_LENGTH)]],
+                          _most("biomarkers")] | None = None
     primary_controlled: bool | None = None
     total_metastases: Count | None = None
     bone_scan_avid: bool | None = None

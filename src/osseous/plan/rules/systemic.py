@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final
 
+from osseous.core.biomarkers import Biomarkers, read_biomarkers
 from osseous.plan.context import Context
 from osseous.plan.engine import rule
 from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation
@@ -18,8 +19,9 @@ SOURCES: Final = {
     "kidney": ("escudier-2019-esmo-rcc",),
     "myeloma": ("dimopoulos-2021-myeloma",),
 }
-DRIVERS: Final = ("EGFR", "ALK", "ROS1", "BRAF-V600E", "MET", "RET", "NTRK", "KRAS-G12C",
-                  "HER2")
+#: the spellings the plan asks for when a recorded biomarker cannot be read
+ASK_FOR: Final = ("EGFR, ALK, ROS1, BRAF-V600E, MET, RET, NTRK, KRAS-G12C, HER2, PD-L1 with its "
+                  "percentage, BRCA1/BRCA2, ER/PR, each with 'positive' or 'negative'")
 
 
 def _option(category: str, title: str, why: str, based: dict[str, object],
@@ -34,22 +36,48 @@ def _option(category: str, title: str, why: str, based: dict[str, object],
 
 def _breast(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
     c, refs = ctx.case.cancer, SOURCES["breast"]
-    if c.hormone_receptor_positive is None or c.her2_positive is None:
+    markers = read_biomarkers(c.biomarkers)
+    hr, her2 = _receptors(c.hormone_receptor_positive, c.her2_positive, markers)
+    disagree = [path for path, field_value, names in (
+        ("cancer.hormone_receptor_positive", c.hormone_receptor_positive, {"ER", "PR"}),
+        ("cancer.her2_positive", c.her2_positive, {"HER2"}))
+        if field_value is not None and (
+            (field_value is False and markers.positive & names)
+            or (field_value is True and names <= markers.negative))]
+    if disagree:
+        yield NeedsData(missing=tuple(disagree),
+                        reason="the receptor status recorded and the biomarker results "
+                               "disagree; the recorded status is used until it is confirmed")
+    if hr is None or her2 is None:
         yield NeedsData(missing=tuple(p for p, v in (
-            ("cancer.hormone_receptor_positive", c.hormone_receptor_positive),
-            ("cancer.her2_positive", c.her2_positive)) if v is None),
+            ("cancer.hormone_receptor_positive", hr),
+            ("cancer.her2_positive", her2)) if v is None),
             reason="receptor status decides the systemic categories")
-    if c.hormone_receptor_positive:
+    if hr:
         yield _option("endocrine", "Endocrine therapy (with a CDK4/6 inhibitor where suitable)",
                       "Hormone-receptor-positive metastatic breast cancer.", based, refs)
-    if c.her2_positive:
+    if her2:
         yield _option("her2-directed", "HER2-directed therapy",
                       "HER2-positive metastatic breast cancer.", based, refs)
-    if c.hormone_receptor_positive is False and c.her2_positive is False:
+    if hr is False and her2 is False:
         yield _option("chemotherapy", "Chemotherapy (immunotherapy if PD-L1 positive)",
                       "Triple-negative metastatic breast cancer.", based, refs)
-    if {"BRCA1", "BRCA2"} & set(c.biomarkers or ()):
+    if {"BRCA1", "BRCA2", "BRCA"} & markers.positive:
         yield _option("parp-inhibitor", "PARP inhibitor", "Germline BRCA mutation.", based, refs)
+
+
+def _receptors(hr: bool | None, her2: bool | None,
+               markers: Biomarkers) -> tuple[bool | None, bool | None]:
+    """Receptor status from the structured fields, completed from the biomarker results
+    (ER or PR positive is hormone-receptor positive; both negative is negative)."""
+    if hr is None:
+        if markers.positive & {"ER", "PR"}:
+            hr = True
+        elif {"ER", "PR"} <= markers.negative:
+            hr = False
+    if her2 is None:
+        her2 = True if markers.has("HER2") else False if "HER2" in markers.negative else None
+    return hr, her2
 
 
 def _prostate(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
@@ -78,15 +106,15 @@ def _prostate(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
                  "Taxane chemotherapy (docetaxel)")
         yield _option("chemotherapy", title, "Castration-resistant prostate cancer"
                       + (f" after {', '.join(arpi)}." if arpi else "."), based, refs)
-    if {"BRCA1", "BRCA2", "HRR"} & set(c.biomarkers or ()):
+    if {"BRCA1", "BRCA2", "BRCA", "HRR"} & read_biomarkers(c.biomarkers).positive:
         yield _option("parp-inhibitor", "PARP inhibitor",
                       "Homologous-recombination-repair (BRCA) alteration.", based, refs)
 
 
 def _nsclc(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
     c, refs = ctx.case.cancer, SOURCES["lung-nsclc"]
-    markers = set(c.biomarkers or ())
-    drivers = [d for d in DRIVERS if d in markers]
+    markers = read_biomarkers(c.biomarkers)
+    drivers = markers.drivers
     if drivers or c.targeted_therapy:
         named = ", ".join(drivers) or "recorded as available"
         yield _option("targeted", f"Targeted therapy for the driver ({named})",
@@ -97,7 +125,15 @@ def _nsclc(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
                         reason="driver mutations and PD-L1 decide between "
                                                 "targeted therapy and immunotherapy")
         return
-    high_pdl1 = "PD-L1>=50%" in markers
+    if markers.unread and c.targeted_therapy is None:
+        # an unread result may be a driver: immunotherapy first would be the wrong first line
+        yield NeedsData(missing=("cancer.biomarkers",),
+                        reason="the biomarker results " + ", ".join(
+                            f"'{u}'" for u in markers.unread) + " could not be read; record "
+                        "them as " + ASK_FOR + " - a driver would call for targeted therapy "
+                        "rather than immunotherapy")
+        return
+    high_pdl1 = markers.has("PD-L1>=50%")
     yield _option("immunotherapy", "Immunotherapy" + (" (PD-L1 >= 50%: alone or with "
                   "chemotherapy)" if high_pdl1 else " with chemotherapy"),
                   "NSCLC without an actionable driver.", based, refs[1:])

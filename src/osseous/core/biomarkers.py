@@ -1,0 +1,132 @@
+"""Reading the biomarkers a case records, as laboratories and EHRs write them.
+
+The case format lists biomarkers as strings (``EGFR``, ``PD-L1>=50%``, ``BRCA2``...), but real
+records say "EGFR exon 19 deletion", "egfr L858R", "ALK fusion", "ER positive", "HER2 negative"
+or "PD-L1 TPS 80%". A plan that matched the exact spelling would read an EGFR-mutant lung cancer
+as driver-negative and offer immunotherapy, which is the wrong first line (ESMO 2023 oncogene-
+addicted NSCLC guideline). This module turns each string into a canonical marker with a sign, and
+keeps what it cannot read so the plan can ask rather than guess.
+
+Reading rules (docs/clinical/decisions.md, "Biomarkers as records write them"):
+
+- a gene name is recognised case-insensitively as a word, whatever follows it (a variant, an
+  exon, "fusion", "rearrangement", "mutation", "amplification");
+- "negative", "neg", "not detected", "wild-type"/"wt", "absent" or a trailing "-" make the marker
+  negative; "positive", "pos", "detected" or a trailing "+" (or nothing) make it positive;
+- BRAF counts as the actionable driver only for V600E, KRAS only for G12C (the variants with
+  approved targeted therapy in the ESMO guideline); other BRAF/KRAS variants are read but are not
+  drivers;
+- HER2 "low", "0", "1+" and "2+" without amplification are HER2-negative for HER2-directed
+  therapy of breast cancer (ASCO/CAP 2023 HER2 testing update: positive is IHC 3+ or ISH
+  amplified); "2+" alone is equivocal and stays unread;
+- PD-L1 is read as a tumour proportion score: ">=50%", "high" or any percentage of 50 or more
+  is high; a lower percentage or "negative" is not high.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Final
+
+from osseous.core.case import BIOMARKER_LENGTH
+
+#: genes whose alteration is an actionable driver in NSCLC (ESMO 2023 oncogene-addicted NSCLC)
+#: with the variant that makes BRAF and KRAS actionable
+NSCLC_DRIVERS: Final = ("EGFR", "ALK", "ROS1", "BRAF-V600E", "MET", "RET", "NTRK", "KRAS-G12C",
+                        "HER2", "NRG1")
+
+#: every gene or marker name this reader knows, with the spellings that name it
+_NAMES: Final = {
+    "EGFR": "EGFR", "ALK": "ALK", "ROS1": "ROS1", "BRAF": "BRAF", "MET": "MET", "RET": "RET",
+    "NTRK": "NTRK", "NTRK1": "NTRK", "NTRK2": "NTRK", "NTRK3": "NTRK", "KRAS": "KRAS",
+    "HER2": "HER2", "ERBB2": "HER2", "NRG1": "NRG1", "BRCA1": "BRCA1", "BRCA2": "BRCA2",
+    "BRCA": "BRCA",
+    "HRR": "HRR", "HRD": "HRR", "ATM": "HRR", "PALB2": "HRR", "CHEK2": "HRR", "CDK12": "HRR",
+    "MSI": "MSI-H", "MSIH": "MSI-H", "DMMR": "MSI-H", "ER": "ER", "PR": "PR", "PGR": "PR",
+    "PDL1": "PD-L1", "PIK3CA": "PIK3CA", "ESR1": "ESR1", "TMB": "TMB",
+}
+_NEGATIVE: Final = re.compile(
+    r"\b(NEGATIVE|NEG|NOT DETECTED|UNDETECTED|WILD[ -]?TYPE|WT|ABSENT|NO MUTATION)\b")
+_HER2_NOT_POSITIVE: Final = re.compile(r"\b(LOW|ULTRALOW|0|1\+|IHC ?0|IHC ?1\+)(?=\W|$)")
+_PERCENT: Final = re.compile(r"(\d{1,3}(?:\.\d+)?) ?%")
+_WORD: Final = re.compile(r"[A-Z0-9]+")
+_SEPARATORS: Final = re.compile(r"[,;/]")
+#: a record longer than this is not a biomarker name (the case format's limit)
+_LONGEST: Final = BIOMARKER_LENGTH
+
+
+@dataclass(frozen=True, slots=True)
+class Biomarkers:
+    """What the recorded biomarkers say: canonical names found positive and negative, and the
+    strings that could not be read."""
+
+    positive: frozenset[str] = frozenset()
+    negative: frozenset[str] = frozenset()
+    unread: tuple[str, ...] = field(default=())
+
+    def has(self, name: str) -> bool:
+        return name in self.positive
+
+    @property
+    def drivers(self) -> tuple[str, ...]:
+        """The NSCLC drivers found positive, in the guideline's order."""
+        return tuple(d for d in NSCLC_DRIVERS if d in self.positive)
+
+
+def read_biomarkers(recorded: list[str] | None) -> Biomarkers:
+    """Read a case's biomarker strings (``None`` → nothing recorded)."""
+    positive: set[str] = set()
+    negative: set[str] = set()
+    unread: list[str] = []
+    for text in recorded or ():
+        # "ER+/PR+, HER2-" is three results in one string
+        if len(text) > _LONGEST:
+            unread.append(text[:_LONGEST])
+            continue
+        parts = [p for p in _SEPARATORS.split(text) if p.strip()] or [text]
+        read = [_read_one(p) for p in parts]
+        if any(r is None for r in read):
+            unread.append(text)
+            continue
+        for name, is_positive in filter(None, read):
+            (positive if is_positive else negative).add(name)
+    return Biomarkers(frozenset(positive - negative), frozenset(negative), tuple(unread))
+
+
+def _read_one(text: str) -> tuple[str, bool] | None:
+    upper = text.upper().replace("_", " ")
+    squashed = upper.replace("-", "").replace(" ", "")
+    if squashed.startswith(("PDL1", "PD1L1")):
+        return _pd_l1(upper)
+    words = _WORD.findall(upper.replace("-", " "))
+    # "ER-" / "HER2+": the sign written straight after the name
+    trailing = upper.rstrip()[-1:] if upper.rstrip()[-1:] in "+-" else ""
+    negative = bool(_NEGATIVE.search(upper)) or trailing == "-"
+    for word in words:
+        name = _NAMES.get(word)
+        if name is None:
+            continue
+        if name == "MSI-H" and word == "MSI" and "H" not in words and "HIGH" not in words:
+            return None  # "MSI" without "high" says nothing
+        if name == "BRAF":
+            name = "BRAF-V600E" if "V600E" in words else "BRAF"
+        elif name == "KRAS":
+            name = "KRAS-G12C" if "G12C" in words else "KRAS"
+        elif name == "HER2" and not negative and _HER2_NOT_POSITIVE.search(upper):
+            return "HER2", False
+        elif name == "HER2" and "2+" in upper and "AMPLIF" not in upper:
+            return None  # equivocal (IHC 2+) until in-situ hybridisation is reported
+        return name, not negative
+    return None
+
+
+def _pd_l1(upper: str) -> tuple[str, bool] | None:
+    if ">=50" in upper.replace(" ", "") or "≥50" in upper.replace(" ", "") or "HIGH" in upper:
+        return "PD-L1>=50%", True
+    if _NEGATIVE.search(upper) or re.search(r"<\s*\d", upper):
+        return "PD-L1>=50%", False
+    percent = _PERCENT.search(upper)
+    if percent is None:
+        return None
+    return "PD-L1>=50%", float(percent.group(1)) >= 50
