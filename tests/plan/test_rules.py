@@ -432,6 +432,24 @@ def test_radium_refused_with_low_platelets() -> None:
     assert rec(run(doc), "rp.radium-223")["strength"] == "not-recommended"
 
 
+def test_radium_after_a_completed_course_is_not_offered_again() -> None:
+    # Xofigo label: one course of 6 injections; re-treatment is outside the label
+    doc = _crpc()
+    doc["medications"] = [{"drug": "radium-223", "status": "completed", "doses_given": 6}]
+    r = rec(run(doc), "rp.radium-223")
+    assert r["strength"] == "not-recommended" and "completed" in r["rationale"]
+    doc["medications"] = [{"drug": "radium-223", "status": "completed"}]
+    assert rec(run(doc), "rp.radium-223")["strength"] == "not-recommended"
+
+
+def test_radium_during_a_course_is_the_next_injection() -> None:
+    doc = _crpc()
+    doc["medications"] = [{"drug": "radium-223", "status": "active", "doses_given": 3}]
+    r = rec(run(doc), "rp.radium-223")
+    assert r["title"] == "Continue radium-223, injection 4 of 6"
+    assert r["details"]["doses_given"] == 3
+
+
 def test_lutetium_after_arpi() -> None:
     doc = _crpc(psma_pet_positive=True)
     doc["medications"] = [{"drug": "enzalutamide", "status": "completed"}]

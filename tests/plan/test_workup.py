@@ -185,3 +185,46 @@ def test_an_agent_with_unknown_status_is_treated_as_running() -> None:
     got = items(case(patient={"dental": None}, lesions=[spine()],
                      medications=[{"drug": "zoledronic-acid"}]))
     assert got["dental-examination"]["urgency"] == "urgent"
+
+
+def _prostate(**patient: Any) -> dict[str, Any]:
+    labs = [*NORMAL_LABS, {"analyte": "anc", "value": 2.0, "unit": "10*9/L", "date": "2026-11-18"},
+            {"analyte": "platelets", "value": 180, "unit": "10*9/L", "date": "2026-11-18"},
+            {"analyte": "hemoglobin", "value": 11.5, "unit": "g/dL", "date": "2026-11-18"}]
+    return case(patient={"sex": "male", **patient},
+                cancer={"primary": "prostate", "castration_resistant": True,
+                        "hormone_receptor_positive": None, "her2_positive": None},
+                medications=[{"drug": "enzalutamide", "status": "completed"}],
+                labs=labs, lesions=[spine(appearance="blastic")])
+
+
+def test_psma_pet_for_lutetium_only_when_lutetium_is_possible() -> None:
+    # fit, after an androgen receptor pathway inhibitor: the PSMA-PET decides lutetium-177
+    fit = items(_prostate())
+    assert "lutetium" in fit["psma-pet"]["reason"]
+    # ECOG 3 excludes lutetium-177 (VISION enrolled ECOG 0-2): no scan is asked for it
+    frail = run(_prostate(ecog=3, karnofsky=40))
+    lu = next(r for r in frail["recommendations"] if r["id"] == "rp.lutetium-177-psma")
+    assert lu["strength"] == "not-recommended"
+    psma = {i["id"]: i for i in frail["workup"]["items"]}.get("psma-pet")
+    assert psma is None or "lutetium" not in psma["reason"]
+
+
+def test_no_staging_scans_at_the_end_of_life() -> None:
+    doc = case(patient={"goal": "comfort"}, cancer={"bone_metastases": None},
+               lesions=[spine()])
+    # nor a blood test that only completes a survival score (the new Katagiri score's labs)
+    assert not {"staging", "psma-pet", "bone-scan", "lab-c-reactive-protein"} & set(items(doc))
+
+
+@pytest.mark.parametrize(("sex", "age", "asked"), [
+    ("female", 30, True), (None, 30, True), ("male", 30, False), ("female", 70, False),
+    ("female", None, True)])
+def test_pregnancy_test_when_pregnancy_is_not_excluded(sex: str | None, age: int | None,
+                                                       asked: bool) -> None:
+    # knowing less (sex or age unrecorded) must not remove the question
+    doc = case(patient={"sex": sex, "age_years": age}, lesions=[spine()])
+    got = items(doc)
+    assert ("pregnancy-test" in got) == asked
+    if asked:
+        assert "bone-modifying" in got["pregnancy-test"]["reason"]

@@ -182,8 +182,9 @@ class PatientState:
 
     @property
     def pregnancy_possible(self) -> bool:
-        """Pregnancy unknown in a woman of child-bearing age (12-55, or age unknown)."""
-        return self.pregnant is None and self.sex == "female" and (
+        """Pregnancy unknown in a patient who may be a woman of child-bearing age (female or
+        sex unrecorded - not a prostate primary -; 12-55 years or age unknown)."""
+        return self.pregnant is None and self.sex in ("female", None) and (
             self.age is None or 12 <= self.age <= 55)
 
     @property
@@ -334,7 +335,9 @@ def patient_state(case: Case, scores: Iterable[ScoreResult]) -> PatientState:
     return PatientState(
         deceased=deceased, death_date=death_date, goal=goal,
         survival=expected_survival(case, by_key), ecog=ecog, age=facts.age_years(case),
-        pregnant=p.pregnant, sex=p.sex, declines=frozenset(p.declines or ()),
+        pregnant=p.pregnant,
+        sex=p.sex if p.sex is not None or case.cancer.primary != "prostate" else "male",
+        declines=frozenset(p.declines or ()),
         surgical_candidate=p.surgical_candidate, labs=labs, crcl=crcl,
         crcl_stale=bool(creat and creat.stale) or "weight_kg" in out_of_date,
         dialysis=p.dialysis, weight=None if "weight_kg" in out_of_date else p.weight_kg,

@@ -19,6 +19,7 @@ from osseous.core.case import BoneLesion, Case, SpinalLesion
 from osseous.knowledge import bma
 from osseous.plan.document import Assessment, WorkupDoc, WorkupItemDoc
 from osseous.scores import facts
+from osseous.scores.catalog import SURVIVAL_SCORE_IDS
 
 Urgency = Literal["emergency", "urgent", "routine"]
 ORDER: Final = {"emergency": 0, "urgent": 1, "routine": 2}
@@ -126,9 +127,13 @@ def plan_workup(case: Case, assessment: Assessment) -> WorkupDoc:
     _spine(case, missing, plan, assessment)
     _long_bones(case, missing, plan)
     _labs(case, missing, plan, assessment)
-    _staging(case, missing, plan)
+    _staging(case, missing, plan, assessment)
     _dental_and_clinical(case, missing, plan, assessment)
-    items = sorted(plan.items.values(), key=lambda i: (ORDER[i.urgency], i.kind, i.id))
+    values = list(plan.items.values())
+    if assessment.get("patient_state", {}).get("goal") == "comfort":
+        # at the end of life a test that only completes a survival score changes no care
+        values = [i for i in values if not i.unlocks or not i.unlocks <= set(SURVIVAL_SCORE_IDS)]
+    items = sorted(values, key=lambda i: (ORDER[i.urgency], i.kind, i.id))
     return {"format": WORKUP_FORMAT, "items": [i.to_dict() for i in items],
             "max_age_days": dict(MAX_AGE_DAYS)}
 
@@ -240,15 +245,23 @@ def _labs(case: Case, missing: dict[str, set[str]], plan: _Plan,
                  else ())
 
 
-def _staging(case: Case, missing: dict[str, set[str]], plan: _Plan) -> None:
+def _staging(case: Case, missing: dict[str, set[str]], plan: _Plan,
+             assessment: Assessment) -> None:
+    if assessment.get("patient_state", {}).get("goal") == "comfort":
+        # at the end of life no staging scan changes the care: the counts only refine
+        # prognostic scores and radiopharmaceutical eligibility, neither of which is in play
+        return
     counts = {p for p in missing if p.startswith("cancer.bone_metastases")}
     primary = case.cancer.primary
+    for_lutetium = missing.get("cancer.psma_pet_positive", set())
     if primary == "prostate" and case.cancer.psma_pet_positive is None and (
-            counts or missing.get("cancer.psma_pet_positive")):
-        plan.add("psma-pet", "PSMA-PET", "imaging", "routine",
-                 "counts every bone metastasis and decides lutetium-177 PSMA eligibility",
-                 set().union(*(missing[p] for p in counts)) | missing.get(
-                     "cancer.psma_pet_positive", set()), references=("pluvicto-label",))
+            counts or for_lutetium):
+        why = ("counts every bone metastasis" if counts else "") + (
+            " and " if counts and for_lutetium else "") + (
+            "decides lutetium-177 PSMA eligibility" if for_lutetium else "")
+        plan.add("psma-pet", "PSMA-PET", "imaging", "routine", why,
+                 set().union(*(missing[p] for p in counts)) | for_lutetium,
+                 references=("pluvicto-label",) if for_lutetium else ())
     elif counts:
         test = ("Whole-body low-dose CT or MRI" if primary == "myeloma" else
                 "Bone scan or FDG-PET (by primary)")
@@ -296,6 +309,15 @@ def _dental_and_clinical(case: Case, missing: dict[str, set[str]], plan: _Plan,
                  "assessment", "routine", "performance status enters most survival scores",
                  missing.get("patient.karnofsky", set()) | missing.get("patient.ecog", set()),
                  references=("oken-1982",))
+    if missing.get("patient.pregnant"):
+        # before treatment starts; sooner when an emergency treatment is already planned
+        urgent = any(r["urgency"] in ("emergency", "urgent") and r["strength"] != "not-recommended"
+                     for r in assessment["recommendations"])
+        plan.add("pregnancy-test", "Pregnancy test (or the patient's statement that she cannot "
+                 "be pregnant)", "laboratory", "urgent" if urgent else "routine",
+                 "pregnancy excludes radiopharmaceuticals and bone-modifying agents and changes "
+                 "radiotherapy, imaging and systemic therapy", missing["patient.pregnant"],
+                 references=("xgeva-label", "xofigo-label"))
     judgements = {"patient.surgical_candidate": "Fitness for surgery (the team's judgement)",
                   "patient.estimated_survival_months":
                       "The team's estimate of expected survival (shown beside the scores)",

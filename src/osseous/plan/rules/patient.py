@@ -62,8 +62,8 @@ def pregnancy(ctx: Context) -> Iterator[Finding]:
         return
     if st.pregnancy_possible:
         yield NeedsData(missing=("patient.pregnant",), reason="pregnancy excludes "
-                                                              "radiopharmaceuticals and "
-                                               "bone-modifying agents")
+                        "radiopharmaceuticals and bone-modifying agents, and changes "
+                        "radiotherapy, imaging and systemic therapy")
         return
     yield NotApplicable(reason="not pregnant or not applicable", based_on={"pregnant": st.pregnant})
 

@@ -109,7 +109,22 @@ def radium(ctx: Context) -> Iterator[Finding]:
         yield NotApplicable(reason="not prostate cancer", based_on={"primary": ctx.primary})
         return
     given = ctx.medications(("radium-223",), ("active", "completed"))
-    later = sum(m.doses_given or 0 for m in given) > 0
+    doses = sum(m.doses_given or 0 for m in given)
+    later = doses > 0
+    if any(m.status == "completed" for m in given) or doses >= rp.RADIUM_DOSES:
+        # the label's course is six injections; re-treatment was studied only in small
+        # open-label studies and is outside the label
+        yield Recommendation(
+            id="rp.radium-223", modality="radiopharmaceutical", title="Radium-223",
+            strength="not-recommended", urgency="routine",
+            rationale="A course of radium-223 has been completed ("
+            + (f"{doses} injections recorded" if doses else "number of injections not recorded")
+            + f"; the label's course is {rp.RADIUM_DOSES}). A second course is "
+            "outside the label; other life-prolonging options come first.",
+            based_on={"radium_doses_given": doses, "course_completed": True},
+            references=("xofigo-label",), lesion=None,
+            details={"agent": "radium-223", "doses": rp.RADIUM_DOSES, "doses_given": doses})
+        return
     blockers, missing, based = _radium_eligibility(ctx, later)
     abiraterone = bool(ctx.medications(("abiraterone",), ("active", "planned")))
     weight = ctx.state.weight  # a current weight only
@@ -144,9 +159,13 @@ def radium(ctx: Context) -> Iterator[Finding]:
     if weight is None:
         yield NeedsData(missing=("patient.weight_kg",),
                         reason="radium-223 activity is per kilogram")
+    if later:
+        details["doses_given"] = doses
+    title = (f"Continue radium-223, injection {doses + 1} of {rp.RADIUM_DOSES}" if later else
+             "Consider radium-223, 55 kBq/kg every 4 weeks for 6 injections")
     yield Recommendation(
         id="rp.radium-223", modality="radiopharmaceutical",
-        title="Consider radium-223, 55 kBq/kg every 4 weeks for 6 injections", strength="consider",
+        title=title, strength="consider",
         urgency="routine",
         rationale="Castration-resistant prostate cancer with symptomatic bone metastases and no "
         "visceral metastases: radium-223 prolonged survival in ALSYMPCA. Blood counts meet the "
@@ -254,12 +273,11 @@ def lutetium(ctx: Context) -> Iterator[Finding]:
                             based_on={"castration_resistant": c.castration_resistant,
                              "psma_pet_positive": c.psma_pet_positive})
         return
-    if missing:
-        yield NeedsData(missing=tuple(missing), reason="lutetium-177 PSMA eligibility")
-        return
     arpi = ctx.medications(ARPI, ("active", "completed", "stopped"))
     taxane = ctx.medications(("docetaxel", "cabazitaxel"), ("active", "completed", "stopped"))
-    based = {"castration_resistant": True, "psma_pet_positive": True,
+    # what would exclude it anyway is checked before a PSMA-PET is asked for
+    based = {"castration_resistant": c.castration_resistant,
+             "psma_pet_positive": c.psma_pet_positive,
              "prior_arpi": [m.drug for m in arpi], "prior_taxane": [m.drug for m in taxane]}
     if not arpi:
         yield NotApplicable(reason="no androgen receptor pathway inhibitor recorded",
@@ -288,7 +306,7 @@ def lutetium(ctx: Context) -> Iterator[Finding]:
             references=("pluvicto-label", "sartor-2021-vision"), lesion=None,
             details={"agent": "lutetium-177-psma", "activity_mbq": None, "activity_per_kg": None})
         return
-    unknown.extend(check.missing + check.stale)
+    unknown = missing + unknown + list(check.missing + check.stale)
     if unknown:
         yield NeedsData(missing=tuple(dict.fromkeys(unknown)), reason="lutetium-177 PSMA: counts, "
                                                        "renal function and performance status")
