@@ -276,8 +276,8 @@ def lutetium(ctx: Context) -> Iterator[Finding]:
     arpi = ctx.medications(ARPI, ("active", "completed", "stopped"))
     taxane = ctx.medications(("docetaxel", "cabazitaxel"), ("active", "completed", "stopped"))
     # what would exclude it anyway is checked before a PSMA-PET is asked for
-    based = {"castration_resistant": c.castration_resistant,
-             "psma_pet_positive": c.psma_pet_positive,
+    based: dict[str, object] = {"castration_resistant": c.castration_resistant,
+                                "psma_pet_positive": c.psma_pet_positive,
              "prior_arpi": [m.drug for m in arpi], "prior_taxane": [m.drug for m in taxane]}
     if not arpi:
         yield NotApplicable(reason="no androgen receptor pathway inhibitor recorded",
