@@ -124,6 +124,9 @@ def test_a_death_after_the_assessment_date_is_not_applied() -> None:
     out = run(case(lesions=[spine()], events=[{"type": "death", "date": "2026-12-01"}]))
     assert "deceased" not in alert_ids(out)
     assert out["recommendations"]
+    # ... but it is not silently ignored either: the board sees the later date
+    alert = next(a for a in out["alerts"] if a["id"] == "death-after-assessment")
+    assert "2026-12-01" in alert["message"] and "2026-11-20" in alert["message"]
 
 
 # ---- goal of care -------------------------------------------------------------------------------

@@ -18,6 +18,20 @@ def deceased(ctx: Context) -> Iterator[Finding]:
     """A recorded death: no treatment is recommended; the scores are kept for the record."""
     st = ctx.state
     if not st.deceased:
+        ref = ctx.case.assessed_on
+        later = sorted(e.date for e in ctx.case.events or ()
+                       if e.type == "death" and e.date is not None and ref is not None
+                       and e.date > ref)
+        if later:
+            # a plan dated before a recorded death is a plan of that time (a registry's
+            # retrospective assessment) - or the dates are wrong; either way, say so
+            yield Alert(id="death-after-assessment", severity="warning",
+                        message=f"The record says the patient died on {later[0].isoformat()}, "
+                        f"after the date of this assessment ({ref}): the plan is as of that "
+                        "date. Check the dates if this is not a retrospective review.",
+                        references=("osseous-decisions",),
+                        based_on={"death": later[0].isoformat(), "assessed_on": str(ref)})
+            return
         yield NotApplicable(reason="no death recorded")
         return
     when = f" on {st.death_date.isoformat()}" if st.death_date else ""
