@@ -450,6 +450,17 @@ def test_radium_during_a_course_is_the_next_injection() -> None:
     assert r["details"]["doses_given"] == 3
 
 
+def test_frail_prostate_cancer_keeps_androgen_deprivation() -> None:
+    # ECOG 3: no new cancer-directed therapy (Choosing Wisely), but castration is kept
+    # (ESMO 2020 prostate: androgen deprivation continues in castration resistance)
+    out = run(_crpc() | {"patient": {**_crpc()["patient"], "ecog": 3, "karnofsky": 40}})
+    assert rec(out, "systemic.not-indicated")["strength"] == "not-recommended"
+    assert rec(out, "systemic.continue-adt")["strength"] == "recommended"
+    # not for another primary
+    out = run(case(patient={"ecog": 3, "karnofsky": 40}))
+    assert not recs(out, "systemic.continue-adt")
+
+
 def test_lutetium_after_arpi() -> None:
     doc = _crpc(psma_pet_positive=True)
     doc["medications"] = [{"drug": "enzalutamide", "status": "completed"}]

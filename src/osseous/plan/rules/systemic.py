@@ -19,6 +19,8 @@ SOURCES: Final = {
     "kidney": ("escudier-2019-esmo-rcc",),
     "myeloma": ("dimopoulos-2021-myeloma",),
 }
+#: GnRH agonists and antagonists (androgen deprivation), as the case's drug names
+ADT: Final = ("leuprorelin", "leuprolide", "goserelin", "triptorelin", "degarelix", "relugolix")
 #: the spellings the plan asks for when a recorded biomarker cannot be read
 ASK_FOR: Final = ("EGFR, ALK, ROS1, BRAF-V600E, MET, RET, NTRK, KRAS-G12C, HER2, PD-L1 with its "
                   "percentage, BRCA1/BRCA2, ER/PR, each with 'positive' or 'negative'")
@@ -187,6 +189,20 @@ def categories(ctx: Context) -> Iterator[Finding]:
             "oncologist's judgement.", based_on={**based, "ecog": st.ecog,
                                         "survival_class": st.survival.klass},
             references=("schnipper-2012-choosing-wisely",), lesion=None, details={"category": None})
+        if c.primary == "prostate" and ctx.state.goal != "comfort" and (
+                c.castration_resistant is not None
+                or ctx.medications(ADT, ("active",))):
+            # stopping castration lets testosterone, and the cancer, recover: androgen
+            # deprivation is kept through castration resistance (ESMO 2020 prostate)
+            yield Recommendation(
+                id="systemic.continue-adt", modality="systemic-therapy",
+                title="Continue androgen deprivation therapy", strength="recommended",
+                urgency="routine",
+                rationale="Androgen deprivation keeps testosterone at castrate level and is "
+                "continued whatever else is stopped; its burden is low (an injection every one "
+                "to six months).", based_on={**based, "ecog": st.ecog},
+                references=SOURCES["prostate"], lesion=None,
+                details={"category": "androgen-deprivation"})
         return
     if frail is None:
         # a known ECOG 3-4 would turn these options into best supportive care: say so
