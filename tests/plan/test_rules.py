@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.plan.helpers import alert_ids, case, needs, rec, recs, run, spine, status
@@ -545,3 +547,17 @@ def test_analgesia_review() -> None:
                                  "status": "active"}]))
     r = rec(out, "supportive.analgesia")
     assert r["urgency"] == "urgent" and r["based_on"]["omed_mg_per_day"] == 60
+
+
+def test_ewing_sarcoma_is_not_read_as_a_radioresistant_sarcoma() -> None:
+    # the NOMS sarcoma row (radioresistant) does not fit Ewing sarcoma, for which radiotherapy
+    # is a definitive local treatment: the clinician classifies it (decisions.md)
+    def plan(histology: str) -> dict[str, Any]:
+        return run(case(cancer={"primary": "sarcoma", "histology": histology,
+                                "hormone_receptor_positive": None, "her2_positive": None},
+                        lesions=[spine(escc="2")]))
+    ewing = plan("Ewing sarcoma of the pelvis")
+    assert "cancer.radiosensitivity" in {m for n in ewing["needs_data"] for m in n["missing"]}
+    assert not recs(ewing, "rt.post-separation-sbrt")
+    other = plan("leiomyosarcoma")
+    assert recs(other, "rt.post-separation-sbrt")

@@ -93,3 +93,39 @@ def test_problems_in_urgency_order_with_their_decisions() -> None:
                                                              for p in problems)
     assert problems[0]["options"][0]["decision"].decision == "accepted"
     assert problems[0]["decided"] == 1
+
+
+def _leaf_paths(model: type, prefix: str = "") -> list[str]:
+    """Every leaf field of the case model, as a path with list indexes."""
+    import typing
+
+    from pydantic import BaseModel
+    out: list[str] = []
+    for name, info in model.model_fields.items():  # type: ignore[attr-defined]
+        path = f"{prefix}.{name}" if prefix else name
+        nested: list[type] = []
+
+        def collect(t: object, into: list[type] = nested) -> None:
+            if isinstance(t, type) and issubclass(t, BaseModel):
+                into.append(t)
+            for arg in typing.get_args(t):
+                collect(arg)
+        collect(info.annotation)
+        listed = "list[" in str(info.annotation)
+        for sub in nested:
+            out += _leaf_paths(sub, path + ("[0]" if listed else ""))
+        if not nested:
+            out.append(path)
+    return out
+
+
+def test_every_case_field_has_words() -> None:
+    # a field a plan or a work-up names must never reach a person as its code
+    from osseous.core.case import Case
+    generic = {"format", "id", "analyte", "value", "unit", "date", "lesion", "drug", "status",
+               "route", "rxnorm", "type"}
+    unnamed = [p for p in _leaf_paths(Case)
+               if p.rsplit(".", 1)[-1] not in generic
+               and p.replace("[0]", "") not in labels.FIELD
+               and p.rsplit(".", 1)[-1] not in labels.FIELD]
+    assert not unnamed, unnamed

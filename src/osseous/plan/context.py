@@ -8,6 +8,7 @@ rather than a default. Nothing here reads the clock; intervals are measured to
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,10 @@ from osseous.scores.catalog import SURVIVAL_SCORE_IDS
 Lesion = SpinalLesion | BoneLesion
 _L = TypeVar("_L", SpinalLesion, BoneLesion, Lesion)
 _T = TypeVar("_T")
+
+#: a histology naming Ewing sarcoma or its family (PNET, small round cell sarcoma)
+_EWING: Final = re.compile(r"ewing|\bpnet\b|primitive neuroectodermal|small round cell",
+                           re.IGNORECASE)
 
 
 def per_lesion(fn: Callable[[Any, _L], _T]) -> Callable[[Any, _L], _T]:
@@ -244,6 +249,12 @@ class Context:
             return Radiosensitivity(c.radiosensitivity, "set by clinician")
         if c.primary is None:
             return Radiosensitivity(None, "primary not recorded")
+        if c.primary == "sarcoma" and c.histology and _EWING.search(c.histology):
+            # the sarcoma row (radioresistant) is about soft-tissue and bone sarcomas in general;
+            # Ewing sarcoma is treated with radiotherapy as a definitive local therapy, so the
+            # default would mislead: the clinician classifies it
+            return Radiosensitivity(None, "Ewing sarcoma: the sarcoma default (radioresistant) "
+                                    "does not apply; the clinician classifies it")
         cell = PRIMARY_SITES[c.primary].noms
         return Radiosensitivity(cell.value, cell.source)
 
