@@ -767,3 +767,14 @@ def test_a_stale_raised_calcium_is_rechecked_today_in_alert_and_work_up() -> Non
     assert "today" in alert["message"]
     item = next(i for i in out["workup"]["items"] if i["id"] == "lab-calcium")
     assert item["urgency"] == "emergency", item
+
+
+def test_withheld_adult_doses_leave_sentences_a_person_can_read() -> None:
+    out = run(case(patient={"age_years": 15},
+                   lesions=[spine(escc="2", neurological_deficit="myelopathy")]))
+    dex = rec(out, "supportive.dexamethasone")
+    assert dex["title"] == "Dexamethasone (dose for a child set by the paediatric specialist)"
+    for r in out["recommendations"]:
+        text = r["title"] + " " + r["rationale"]
+        assert not re.search(r"\d+(?:\.\d+)? ?(?:mg|GBq|MBq)\b", text), text
+        assert "()" not in text and "((" not in text, text

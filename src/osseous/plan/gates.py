@@ -73,7 +73,13 @@ def _outside_comfort(rec: Recommendation) -> bool:
 
 
 #: an adult dose written in a title: "4 mg", "120 mg", "16 mg", "7.4 GBq", "55 kBq/kg"
-_DOSE_TEXT: Final = re.compile(r" \d+(?:\.\d+)? ?(?:mg|GBq|MBq|kBq/kg|MBq/kg|IU/kg|IU)\b")
+_DOSE_TEXT: Final = re.compile(
+    r"(?:(?<=\()| )\d+(?:\.\d+)? ?(?:mg|GBq|MBq|kBq/kg|MBq/kg|IU/kg|IU)\b")
+
+
+def _withheld(match: re.Match[str]) -> str:
+    # "(4 mg)" reads "(adult dose withheld)", "16 mg daily" reads "(adult dose withheld) daily"
+    return " (adult dose withheld)" if match.group(0).startswith(" ") else "adult dose withheld"
 
 
 def _paediatric(rec: Recommendation) -> Recommendation:
@@ -83,11 +89,17 @@ def _paediatric(rec: Recommendation) -> Recommendation:
     details = {k: v for k, v in rec.details.items()
                if k not in (*DOSE_FIELDS, "steps", "supplements", "daily_total_mg")}
     details["adult_dose_withheld"] = True
+    # a title is cut before its first adult dose (removing only the numbers would leave
+    # "Dexamethasone now, then daily in total"); the rationale keeps its sentences
+    first = _DOSE_TEXT.search(rec.title)
+    title = (rec.title[:first.start()].rstrip(" ,:") + " (dose for a child set by the "
+             "paediatric specialist)") if first else rec.title
     return dataclasses.replace(
         rec, strength="consider" if rec.strength == "recommended" else rec.strength,
-        title=_DOSE_TEXT.sub("", rec.title), details=details,
-        rationale=_DOSE_TEXT.sub("", rec.rationale) + " The patient is under 18: the adult "
-        "evidence, doses and trial criteria do not apply; a paediatric specialist decides.")
+        title=title, details=details,
+        rationale=_DOSE_TEXT.sub(_withheld, rec.rationale) + " The patient is "
+        "under 18: the adult evidence, doses and trial criteria do not apply; a paediatric "
+        "specialist decides.")
 
 
 def _pregnancy_unknown(rec: Recommendation) -> Recommendation:
