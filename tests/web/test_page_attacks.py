@@ -331,3 +331,32 @@ def test_the_json_door_check_is_linear() -> None:
     small, big = timed(50_000), timed(500_000)
     assert big < 40 * small + 0.05  # 10x the input: far from 100x
     assert json_refusal(orjson.dumps({"a": "b"})) is None
+
+
+@pytest.mark.parametrize("path", ["/app/cases/new", "/app/import"])
+def test_the_editor_and_the_import_work_off_the_event_loop(
+        web: TestClient, monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    """A form of thousands of fields held /health for about half a second while it was read,
+    validated and redrawn on the event loop; the work now runs in a worker thread."""
+    from osseous.web import pages
+    on_loop: list[bool] = []
+
+    def spy(real: Any) -> Any:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            try:
+                asyncio.get_running_loop()
+                on_loop.append(True)
+            except RuntimeError:
+                on_loop.append(False)
+            return real(*args, **kwargs)
+        return wrapped
+
+    monkeypatch.setattr(pages.forms, "document_from_form", spy(pages.forms.document_from_form))
+    monkeypatch.setattr(pages.orjson, "loads", spy(orjson.loads))
+    sign_in(web)
+    token = csrf(web, "/app/cases/new")
+    data = ({"csrf": token, "id": "x", "labs[0].analyte": "calcium", "labs[0].value": "abc"}
+            if path.endswith("new") else {"csrf": token, "json": "{\"format\": 1}"})
+    r = web.post(path, data=data)
+    assert r.status_code == 422
+    assert on_loop == [False], on_loop

@@ -167,6 +167,12 @@ async def save_case(request: Request, case_id: str) -> Response:
 async def _save(request: Request, case_id: str | None) -> Response:
     user = current(request, Action.WRITE_PATIENT_DATA)
     form = await _form(request)
+    # reading, validating, assessing and (when refused) redrawing a form of thousands of
+    # fields takes long: in a worker thread, so the event loop keeps answering everyone else
+    return await to_thread.run_sync(_save_form, request, user, form, case_id)
+
+
+def _save_form(request: Request, user: WebUser, form: Any, case_id: str | None) -> Response:
     pseudonym = str(form.get("pseudonym", "")).strip()
     db = database(request)
     base: dict[str, Any] = {}
@@ -218,6 +224,12 @@ async def import_case(request: Request) -> Response:
         text = (await upload.read()).decode("utf-8", "replace") or text
     pseudonym = str(form.get("pseudonym", "")).strip() or None
     await form.close()  # release the uploaded file
+    # parsing, validating and assessing a large document: off the event loop
+    return await to_thread.run_sync(_import_text, request, user, text, pseudonym)
+
+
+def _import_text(request: Request, user: WebUser, text: str,
+                 pseudonym: str | None) -> Response:
     try:  # orjson refuses NaN, lone surrogates and nesting deeper than 1024 (linear time)
         document = orjson.loads(text.encode("utf-8", "surrogatepass"))
     except orjson.JSONDecodeError as exc:
