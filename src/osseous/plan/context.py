@@ -15,7 +15,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any, Final, Literal, TypeVar
 
-from osseous.core.case import BoneLesion, Case, Medication, SpinalLesion
+from osseous.core.case import SPINAL_LEVELS, BoneLesion, Case, Medication, SpinalLesion
 from osseous.core.results import ScoreResult
 from osseous.knowledge import bma
 from osseous.knowledge.primary_sites import PRIMARY_SITES
@@ -70,6 +70,22 @@ class LesionFact:
 STABILISING: Final = frozenset({"stabilization", "separation-surgery", "fixation",
                                 "endoprosthesis"})
 FIXING: Final = frozenset({"fixation", "endoprosthesis", "resection"})
+
+
+#: the last level of the spinal cord: it ends at L1/L2 (the conus medullaris); below L1 the
+#: canal holds the cauda equina. NICE NG234 covers both as metastatic spinal cord compression,
+#: but what is compressed is named as it is.
+LAST_CORD_LEVEL: Final = SPINAL_LEVELS.index("L1")
+
+
+def compression_term(lesion: SpinalLesion) -> str:
+    """"cauda equina compression" when every level of the lesion lies below L1 (or, with the
+    levels unknown, the deficit is a cauda equina syndrome), otherwise "cord compression"."""
+    if lesion.levels:
+        below = all(SPINAL_LEVELS.index(lvl) > LAST_CORD_LEVEL for lvl in lesion.levels)
+    else:
+        below = lesion.neurological_deficit == "cauda-equina"
+    return "cauda equina compression" if below else "cord compression"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +194,11 @@ class Context:
     def impending_fracture(self, lesion: BoneLesion) -> LesionFact:
         """Impending fracture of a long bone: Mirels 9 or more, or axial cortical involvement
         over 30 mm of the femur (van der Linden 2004). Unknown inputs stay unknown; Mirels 8
-        (borderline) is not impending here and is handled as a judgement call."""
+        (borderline) is not impending here and is handled as a judgement call. A bone already
+        broken has no impending fracture: both predict a fracture, so neither applies (nor asks
+        for data) once it has happened."""
+        if lesion.pathological_fracture:
+            return LesionFact(False, (), ())
         reasons: list[str] = []
         missing: list[str] = []
         unknown = False

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from osseous.core.case import Case
+from osseous.core.results import ScoreResult
 from osseous.knowledge.citations import CITATIONS
 from osseous.plan.assessment import ASSESSMENT_FORMAT, engine_info, needs_data_from_scores
 from osseous.plan.context import Context
@@ -131,6 +132,7 @@ def _load_rules() -> None:
         patient,
         radiopharmaceuticals,
         radiotherapy,
+        radiotherapy_prior,
         supportive,
         surgery,
         systemic,
@@ -235,7 +237,8 @@ def assess(case: Case, ignored_fields: tuple[str, ...] = (), *,
         "problems": [p.to_dict() for p in problems],
         "recommendations": [r.to_dict() for r in recs],
         "removed": [x.to_dict() for x in removed],
-        "needs_data": [] if ctx.state.deceased else needs_data_from_scores(scores) + needs,
+        "needs_data": [] if ctx.state.deceased else needs_data_from_scores(
+            [s for s in scores if not _moot(ctx, s)]) + needs,
     }
     # a versioned extension of osseous.assessment/1 (docs/case-format.md)
     doc["workup"] = plan_workup(case, doc)
@@ -251,6 +254,13 @@ def assess(case: Case, ignored_fields: tuple[str, ...] = (), *,
                                          "reason": x.reason} for x in removed]})
         doc["trace"] = rule_trace
     return doc
+
+
+def _moot(ctx: Context, score: ScoreResult) -> bool:
+    """A score whose question has already been answered: Mirels predicts a fracture, so a
+    bone already broken is not asked for its inputs (the score is still shown)."""
+    les = ctx.lesion(score.lesion) if score.lesion else None
+    return score.score == "mirels" and bool(getattr(les, "pathological_fracture", False))
 
 
 def rules() -> list[Rule]:

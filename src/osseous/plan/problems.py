@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Final, TypeVar
 
 from osseous.core.case import BoneLesion, SpinalLesion
-from osseous.plan.context import Context
+from osseous.plan.context import Context, compression_term
 from osseous.plan.document import OptionDoc, ProblemDoc, ProblemStatus, Role, UrgencyName
 from osseous.plan.gates import Removed
 from osseous.plan.model import URGENCY_ORDER, Alert, Recommendation
@@ -61,6 +61,19 @@ CHOOSE_ONE: Final = {"bone-modifying-agent": ("bma.zoledronic-acid", "bma.denosu
                      "radiopharmaceutical": ("rp.samarium-153", "rp.strontium-89",
                                              "rp.radium-223", "rp.lutetium-177-psma")}
 GROUP_OF: Final = {rid: g for g, ids in CHOOSE_ONE.items() for rid in ids}
+#: two courses of external-beam radiotherapy for one lesion (conventional, SBRT, re-irradiation)
+#: are alternatives: one course is given. A course that follows an operation keeps its place.
+RADIOTHERAPY_COURSE: Final = "radiotherapy-course"
+#: the patient-level ablative option that treats every metastasis, the lesions' courses included
+ABLATIVE_ALL_SITES: Final = "rt.oligometastatic-sabr"
+
+
+def _group(r: Recommendation, lesion: str | None) -> str | None:
+    if r.id in GROUP_OF:
+        return GROUP_OF[r.id]
+    if lesion is not None and r.modality == "radiotherapy" and not r.details.get("after"):
+        return RADIOTHERAPY_COURSE
+    return None
 
 
 @dataclass(slots=True)
@@ -109,14 +122,14 @@ class Problem:
         self.options = [k[1] for k in keyed]
         counts: dict[str, int] = {}
         for r in self.options:
-            g = GROUP_OF.get(r.id)
+            g = _group(r, self.lesion)
             if g:
                 counts[g] = counts.get(g, 0) + 1
         first = next((r for _, r, adjunct, follows in keyed if not adjunct and not follows),
                      None)
         self.roles = []
         for _, r, adjunct, follows in keyed:
-            group = GROUP_OF.get(r.id)
+            group = _group(r, self.lesion)
             group = group if group and counts[group] > 1 else None
             role: Role
             if group:
@@ -188,9 +201,10 @@ def _lesion_kind(ctx: Context, les: SpinalLesion | BoneLesion,
     where = _where(les)
     if isinstance(les, SpinalLesion):
         if ctx.mescc(les):
+            term = compression_term(les)
             if les.escc is None:
-                return "cord-compression", f"Suspected cord compression {where} (MRI first)"
-            return "cord-compression", f"Cord compression {where}"
+                return "cord-compression", f"Suspected {term} {where} (MRI first)"
+            return "cord-compression", f"{term[0].upper() + term[1:]} {where}"
         if ctx.unstable(les).value and not ctx.stabilised(les):
             return "instability", f"Unstable spine {where}"
     else:
@@ -306,6 +320,28 @@ def _relations(ctx: Context, problems: dict[str, Problem],
                                                  "follows"})
         _conflicts(ctx, p, ids, external_beam)
     _one_radiopharmaceutical(problems)
+    _ablative_or_palliative(problems)
+
+
+def _ablative_or_palliative(problems: dict[str, Problem]) -> None:
+    """Ablative radiotherapy to every metastasis (SABR-COMET) includes each lesion a palliative
+    course is offered for: the two cannot both be given to one site, so both problems say to
+    choose one (the ablative dose treats the pain too)."""
+    sabr = [(p, r) for p in problems.values() for r in p.options if r.id == ABLATIVE_ALL_SITES]
+    if not sabr:
+        return
+    for q in problems.values():
+        if q.lesion is None:
+            continue
+        for o in q.options:
+            if o.modality != "radiotherapy" or o.details.get("after") or o.id == ABLATIVE_ALL_SITES:
+                continue
+            for p, r in sabr:
+                reason = ("one course of radiotherapy per site: ablative radiotherapy to every "
+                          f"metastasis includes {q.lesion}, so choose it or the course for that "
+                          "lesion, not both")
+                q.conflicts.append({"between": [o.id, r.id], "reason": reason})
+                p.conflicts.append({"between": [r.id, o.id], "reason": reason})
 
 
 def _one_radiopharmaceutical(problems: dict[str, Problem]) -> None:

@@ -66,6 +66,13 @@ LAB_MAX_AGE_DAYS: Final = {a: MAX_AGE_DAYS[a] for a in (
     "calcium", "ionized-calcium", "albumin", "creatinine", "platelets", "anc", "hemoglobin",
     "wbc")}
 
+#: the expected survival prophylactic fixation must exceed: 6 weeks (42 days in months of
+#: 30.4375 days). AAOS 2023: patients with about one month of expected survival may not be
+#: candidates for prophylactic fixation [V-S]; the "expected survival > 6 weeks" threshold
+#: commonly attributed to the BOA/BOOS femur guidance [U] is taken as the edge of "about one
+#: month" (docs/clinical/decisions.md). An established fracture is not bound by it.
+PROPHYLACTIC_FIXATION_MIN_MONTHS: Final = 42 / 30.4375
+
 #: performance status at or above which systemic therapy and radiopharmaceuticals are not
 #: recommended: ALSYMPCA and VISION enrolled ECOG 0-2 only; ASCO's Choosing Wisely advises
 #: against cancer-directed therapy for solid tumours with ECOG 3-4 (docs/clinical/decisions.md)
@@ -195,6 +202,12 @@ class PatientState:
                 or self.goal == "comfort" or self.deceased:
             return False
         return self.surgical_candidate
+
+    @property
+    def too_short_for_prophylactic_fixation(self) -> bool | None:
+        """Expected survival of 6 weeks or less (about a month): prophylactic fixation is not
+        justified (AAOS 2023; :data:`PROPHYLACTIC_FIXATION_MIN_MONTHS`)."""
+        return self.survival.under(PROPHYLACTIC_FIXATION_MIN_MONTHS)
 
     def surgery_barrier(self) -> str | None:
         if self.surgical_candidate is False:

@@ -80,6 +80,8 @@ class _Plan:
             item.lesions.append(lesion)
 
 
+#: the rule whose missing facts decide decompression of a compressed cord (emergency work-up)
+DECOMPRESSION_RULE: Final = "surgery.spinal-decompression"
 SINS_IMAGING: Final = ("appearance", "alignment", "collapse", "posterolateral")
 LAB_TESTS: Final = {
     "calcium": "serum calcium", "albumin": "serum albumin", "creatinine": "serum creatinine",
@@ -172,6 +174,13 @@ def _spine(case: Case, missing: dict[str, set[str]], plan: _Plan,
                      "cord compression cannot be excluded without it",
                      missing.get(f"lesions[{i}].neurological_deficit", set()), les.id,
                      ("nice-ng234-2023",))
+        hours = missing.get(f"lesions[{i}].paraplegia_hours", set())
+        if hours:
+            plan.add(f"paraplegia-onset-{les.id}", "When the patient last walked or moved the "
+                     "legs (hours of paraplegia)", "examination",
+                     "emergency" if DECOMPRESSION_RULE in hours else "urgent",
+                     "paraplegia for more than 48 hours excludes decompression (Patchell 2005)",
+                     hours, les.id, ("patchell-2005",))
         need, unlocks = _lesion_missing(missing, i, SINS_IMAGING)
         if need:
             sins = next((s for s in assessment["scores"]
@@ -196,8 +205,20 @@ def _spine(case: Case, missing: dict[str, set[str]], plan: _Plan,
 def _long_bones(case: Case, missing: dict[str, set[str]], plan: _Plan) -> None:
     for i, les in case.bone_lesions:
         assert isinstance(les, BoneLesion)
-        need, unlocks = _lesion_missing(missing, i, ("appearance", "size_fraction", "region",
-                                                     "axial_cortical_involvement_mm"))
+        # Mirels and axial cortical involvement predict a fracture: a broken bone needs
+        # neither (only its region, which chooses the construct)
+        fractured = bool(les.pathological_fracture)
+        if fractured:
+            region = missing.get(f"lesions[{i}].region", set()) - {"mirels"}
+            if region:
+                plan.add(f"radiograph-{les.id}", f"Plain radiographs (or CT) of the {les.site}",
+                         "imaging", "urgent", "the region of the fracture (head and neck, "
+                         "shaft) chooses the operation", region, les.id, ("aaos-2023",))
+            need: list[str] = []
+        else:
+            need, unlocks = _lesion_missing(missing, i, ("appearance", "size_fraction",
+                                                         "region",
+                                                         "axial_cortical_involvement_mm"))
         if need:
             painful = les.worst_pain is not None and les.worst_pain >= 4
             plan.add(f"radiograph-{les.id}", f"Plain radiographs (or CT) of the {les.site}",
@@ -206,11 +227,12 @@ def _long_bones(case: Case, missing: dict[str, set[str]], plan: _Plan) -> None:
                      "fracture risk (Mirels, axial cortical involvement) needs "
                      + ", ".join(need), unlocks | {"mirels"}, les.id,
                      ("mirels-1989", "van-der-linden-2004"))
-        if missing.get(f"lesions[{i}].pain_severity") or missing.get(
+        if (missing.get(f"lesions[{i}].pain_severity") and not fractured) or missing.get(
                 f"lesions[{i}].worst_pain"):
             plan.add("pain-assessment", "Pain assessment (worst pain 0-10, pain with use)",
-                     "examination", "routine", "pain enters Mirels and decides radiotherapy",
-                     missing.get(f"lesions[{i}].pain_severity", set())
+                     "examination", "routine", "pain decides radiotherapy" if fractured else
+                     "pain enters Mirels and decides radiotherapy",
+                     (set() if fractured else missing.get(f"lesions[{i}].pain_severity", set()))
                      | missing.get(f"lesions[{i}].worst_pain", set()), les.id,
                      ("mirels-1989",))
 
@@ -326,5 +348,11 @@ def _dental_and_clinical(case: Case, missing: dict[str, set[str]], plan: _Plan,
                   "patient.frankel": "Frankel grade"}
     for path, text in judgements.items():
         if missing.get(path):
-            plan.add(path.split(".")[-1], text, "assessment", "routine",
-                     "decides " + ", ".join(sorted(missing[path])), missing[path])
+            # a fact that could open decompression for a compressed cord is needed the same
+            # day, as the compression alert's same-day surgical opinion is
+            today = DECOMPRESSION_RULE in missing[path]
+            plan.add(path.split(".")[-1], text, "assessment",
+                     "emergency" if today else "routine",
+                     ("needed today: it decides decompressive surgery for the compression; "
+                      if today else "") + "decides " + ", ".join(sorted(missing[path])),
+                     missing[path])

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from osseous.knowledge import bma
-from osseous.plan.context import Context
+from osseous.plan.context import Context, compression_term
 from osseous.plan.engine import rule
 from osseous.plan.model import Alert, Finding, NeedsData, NotApplicable, Severity
 from osseous.scores.zoledronic import zoledronic_dose, zoledronic_withhold
 
+DEFICIT_WORDS = {"myelopathy": "myelopathy", "cauda-equina": "cauda equina syndrome",
+                 "radiculopathy": "radicular symptoms"}
 MESCC_REFS = ("nice-ng234-2023", "astro-2024", "bilsky-2010")
 
 
@@ -36,11 +38,14 @@ def mescc(ctx: Context) -> Iterator[Finding]:
                                 lesion=les.id)
             continue
         where = "/".join(les.levels or ()) or les.id
+        # below L1 it is the cauda equina that is compressed (NICE NG234 calls both MSCC)
+        term = ("metastatic spinal cord compression" if compression_term(les) == "cord compression"
+                else "metastatic cauda equina compression")
         if les.escc in ("2", "3"):
-            what = f"Metastatic spinal cord compression at {where} (ESCC {les.escc})"
+            what = f"{term[0].upper() + term[1:]} at {where} (ESCC {les.escc})"
         else:
-            what = (f"Suspected metastatic spinal cord compression at {where} "
-                    f"({les.neurological_deficit})")
+            what = (f"Suspected {term} at {where} "
+                    f"({DEFICIT_WORDS.get(les.neurological_deficit or '', 'deficit')})")
         mri = ("MRI already graded the compression; image the whole spine if not done"
                if les.escc is not None else "MRI of the whole spine within 24 hours")
         deficit = les.neurological_deficit
@@ -114,7 +119,8 @@ def impending_fracture(ctx: Context) -> Iterator[Finding]:
     fit = st.surgery_possible
     rt_declined = "radiotherapy" in st.declines
     radiotherapy = "radiotherapy" if not rt_declined else "radiotherapy (declined by the patient)"
-    about_a_month = st.survival.under(1)
+    # the surgery rule's threshold: prophylactic fixation needs more than 6 weeks
+    about_a_month = st.too_short_for_prophylactic_fixation
     for les in ctx.bones:
         based: dict[str, object] = {"site": les.site}
         if ctx.fixed(les):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from osseous.core.case import SpinalLesion
+from osseous.core.case import BoneLesion, SpinalLesion
 from osseous.plan.context import Context
 from osseous.plan.engine import rule
 from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation
@@ -112,7 +112,9 @@ def ablation(ctx: Context) -> Iterator[Finding]:
     """A painful metastasis (worst pain >= 4) after radiotherapy failed (more than 1 month
     after it), or in a patient who declines radiotherapy: radiofrequency ablation or
     cryoablation considered; MR-guided focused ultrasound for sites outside the spine and
-    skull (its approval covers patients who failed, cannot have or decline radiotherapy)."""
+    skull (its approval covers patients who failed, cannot have or decline radiotherapy).
+    Neither is offered for an established fracture that is not fixed (they do not stabilise
+    bone); for an impending fracture they are said not to replace fixation."""
     declines_rt = "radiotherapy" in (ctx.case.patient.declines or ())
     for les in ctx.case.lesions:
         if les.worst_pain is None or les.worst_pain < 4:
@@ -121,6 +123,12 @@ def ablation(ctx: Context) -> Iterator[Finding]:
             # ablation neither decompresses the cord nor is safe beside it: compression (or
             # compression not yet excluded) goes to decompression and radiotherapy
             yield NotApplicable(reason="cord compression present or not excluded", lesion=les.id)
+            continue
+        if isinstance(les, BoneLesion) and les.pathological_fracture and not ctx.fixed(les):
+            # ablation relieves pain but does not stabilise: a broken bone is splinted, braced
+            # or fixed (supportive.fracture-care, surgery.long-bone-fixation)
+            yield NotApplicable(reason="an established fracture: ablation does not stabilise it",
+                                lesion=les.id)
             continue
         last = ctx.last_radiotherapy(les)
         days = ctx.days_since(last) if last else None
@@ -131,12 +139,18 @@ def ablation(ctx: Context) -> Iterator[Finding]:
                   else "the patient declines radiotherapy")
         based = {"worst_pain": les.worst_pain, "days_since_radiotherapy": days,
                  "declines_radiotherapy": declines_rt, "site": les.site}
+        impending = isinstance(les, BoneLesion) and not ctx.fixed(les) \
+            and ctx.impending_fracture(les).value is not False
+        caveat = (" Neither stabilises the bone: the fracture risk is managed as for any "
+                  "impending fracture (fixation where possible, protected weight-bearing)."
+                  if impending else "")
         yield Recommendation(
             id="ir.ablation", modality="interventional", title="Consider thermal ablation of "
                                                                f"{les.id}",
             strength="consider", urgency="routine",
             rationale=f"Painful metastasis and {reason}: radiofrequency ablation (ACRIN trial) and "
-            "cryoablation (worst pain 7.1 to 4.0 at 4 weeks) relieve pain.", based_on=based,
+            "cryoablation (worst pain 7.1 to 4.0 at 4 weeks) relieve pain." + caveat,
+            based_on=based,
             references=("dupuy-2010", "callstrom-2013", "ryan-2022-cirse-ablation"), lesion=les.id,
             details={"procedure": "cryoablation", "alternatives": ["radiofrequency-ablation"]})
         if les.site not in ("spine", "skull"):
@@ -146,6 +160,6 @@ def ablation(ctx: Context) -> Iterator[Finding]:
                 strength="consider", urgency="routine",
                 rationale=f"Painful bone metastasis and {reason}: MR-guided focused ultrasound is "
                 "approved for patients who failed, cannot have or decline radiotherapy (phase III "
-                "sham-controlled trial).", based_on=based, references=("hurwitz-2014-mrgfus",),
-                                                                       lesion=les.id,
+                "sham-controlled trial)." + caveat, based_on=based,
+                references=("hurwitz-2014-mrgfus",), lesion=les.id,
                 details={"procedure": "mr-guided-focused-ultrasound"})

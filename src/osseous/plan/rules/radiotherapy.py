@@ -1,18 +1,17 @@
-"""Radiotherapy: NOMS routing for spinal metastases, uncomplicated painful metastases, SBRT,
-oligometastatic SABR, re-irradiation with cord-dose checks, post-operative radiotherapy, and
-the flag on extended fractionation."""
+"""Radiotherapy to a site not yet treated: NOMS routing for spinal metastases, uncomplicated
+painful metastases, SBRT and oligometastatic SABR. A site already irradiated or recently
+operated is left to :mod:`osseous.plan.rules.radiotherapy_prior`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from osseous.core.case import BoneLesion, SpinalLesion
-from osseous.knowledge.radiotherapy import MAX_PALLIATIVE_FRACTIONS, REGIMENS, Regimen
-from osseous.plan.context import Context
+from osseous.knowledge.radiotherapy import MAX_PALLIATIVE_FRACTIONS, Regimen
+from osseous.plan.context import Context, compression_term
 from osseous.plan.decompression import decompression
 from osseous.plan.engine import rule
 from osseous.plan.model import (
-    Alert,
     Finding,
     NeedsData,
     NotApplicable,
@@ -21,12 +20,11 @@ from osseous.plan.model import (
 )
 from osseous.plan.rules._common import (
     contiguous_levels,
-    post_operative,
+    postoperative_setting,
     regimens,
     single_fraction_note,
     where,
 )
-from osseous.scores import radiobiology as rb
 
 SPINE_REFS = ("laufer-2013", "astro-2024", "bilsky-2010")
 MESCC_RT_REFS = ("astro-2024", "hoskin-2019-scorad", "laufer-2013")
@@ -43,11 +41,12 @@ def _mescc_rt(ctx: Context, les: SpinalLesion, why: str,
         details["preferred"] = Regimen(8, 1).to_dict()
         if st.goal == "comfort" or st.survival.under(1):
             details["regimens"] = [r for r in regimens("mescc") if r["fractions"] <= 5]
+    term = compression_term(les)
     return Recommendation(
         id="rt.mescc-conventional", modality="radiotherapy",
-        title=f"Emergency conventional radiotherapy for cord compression at {where(les)}",
+        title=f"Emergency conventional radiotherapy for {term} at {where(les)}",
         strength="recommended", urgency="emergency",
-        rationale=why + " Regimens for cord compression without surgery: 8 Gy x 1, 16 Gy in 2, "
+        rationale=why + f" Regimens for {term} without surgery: 8 Gy x 1, 16 Gy in 2, "
         "20 Gy in 5 or 30 Gy in 10 (ASTRO 2024; SCORAD did not prove 8 Gy x 1 non-inferior to "
         "20 Gy in 5 for ambulation)."
         + (" With a short expected survival or a goal of comfort a single 8 Gy fraction is "
@@ -68,8 +67,8 @@ def spine(ctx: Context) -> Iterator[Finding]:
         if les.prior_radiotherapy:
             yield NotApplicable(reason="previously irradiated: see rt.reirradiation", lesion=les.id)
             continue
-        if post_operative(les):
-            yield NotApplicable(reason="operated: see rt.postoperative", lesion=les.id)
+        if postoperative_setting(ctx, les).value is not False:
+            yield NotApplicable(reason="recently operated: see rt.postoperative", lesion=les.id)
             continue
         compression = ctx.mescc(les)
         based: dict[str, object] = {"escc": les.escc,
@@ -96,7 +95,8 @@ def _compressed(ctx: Context, les: SpinalLesion, based: dict[str, object]) -> It
         # suspected from the neurology only: dexamethasone and an MRI within 24 hours; the
         # level is treated once the MRI has shown it (NICE NG234)
         yield NeedsData(missing=(ctx.path(les, "escc"),),
-                        reason="suspected cord compression: the MRI decides the treatment",
+                        reason=f"suspected {compression_term(les)}: the MRI decides the "
+                               "treatment",
                         lesion=les.id)
         return
     elig = decompression(ctx, les)
@@ -126,8 +126,8 @@ def _compressed(ctx: Context, les: SpinalLesion, based: dict[str, object]) -> It
                "radiotherapy is the treatment of the compression"
                + (", even for a radioresistant tumour." if rs.value == "resistant" else "."))
     else:
-        why = ("Radiotherapy is recommended for cord compression whether or not surgery is "
-               "done (ASTRO 2024); if decompression goes ahead it follows the operation.")
+        why = (f"Radiotherapy is recommended for {compression_term(les)} whether or not surgery "
+               "is done (ASTRO 2024); if decompression goes ahead it follows the operation.")
     yield _mescc_rt(ctx, les, why, based)
     missing: list[str] = list(elig.missing)
     if rs.value is None:
@@ -250,18 +250,24 @@ def _not_compressed(ctx: Context, les: SpinalLesion,
 @rule("rt.uncomplicated", "radiotherapy", "2",
       ("astro-2024", "astro-2017", "choosing-wisely-astro-2013", "coleman-2020-esmo"))
 def uncomplicated(ctx: Context) -> Iterator[Finding]:
-    """Non-spinal bone metastasis, not operated, not irradiated: conventional radiotherapy 8 Gy
-    x 1, 20 Gy/5, 24 Gy/6 or 30 Gy/10 for pain, with 8 Gy x 1 favoured when the prognosis is
-    short; never more than 10 fractions. A fractured or impending-fracture lesion always gets
-    radiotherapy: after fixation when fixation is possible, alone when it is not."""
-    surgery = ctx.state.surgery_possible
-    if ctx.state.survival.under(1):
-        surgery = False  # AAOS 2023: about a month or less may not justify fixation
+    """Non-spinal bone metastasis, not irradiated and not recently operated: conventional
+    radiotherapy 8 Gy x 1, 20 Gy/5, 24 Gy/6 or 30 Gy/10 for pain, with 8 Gy x 1 favoured when
+    the prognosis is short; never more than 10 fractions. A fractured or impending-fracture
+    lesion always gets radiotherapy: after fixation when fixation is possible, alone when it is
+    not. A bone fixed earlier is treated for pain."""
+    possible = ctx.state.surgery_possible
+    too_short = ctx.state.too_short_for_prophylactic_fixation
     for les in ctx.bones:
-        if les.prior_radiotherapy or post_operative(les):
+        if les.prior_radiotherapy or postoperative_setting(ctx, les).value is not False:
             continue
-        fractured = bool(les.pathological_fracture)
-        impending = ctx.impending_fracture(les).value
+        # a bone fixed earlier is treated for pain: its fracture risk is the orthopaedic
+        # review's question (surgery.long-bone-fixation), not fixation again
+        fixed = ctx.fixed(les)
+        fractured = bool(les.pathological_fracture) and not fixed
+        impending = ctx.impending_fracture(les).value and not fixed
+        # the surgery rule's threshold: an established fracture may still be fixed for pain
+        # and nursing with about a month to live; prophylactic fixation needs over 6 weeks
+        surgery = False if (too_short and not fractured) else possible
         painful = ctx.painful(les)
         if not (fractured or impending):
             if painful is None:
@@ -279,7 +285,8 @@ def uncomplicated(ctx: Context) -> Iterator[Finding]:
         if fractured or impending:
             kind = "fracture" if fractured else "impending fracture"
             if surgery is False:
-                barrier = ctx.state.surgery_barrier() or "expected survival about a month"
+                barrier = ctx.state.surgery_barrier() or ("expected survival of about a month, "
+                                                          "under 6 weeks")
                 caveat = (f" The {kind} cannot be fixed ({barrier}): radiotherapy is the "
                           "treatment of the site, for pain and to slow further destruction.")
                 title = f"Radiotherapy to the {kind} of the {les.site} (no fixation)"
@@ -293,6 +300,9 @@ def uncomplicated(ctx: Context) -> Iterator[Finding]:
                 caveat = (f" Fixation of the {kind} comes first if the patient proves fit; "
                           "otherwise radiotherapy alone.")
                 title = f"Radiotherapy to the {kind} of the {les.site} (with or without fixation)"
+        if fixed:
+            caveat = (" The bone was fixed earlier: radiotherapy treats the pain; progression "
+                      "around the implant is for the orthopaedic surgeons.")
         mild = les.worst_pain is not None and les.worst_pain < 2
         if mild and not (fractured or impending):
             caveat += (" The pain is mild (below 2/10, the usual threshold in trials): "
@@ -330,7 +340,8 @@ def sbrt_selected(ctx: Context) -> Iterator[Finding]:
     if ctx.radiosensitivity.value == "resistant":
         return
     for les in ctx.spinal:
-        if les.prior_radiotherapy or post_operative(les) or not ctx.painful(les):
+        if les.prior_radiotherapy or postoperative_setting(ctx, les).value is not False \
+                or not ctx.painful(les):
             continue
         if ctx.mescc(les) is not False:
             continue
@@ -404,198 +415,6 @@ def oligometastatic(ctx: Context) -> Iterator[Finding]:
         "years; treatment-related deaths 4.5%).",
         based_on=based, references=("palma-2020-sabr-comet",), lesion=None,
         details={"technique": "sbrt", "regimens": [], "eligibility": "SABR-COMET"})
-
-
-@rule("rt.reirradiation", "radiotherapy", "2",
-      ("astro-2017", "astro-2024", "chow-2014-sc20", "nieder-2006"))
-def reirradiation(ctx: Context) -> Iterator[Finding]:
-    """Persistent or recurrent pain more than 1 month after radiotherapy to the site:
-    re-irradiation considered (8 Gy x 1, 20 Gy/5, 24 Gy/6; spine also 20 Gy/8), with the
-    cumulative spinal-cord dose checked for each regimen (Nieder 2006)."""
-    for les in ctx.case.lesions:
-        if not les.prior_radiotherapy:
-            continue
-        last = ctx.last_radiotherapy(les)
-        if last is None:
-            yield NeedsData(missing=(ctx.path(les, "prior_radiotherapy[].date"),),
-                            reason="the interval since radiotherapy decides re-irradiation",
-                            lesion=les.id)
-            continue
-        days = ctx.days_since(last)
-        if days is None:
-            continue
-        painful = ctx.painful(les)
-        based: dict[str, object] = {"days_since_radiotherapy": days,
-                                    "worst_pain": les.worst_pain,
-                                    "prior_courses": [
-                                        {"dose_gy": c.dose_gy, "fractions": c.fractions,
-                                         "date": c.date.isoformat() if c.date else None}
-                                        for c in les.prior_radiotherapy]}
-        compressed = isinstance(les, SpinalLesion) and bool(ctx.mescc(les))
-        if days <= 30:
-            if compressed:
-                yield Recommendation(
-                    id="rt.reirradiation", modality="radiotherapy", title="Re-irradiation of "
-                                                                          f"{les.id}",
-                    strength="not-recommended", urgency="routine",
-                    rationale=f"Cord compression {days} days after radiotherapy to the same level: "
-                    "a second course within a month is not given; decompression where possible, "
-                    "otherwise dexamethasone and best supportive care.", based_on=based,
-                    references=("astro-2017", "nieder-2006"), lesion=les.id,
-                    details={"technique": "conventional", "regimens": []})
-            else:
-                yield NotApplicable(reason="within 1 month of radiotherapy: assess the response "
-                                    "first", based_on=based, lesion=les.id)
-            continue
-        if compressed:
-            painful = True  # compression, not pain, is the indication
-        if painful is None:
-            yield NeedsData(missing=(ctx.path(les, "worst_pain"),), reason="is the site still "
-                                                                           "painful?",
-                            lesion=les.id)
-            continue
-        if not painful:
-            yield NotApplicable(reason="no pain at the irradiated site", based_on=based,
-                                lesion=les.id)
-            continue
-        spinal = isinstance(les, SpinalLesion)
-        set_id = "reirradiation-spine" if spinal else "reirradiation-non-spine"
-        details: dict[str, object] = {"technique": "conventional", "regimens": regimens(set_id)}
-        strength: Strength = "consider"
-        text = ""
-        if isinstance(les, SpinalLesion):
-            checks, missing = _cord_checks(ctx, les, set_id)
-            details["cord_checks"] = checks
-            if missing:
-                yield NeedsData(missing=tuple(missing), reason="prior dose and fractions for the "
-                                                               "cord check",
-                                lesion=les.id)
-                continue
-            offered, verdict = _judge_cord_checks(checks)
-            details["regimens"] = offered
-            details["rejected_regimens"] = [
-                {"dose_gy": c["dose_gy"], "fractions": c["fractions"],
-                 "failed": c["failed_dose"]} for c in checks if c["failed_dose"]]
-            if not offered:
-                strength = "not-recommended"
-            text = verdict
-        yield Recommendation(
-            id="rt.reirradiation", modality="radiotherapy", title="Consider re-irradiation of "
-                                                                  f"{les.id}",
-            strength=strength,
-            urgency="emergency" if compressed and strength != "not-recommended" else "routine",
-            rationale=(f"Cord compression {days} days after radiotherapy to the same level: "
-             "re-irradiation within the cumulative cord limits is the radiation option."
-             if compressed else
-             f"Pain persists or recurs {days} days after radiotherapy (more than 1 month): "
-             "retreatment is considered (ASTRO 2017); in SC.20, 8 Gy x 1 and 20 Gy in multiple "
-             "fractions gave similar relief.") + text,
-            based_on=based, references=("astro-2017", "astro-2024", "chow-2014-sc20",
-                                        "nieder-2006"), lesion=les.id,
-            details=details)
-
-
-def _judge_cord_checks(checks: list[dict[str, object]]) -> tuple[list[dict[str, object]], str]:
-    """The regimens whose cumulative cord doses are within the Nieder limits (hard limits)
-    and the sentence that says which check failed. The 6-month interval is a soft criterion
-    (Nieder's series): a short interval is stated, not a reason to refuse."""
-    offered = [{"dose_gy": c["dose_gy"], "fractions": c["fractions"]} for c in checks
-               if not c["failed_dose"] and c["dose_unknown"] is False]
-    short_interval = any(c["failed_interval"] for c in checks)
-    parts = []
-    if offered:
-        parts.append(" Cord check (Nieder 2006, prescription dose as cord dose until the plan "
-                     "gives it): cumulative doses within limits for "
-                     + ", ".join(f"{r['dose_gy']:g} Gy/{r['fractions']:g}" for r in offered)
-                     + ".")
-    rejected = [c for c in checks if c["failed_dose"]]
-    if rejected:
-        parts.append(" Over the cumulative cord limit (not offered): "
-                     + ", ".join(f"{c['dose_gy']:g} Gy/{c['fractions']:g} "
-                                 f"({', '.join(c['failed_dose'])})"  # type: ignore[arg-type]
-                                 for c in rejected) + ".")
-    if not offered and rejected:
-        parts.append(" Only a planned technique with a measured cord dose can be considered.")
-    if short_interval:
-        parts.append(" The interval since the last course is under Nieder's 6 months: a soft "
-                     "criterion, stated for the team's judgement.")
-    return offered, "".join(parts)
-
-
-def _cord_checks(ctx: Context, les: SpinalLesion,
-                 set_id: str) -> tuple[list[dict[str, object]], list[str]]:
-    prior, missing = [], []
-    for i, c in enumerate(les.prior_radiotherapy or ()):
-        if c.dose_gy is None or c.fractions is None:
-            missing.append(ctx.path(les, f"prior_radiotherapy[{i}]"))
-            continue
-        prior.append(rb.Course(c.dose_gy, c.fractions, c.date, c.cord_max_eqd2_gy))
-    out = []
-    for reg in REGIMENS[set_id].regimens:
-        checks = rb.nieder_conventional(prior, rb.Course(reg.dose_gy, reg.fractions),
-                                        ctx.case.assessed_on)
-        within = [ch.within for ch in checks]
-        dose = [ch for ch in checks if ch.kind != "min"]
-        out.append({"dose_gy": reg.dose_gy, "fractions": reg.fractions,
-                    "checks": [ch.to_dict() for ch in checks],
-                    "all_within": None if None in within else all(within),
-                    "failed_dose": [ch.name for ch in dose if ch.within is False],
-                    "dose_unknown": any(ch.within is None for ch in dose),
-                    "failed_interval": [ch.name for ch in checks
-                                        if ch.kind == "min" and ch.within is False]})
-    return out, missing
-
-
-@rule("rt.postoperative", "radiotherapy", "1", ("astro-2024", "coleman-2020-esmo"))
-def postoperative(ctx: Context) -> Iterator[Finding]:
-    """After fixation, decompression, stabilisation or separation surgery without radiotherapy
-    since: post-operative radiotherapy (ASTRO 2024 for non-spinal sites and spine without cord
-    compression; conditional after surgery for cord compression; ESMO 2020)."""
-    for les in ctx.case.lesions:
-        ops = [s for s in les.prior_surgery or () if s.procedure in
-               ("fixation", "decompression", "stabilization", "separation-surgery",
-                "resection", "endoprosthesis")]
-        if not ops:
-            continue
-        last_op = max((s.date for s in ops if s.date), default=None)
-        last_rt = ctx.last_radiotherapy(les)
-        if last_op is not None and last_rt is not None and last_rt >= last_op:
-            yield NotApplicable(reason="irradiated after the operation", lesion=les.id)
-            continue
-        sbrt = (ctx.radiosensitivity.value == "resistant"
-                and any(s.procedure == "separation-surgery" for s in ops))
-        yield Recommendation(
-            id="rt.postoperative", modality="radiotherapy", title="Post-operative radiotherapy to "
-                                                                  f"{les.id}",
-            strength="recommended", urgency="urgent",
-            rationale="Radiotherapy after surgery for a bone metastasis reduces local recurrence "
-            "and hardware failure (ASTRO 2024; ESMO 2020). The guideline fixes no regimen; the "
-            "conventional palliative regimens are shown"
-            + (", and SBRT follows separation surgery for a radioresistant tumour." if sbrt
-               else "."),
-            based_on={"procedures": [s.procedure for s in ops],
-             "surgery_date": last_op.isoformat() if last_op else None},
-            references=("astro-2024", "coleman-2020-esmo"), lesion=les.id,
-            details={"technique": "sbrt" if sbrt else "conventional",
-             "regimens": [] if sbrt else regimens("uncomplicated")})
-
-
-@rule("rt.extended-fractionation", "radiotherapy", "1", ("choosing-wisely-astro-2013",))
-def extended_fractionation(ctx: Context) -> Iterator[Finding]:
-    """A conventional palliative course of more than 10 fractions recorded for a lesion without
-    cord compression or surgery is flagged (Choosing Wisely)."""
-    for les in ctx.case.lesions:
-        if post_operative(les) or (isinstance(les, SpinalLesion) and ctx.mescc(les)):
-            continue
-        for c in les.prior_radiotherapy or ():
-            if c.technique != "sbrt" and c.fractions is not None \
-                    and c.fractions > MAX_PALLIATIVE_FRACTIONS:
-                yield Alert(id="extended-fractionation", severity="info",
-                            message=f"{les.id}: {c.dose_gy:g} Gy in {c.fractions} fractions - more "
-                            "than 10 fractions is not used for uncomplicated palliation of "
-                            "bone metastases.", references=("choosing-wisely-astro-2013",),
-                                                            lesion=les.id,
-                            based_on={"dose_gy": c.dose_gy, "fractions": c.fractions})
 
 
 __all__ = ["BoneLesion"]

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from osseous.plan.context import Context
+from osseous.plan.context import Context, compression_term
 from osseous.plan.engine import rule
 from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation
 from osseous.plan.rules._common import where
 
+DEFICIT_WORDS = {"myelopathy": "myelopathy", "cauda-equina": "a cauda equina syndrome",
+                 "radiculopathy": "radicular symptoms"}
 HCM_REFS = ("el-hajj-fuleihan-2023", "zometa-label", "pamidronate-label", "calcitonin-label",
             "xgeva-label")
 
@@ -55,19 +57,23 @@ def dexamethasone(ctx: Context) -> Iterator[Finding]:
         if given:
             continue  # one dexamethasone for the patient, however many levels are compressed
         given = True
-        levels = [where(x) for x in ctx.spinal if ctx.mescc(x)
-                  and x.neurological_deficit not in (None, "none")]
+        compressed = [x for x in ctx.spinal if ctx.mescc(x)
+                      and x.neurological_deficit not in (None, "none")]
+        levels = [where(x) for x in compressed]
+        terms = {compression_term(x) for x in compressed}
+        term = terms.pop() if len(terms) == 1 else "cord or cauda equina compression"
         active = ctx.medications(("dexamethasone",), ("active",))
         title = ("Continue dexamethasone, 16 mg daily in total" if active else
                  "Dexamethasone 16 mg now, then 16 mg daily in total")
         yield Recommendation(
             id="supportive.dexamethasone", modality="supportive-care",
             title=title, strength="recommended", urgency="emergency",
-            rationale=f"Cord compression at {', '.join(levels)} with "
-                      f"{les.neurological_deficit}: dexamethasone as soon as possible and until "
-                      "surgery or radiotherapy, one course for the patient whatever the number "
-                      "of levels (NICE NG234); with radiotherapy it preserved walking better "
-                      "than radiotherapy alone (Sorensen 1994). Protect the stomach and monitor "
+            rationale=f"{term[0].upper() + term[1:]} at {', '.join(levels)} with "
+                      f"{DEFICIT_WORDS.get(les.neurological_deficit or '', 'a deficit')}: "
+                      "dexamethasone as soon as possible and until surgery or radiotherapy, one "
+                      "course for the patient whatever the number of levels (NICE NG234); with "
+                      "radiotherapy it preserved walking better than radiotherapy alone "
+                      "(Sorensen 1994). Protect the stomach and monitor "
                       "glucose." + (" Already started: continue, do not add a second loading "
                                     "dose." if active else ""),
             based_on={"escc": les.escc, "neurological_deficit": les.neurological_deficit,
@@ -209,3 +215,36 @@ def pain_follow_up(ctx: Context) -> Iterator[Finding]:
                "re-evaluate - re-irradiation after more than 1 month, ablation, analgesia."),
             based_on=info, references=("chow-2012", "astro-2017"), lesion=lesion,
             details={"response": info["response"]})
+
+
+@rule("supportive.fracture-care", "supportive-care", "1", ("aaos-2023", "coleman-2020-esmo"))
+def fracture_care(ctx: Context) -> Iterator[Finding]:
+    """A pathological fracture of a long bone that will not be fixed (the patient declines
+    surgery, is not a candidate, or the goal is comfort): splint or brace, protected
+    weight-bearing and regular analgesia, with radiotherapy for pain where accepted, and the
+    orthopaedic surgeons review the non-operative decision. Ablation and focused ultrasound do
+    not stabilise a fracture and are not offered for it (ir.ablation)."""
+    st = ctx.state
+    barrier = st.surgery_barrier()
+    for les in ctx.bones:
+        if not les.pathological_fracture or ctx.fixed(les):
+            continue
+        if barrier is None:
+            continue  # fixation is offered: immobilisation is in the fracture alert
+        rt = ("radiotherapy is declined by the patient" if st.declined("radiotherapy") else
+              "radiotherapy to the fracture treats the pain")
+        yield Recommendation(
+            id="supportive.fracture-care", modality="supportive-care",
+            title=f"Splint or brace, protected weight-bearing and analgesia for the fracture of "
+                  f"the {les.site}",
+            strength="recommended", urgency="urgent",
+            rationale=f"Pathological fracture of the {les.site} that will not be fixed "
+            f"({barrier}): a splint, brace or sling and protected (or no) weight-bearing, regular "
+            f"analgesia and nursing care; {rt}. Ablation and focused ultrasound do not "
+            "stabilise a fracture. The orthopaedic surgeons review the non-operative decision "
+            "with the patient (board practice; fixation is the treatment of a pathological "
+            "fracture when possible, AAOS 2023, ESMO 2020).",
+            based_on={"pathological_fracture": True, "surgery_barrier": barrier,
+                      "radiotherapy_declined": st.declined("radiotherapy")},
+            references=("aaos-2023", "coleman-2020-esmo"), lesion=les.id,
+            details={"procedure": "immobilisation", "orthopaedic_review": True})

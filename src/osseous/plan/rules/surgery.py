@@ -4,19 +4,19 @@ with the construct chosen by expected survival."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 from osseous.core.case import BoneLesion, SpinalLesion
-from osseous.plan.context import Context
+from osseous.plan.context import FIXING, Context, compression_term
 from osseous.plan.decompression import decompression
 from osseous.plan.engine import rule
 from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation, Strength, Urgency
-from osseous.plan.rules._common import where
+from osseous.plan.rules._common import postoperative_setting, where
 
 DECOMPRESSION_REFS = ("patchell-2005", "laufer-2013", "astro-2024")
 
 
-@rule("surgery.spinal-decompression", "surgery", "2", DECOMPRESSION_REFS)
+@rule("surgery.spinal-decompression", "surgery", "2", (*DECOMPRESSION_REFS, "nice-ng234-2023"))
 def spinal_decompression(ctx: Context) -> Iterator[Finding]:
     """Cord compression: decompressive surgery followed by radiotherapy when the Patchell
     criteria hold (one area of compression, expected survival >= 3 months, not paraplegic for
@@ -62,18 +62,24 @@ def spinal_decompression(ctx: Context) -> Iterator[Finding]:
                                 based_on=based, lesion=les.id)
             continue
         if elig.deliverable is None:
+            yield _decompression_opinion(ctx, les, elig.missing, based)
             yield NeedsData(missing=elig.missing, reason="the Patchell criteria decide "
                                                          "decompressive surgery",
                             lesion=les.id)
             continue
         resistant = rs.value == "resistant"
-        strength: Strength = "consider" if rs.value == "sensitive" else "recommended"
+        cauda = compression_term(les) == "cauda equina compression"
+        strength: Strength = "consider" if rs.value == "sensitive" or cauda else "recommended"
         procedure = "separation-surgery" if resistant else "decompression"
         text = ("NOMS: a radioresistant tumour with high-grade compression is decompressed "
                 "(separation surgery) and then treated with SBRT. " if resistant else "")
-        if strength == "consider":
+        if rs.value == "sensitive":
             text += (f"The NOMS defaults call {ctx.primary} radiosensitive (radiotherapy alone), "
                      "but Patchell's trial included it; the two sources point different ways. ")
+        if cauda:
+            text += ("The compression lies below the end of the cord (cauda equina), which "
+                     "Patchell's trial did not include: decompression is the spinal surgeons' "
+                     "judgement. ")
         yield Recommendation(
             id=f"surgery.{procedure}", modality="surgery",
             title=f"Decompressive surgery at {where(les)}, then radiotherapy", strength=strength,
@@ -85,11 +91,48 @@ def spinal_decompression(ctx: Context) -> Iterator[Finding]:
             details={"procedure": procedure, "then": "radiotherapy"})
 
 
+#: what a missing Patchell input is, in words (the case paths stay in needs-data)
+PATCHELL_WORDS = {"escc": "the MRI grade of compression", "paraplegia_hours": "how long the "
+                  "patient has been paraplegic", "patient.frankel": "the Frankel grade",
+                  "patient.estimated_survival_months": "the expected survival",
+                  "patient.surgical_candidate": "fitness for surgery"}
+
+
+def _decompression_opinion(ctx: Context, les: SpinalLesion, missing: tuple[str, ...],
+                           based: Mapping[str, object]) -> Recommendation:
+    """Compression whose Patchell criteria cannot be completed from the record: every answer
+    either allows decompression or is the surgeons' own judgement (fitness, expected survival,
+    the neurology), so the spinal surgeons are asked today; knowing less never removes the
+    surgical option from a compression plan."""
+    words = list(dict.fromkeys(PATCHELL_WORDS.get(m.rsplit(".", 1)[-1] if m.startswith(
+        "lesions[") else m, "a surgical criterion") for m in missing))
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    term = compression_term(les)
+    caveat = (" Patchell's trial did not include compression of the cauda equina alone: the "
+              "operation is the surgeons' judgement." if term != "cord compression" else "")
+    after = (" The level was irradiated before: re-irradiation is for the clinical oncologist."
+             if les.prior_radiotherapy else " Radiotherapy is not delayed meanwhile.")
+    return Recommendation(
+        id="surgery.decompression-opinion", modality="surgery",
+        title=f"Same-day spinal surgical opinion on decompression at {where(les)}",
+        strength="recommended", urgency="emergency",
+        rationale=f"{term[0].upper() + term[1:]} at {where(les)}: decompressive surgery "
+        "followed by radiotherapy (Patchell 2005: 84% against 57% still walking) depends on "
+        + listed + (", which are" if len(words) > 1 else ", which is") + " not recorded. Each "
+        "answer either allows the operation or is the surgeons' own judgement, so they are "
+        "asked today, as the compression alert says, rather than after the record is complete."
+        + caveat + after,
+        based_on=based, references=("patchell-2005", "nice-ng234-2023"), lesion=les.id,
+        details={"procedure": "decompression", "opinion": True, "then": "radiotherapy"})
+
+
 def _consultation(les: SpinalLesion, urgency: Urgency, why: str,
                   based: Mapping[str, object]) -> Recommendation:
+    """SINS 7 or more: "surgical consultation is recommended" (Fourney 2011), so the option
+    is recommended, whatever the urgency."""
     return Recommendation(
         id="surgery.spinal-consultation", modality="surgery",
-        title=f"Spinal surgical consultation for {where(les)}", strength="consider",
+        title=f"Spinal surgical consultation for {where(les)}", strength="recommended",
         urgency=urgency, rationale=why, based_on=based,
         references=("fisher-2010", "fourney-2011"), lesion=les.id,
         details={"procedure": "stabilization"})
@@ -131,7 +174,8 @@ def _incomplete_sins(ctx: Context, les: SpinalLesion, span: tuple[float, float],
         return  # the cord-compression pathway and alert call the surgeons today
     elif span[0] >= 7:
         yield _consultation(les, "urgent", f"SINS is at least {span[0]:g} even with components "
-                            "missing: surgical consultation is advised from 7 upward.", based)
+                            "missing: surgical consultation is recommended from 7 upward (Fourney "
+                            "2011).", based)
     elif span[1] >= 7:
         yield NeedsData(missing=missing, reason="SINS may reach 7 (surgical consultation)",
                         lesion=les.id)
@@ -187,6 +231,34 @@ def spinal_stabilization(ctx: Context) -> Iterator[Finding]:
                                 "2010; Fourney 2011).", based)
 
 
+def _already_fixed(ctx: Context, les: BoneLesion, fractured: bool,
+                   reasons: Sequence[str]) -> Finding:
+    """A fracture, an impending fracture or Mirels 8 at a bone already fixed: not fixed again,
+    the finding stays visible. After a recent operation the post-operative radiotherapy is the
+    step; after an older one, progression around the implant is an orthopaedic question."""
+    ops = [op for op in les.prior_surgery or () if op.procedure in FIXING]
+    dates = sorted(op.date for op in ops if op.date)
+    when = f" on {dates[-1].isoformat()}" if dates else " (date not recorded)"
+    what = "; ".join((["a pathological fracture"] if fractured else []) + list(reasons))
+    based = {"prior_surgery": [{"procedure": op.procedure,
+                                "date": op.date.isoformat() if op.date else None} for op in ops],
+             "pathological_fracture": les.pathological_fracture, "fracture_risk": list(reasons)}
+    if postoperative_setting(ctx, les).value:
+        return NotApplicable(reason=f"already fixed{when} ({what}): post-operative radiotherapy",
+                             based_on=based, lesion=les.id)
+    return Recommendation(
+        id="surgery.orthopaedic-review", modality="surgery",
+        title=f"Orthopaedic review of the fixed {les.site}", strength="consider",
+        urgency="routine",
+        rationale=f"{what[0].upper() + what[1:]} at the {les.site}, which was fixed{when}: "
+        "the bone is not fixed again, and the score, made for bone without an implant, is "
+        "shown for the record. Progression of the metastasis around the implant, new or "
+        "worse pain on weight-bearing, or loosening on imaging is for the orthopaedic "
+        "surgeons (revision); radiotherapy treats the pain.",
+        based_on=based, references=("mirels-1989", "aaos-2023"), lesion=les.id,
+        details={"procedure": "orthopaedic-review"})
+
+
 ARTHROPLASTY = ("arthroplasty (hemi- or total hip, or a proximal femoral endoprosthesis): "
                 "fixation of a pathological femoral head or neck fracture fails too often")
 
@@ -212,22 +284,25 @@ def _construct(site: str, region: str | None, months: float | None,
 def long_bone_fixation(ctx: Context) -> Iterator[Finding]:
     """Fixation of a pathological fracture, and prophylactic fixation of an impending one
     (Mirels >= 9, or axial cortical involvement > 30 mm of the femur; Mirels 8 considered),
-    when expected survival allows (AAOS 2023: about one month or less may not justify it).
-    The construct follows the site, then the expected survival: femoral head and neck ->
-    arthroplasty; elsewhere over 6 months durable reconstruction, 1-6 months less invasive
-    fixation. A bone already fixed is not offered fixation again."""
+    when expected survival allows (prophylactic fixation: more than 6 weeks, AAOS 2023's
+    "about one month" read with the 6-week threshold attributed to the BOA). The construct
+    follows the site, then the expected survival: femoral head and neck -> arthroplasty;
+    elsewhere over 6 months durable reconstruction, 1-6 months less invasive fixation. A bone
+    already fixed is not offered fixation again: its fracture risk is shown with the implant,
+    and an operation that is not recent leads to an orthopaedic review instead."""
     p, st = ctx.case.patient, ctx.state
     sv = st.survival
     for les in ctx.bones:
         mirels = ctx.score("mirels", les.id)
         fractured = bool(les.pathological_fracture)
         impending = ctx.impending_fracture(les)
-        borderline = mirels is not None and mirels.band == "borderline"
+        # Mirels predicts a fracture: once the bone is broken it no longer applies
+        borderline = mirels is not None and mirels.band == "borderline" and not fractured
         if not (fractured or impending.value or borderline):
             continue
         if ctx.fixed(les):
-            yield NotApplicable(reason="already fixed: post-operative radiotherapy", based_on={
-                "prior_surgery": [op.procedure for op in les.prior_surgery or ()]}, lesion=les.id)
+            yield _already_fixed(ctx, les, fractured, impending.reasons or (
+                [f"Mirels {mirels.total}"] if borderline and mirels else []))
             continue
         construct = _construct(les.site, les.region, sv.months, sv.klass)
         based = {"pathological_fracture": les.pathological_fracture,
@@ -245,7 +320,7 @@ def long_bone_fixation(ctx: Context) -> Iterator[Finding]:
         if borderline and mirels is not None and not impending.value:
             found.append(f"Mirels {mirels.total}")
         reasons = "; ".join(found)
-        under1 = sv.under(1)
+        under1 = st.too_short_for_prophylactic_fixation
         strength: Strength
         if st.surgical_candidate is False:
             strength, why = "not-recommended", ("The patient is not fit for surgery: "
@@ -258,9 +333,9 @@ def long_bone_fixation(ctx: Context) -> Iterator[Finding]:
                                          "for pain and nursing care is an orthopaedic "
                                          "judgement; radiotherapy either way.")
         elif under1:
-            strength, why = "not-recommended", ("Expected survival about one month or less may "
-                                                "not justify prophylactic fixation (AAOS 2023); "
-                                                "radiotherapy instead.")
+            strength, why = "not-recommended", ("Expected survival of about a month (under 6 "
+                                                "weeks) does not justify prophylactic fixation "
+                                                "(AAOS 2023); radiotherapy instead.")
         elif borderline and not (fractured or impending.value):
             strength, why = "consider", ("Mirels 8 is borderline (15% fracture risk): "
                                          "prophylactic fixation is a clinical judgement.")
