@@ -561,3 +561,4 @@ def test_ewing_sarcoma_is_not_read_as_a_radioresistant_sarcoma() -> None:
     assert not recs(ewing, "rt.post-separation-sbrt")
     other = plan("leiomyosarcoma")
     assert recs(other, "rt.post-separation-sbrt")
+

@@ -144,6 +144,29 @@ _SITES: Final = (
     _site("other", (2, TOK_OTHERS), (M, TOM_DEFAULT), _KAT_OTHERS, None),
 )
 
+#: the primaries of the case format as a clinician names them in a sentence
+PRIMARY_NAMES: Final = MappingProxyType({
+    "breast": "breast cancer", "prostate": "prostate cancer",
+    "lung-nsclc": "non-small-cell lung cancer", "lung-sclc": "small-cell lung cancer",
+    "kidney": "renal cell carcinoma", "thyroid": "thyroid cancer", "myeloma": "myeloma",
+    "lymphoma": "lymphoma", "colon": "colon cancer", "rectum": "rectal cancer",
+    "stomach": "gastric cancer", "esophagus": "oesophageal cancer",
+    "pancreas": "pancreatic cancer", "liver": "hepatocellular carcinoma",
+    "gallbladder": "gallbladder cancer", "bladder": "bladder cancer",
+    "uterus": "uterine cancer", "cervix": "cervical cancer", "ovary": "ovarian cancer",
+    "head-and-neck": "head and neck cancer", "melanoma": "melanoma", "sarcoma": "sarcoma",
+    "carcinoid": "neuroendocrine tumour", "germ-cell": "germ-cell tumour",
+    "unknown-primary": "cancer of unknown primary", "other": "cancer of another primary site",
+})
+
+
+def primary_name(code: str | None) -> str:
+    """A primary of the case format in words (``lung-nsclc`` -> non-small-cell lung cancer)."""
+    if code is None:
+        return "cancer of unrecorded primary"
+    return PRIMARY_NAMES.get(code, code.replace("-", " "))
+
+
 PRIMARY_SITES: Final[MappingProxyType[str, PrimarySite]] = MappingProxyType(
     {s.name: s for s in _SITES}
 )

@@ -18,7 +18,7 @@ from typing import Any, Final, Literal, TypeVar
 from osseous.core.case import SPINAL_LEVELS, BoneLesion, Case, Medication, SpinalLesion
 from osseous.core.results import ScoreResult
 from osseous.knowledge import bma
-from osseous.knowledge.primary_sites import PRIMARY_SITES
+from osseous.knowledge.primary_sites import NOMS, NOMS_NONE, PRIMARY_SITES, primary_name
 from osseous.plan.calcium import CalciumStatus, calcium_status
 from osseous.plan.noms import Noms, noms_for
 from osseous.plan.state import PatientState, patient_state
@@ -55,6 +55,15 @@ BMA_DRUGS = bma.AGENTS
 class Radiosensitivity:
     value: Literal["sensitive", "resistant"] | None
     source: str  # "clinician", the table's source, or why it is unknown
+
+    @property
+    def words(self) -> str:
+        """Where the classification comes from, as a sentence can say it."""
+        if self.source == NOMS:
+            return "the project's NOMS table after Laufer 2013"
+        if self.source == NOMS_NONE:
+            return "not classified by the sources"
+        return self.source
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +255,11 @@ class Context:
     @property
     def primary(self) -> str | None:
         return self.case.cancer.primary
+
+    @property
+    def primary_words(self) -> str:
+        """The primary in words, for clinical text (the code stays in ``based_on``)."""
+        return primary_name(self.case.cancer.primary)
 
     @cached_property
     def ecog(self) -> int | None:

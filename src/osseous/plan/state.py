@@ -119,6 +119,11 @@ class Survival:
                 "discordance": self.discordance}
 
 
+def in_months(months: float) -> str:
+    """A number of months for a sentence: "1 month", "2.5 months"."""
+    return f"{months:g} month" + ("" if months == 1 else "s")
+
+
 @dataclass(frozen=True, slots=True)
 class LabValue:
     analyte: str
@@ -301,9 +306,9 @@ def expected_survival(case: Case, scores: Mapping[tuple[str, str | None], ScoreR
         other = [text for k, text in found if k != klass]
         note = None
         if len(other) >= 2:
-            note = (f"The clinician's estimate ({est:g} months, {CLASS_WORDS[klass]}) differs "
+            note = (f"The clinician's estimate ({in_months(est)}, {CLASS_WORDS[klass]}) differs "
                     "from " + "; ".join(other) + ": the estimate is used; discuss.")
-        return Survival(klass, est, "clinician", (f"clinician's estimate {est:g} months",),
+        return Survival(klass, est, "clinician", (f"clinician's estimate {in_months(est)}",),
                         note)
     if not found:
         return Survival(None, None, "unknown", ())

@@ -25,6 +25,7 @@ from osseous.plan.rules._common import (
     single_fraction_note,
     where,
 )
+from osseous.plan.state import in_months
 
 SPINE_REFS = ("laufer-2013", "astro-2024", "bilsky-2010")
 MESCC_RT_REFS = ("astro-2024", "hoskin-2019-scorad", "laufer-2013")
@@ -103,7 +104,8 @@ def _compressed(ctx: Context, les: SpinalLesion, based: dict[str, object]) -> It
     based = {**based, "surgical_candidate": ctx.case.patient.surgical_candidate,
              "decompression_deliverable": elig.deliverable}
     if rs.value == "sensitive":
-        yield _mescc_rt(ctx, les, f"Radiosensitive histology ({ctx.primary}; {rs.source}): NOMS "
+        yield _mescc_rt(ctx, les, f"Radiosensitive histology ({ctx.primary_words}; {rs.words}): "
+                             "NOMS "
                              "treats with conventional radiotherapy whatever the ESCC grade.",
                         based)
         return
@@ -113,8 +115,8 @@ def _compressed(ctx: Context, les: SpinalLesion, based: dict[str, object]) -> It
             id="rt.post-separation-sbrt", modality="radiotherapy",
             title=f"SBRT after separation surgery at {where(les)}", strength="recommended",
             urgency="urgent",
-            rationale=f"Radioresistant histology ({ctx.primary}) with high-grade compression in a "
-                      "patient "
+            rationale=f"Radioresistant histology ({ctx.primary_words}) with high-grade "
+                      "compression in a patient "
             "fit for surgery: NOMS decompresses the cord (separation surgery) and then treats "
             "with stereotactic radiotherapy. The post-operative SBRT regimen is set by the "
             "treating team (no guideline regimen was verified).",
@@ -202,7 +204,7 @@ def _not_compressed(ctx: Context, les: SpinalLesion,
                 id="rt.noms-sbrt", modality="radiotherapy",
                 title=f"Stereotactic body radiotherapy (SBRT) to {where(les)}", strength=strength,
                 urgency="routine",
-                rationale=f"Radioresistant histology ({ctx.primary}) without high-grade "
+                rationale=f"Radioresistant histology ({ctx.primary_words}) without high-grade "
                           "compression "
                 f"(ESCC {les.escc}): NOMS treats with high-dose stereotactic radiotherapy."
                 + (" ESCC 1c is intermediate: SBRT and separation surgery are both discussed."
@@ -411,7 +413,7 @@ def oligometastatic(ctx: Context) -> Iterator[Finding]:
         title="Consider stereotactic ablative radiotherapy to all metastases", strength="consider",
         urgency="routine",
         rationale=f"Controlled primary with {n} metastases, ECOG {ecog} and an expected survival "
-        f"of {est:g} months meet the SABR-COMET criteria (overall survival 42% against 18% at 5 "
+        f"of {in_months(est)} meet the SABR-COMET criteria (overall survival 42% against 18% at 5 "
         "years; treatment-related deaths 4.5%).",
         based_on=based, references=("palma-2020-sabr-comet",), lesion=None,
         details={"technique": "sbrt", "regimens": [], "eligibility": "SABR-COMET"})

@@ -74,8 +74,9 @@ def spinal_decompression(ctx: Context) -> Iterator[Finding]:
         text = ("NOMS: a radioresistant tumour with high-grade compression is decompressed "
                 "(separation surgery) and then treated with SBRT. " if resistant else "")
         if rs.value == "sensitive":
-            text += (f"The NOMS defaults call {ctx.primary} radiosensitive (radiotherapy alone), "
-                     "but Patchell's trial included it; the two sources point different ways. ")
+            text += (f"The NOMS defaults call {ctx.primary_words} radiosensitive (radiotherapy "
+                     "alone), but Patchell's trial included it; the two sources point "
+                     "different ways. ")
         if cauda:
             text += ("The compression lies below the end of the cord (cauda equina), which "
                      "Patchell's trial did not include: decompression is the spinal surgeons' "

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from osseous.core.biomarkers import Biomarkers, read_biomarkers
+from osseous.knowledge.primary_sites import primary_name
 from osseous.plan.context import Context
 from osseous.plan.engine import rule
 from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation
@@ -213,7 +214,8 @@ def categories(ctx: Context) -> Iterator[Finding]:
                 "kidney": _kidney, "myeloma": _myeloma}
     handler = handlers.get(c.primary)
     if handler is None:
-        yield NotApplicable(reason=f"no category table for {c.primary}: the oncologist decides",
+        yield NotApplicable(reason=f"no category table for {primary_name(c.primary)}: the "
+                            "oncologist decides",
                             based_on=based)
         return
     yield from _marrow_checked(ctx, handler(ctx, based))
