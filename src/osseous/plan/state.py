@@ -52,7 +52,7 @@ SCORE_CLASSES: Final[Mapping[tuple[str, str], tuple[SurvivalClass, str]]] = {
     ("katagiri-new", "intermediate"): ("intermediate", "New Katagiri 4-6 (49% alive at 1 year)"),
     ("katagiri-new", "high"): ("short", "New Katagiri 7 or more (27% alive at 6 months)"),
 }
-CLASS_WORDS: Final = {"short": "under 3 months", "intermediate": "3 to 12 months",
+CLASS_WORDS: Final = {"short": "under 3 months", "intermediate": "3 to under 12 months",
                       "long": "12 months or more"}
 
 #: families that treat the disease rather than only its symptoms: a comfort goal of care excludes
@@ -306,7 +306,8 @@ def expected_survival(case: Case, scores: Mapping[tuple[str, str | None], ScoreR
         other = [text for k, text in found if k != klass]
         note = None
         if len(other) >= 2:
-            note = (f"The clinician's estimate ({in_months(est)}, {CLASS_WORDS[klass]}) differs "
+            note = (f"The clinician's estimate of {in_months(est)} (in the band "
+                    f"{CLASS_WORDS[klass]}) differs "
                     "from " + "; ".join(other) + ": the estimate is used; discuss.")
         return Survival(klass, est, "clinician", (f"clinician's estimate {in_months(est)}",),
                         note)
