@@ -144,13 +144,13 @@ class Context:
     def path(self, lesion: Lesion, field: str) -> str:
         return f"lesions[{self.index(lesion)}].{field}"
 
-    @property
-    def spinal(self) -> list[SpinalLesion]:
-        return [les for _, les in self.case.spinal_lesions]
+    @cached_property
+    def spinal(self) -> tuple[SpinalLesion, ...]:
+        return tuple(les for _, les in self.case.spinal_lesions)
 
-    @property
-    def bones(self) -> list[BoneLesion]:
-        return [les for _, les in self.case.bone_lesions]
+    @cached_property
+    def bones(self) -> tuple[BoneLesion, ...]:
+        return tuple(les for _, les in self.case.bone_lesions)
 
     def mescc(self, lesion: SpinalLesion) -> bool | None:
         """Cord compression (ESCC 2-3) or a neurological deficit from the lesion."""

@@ -405,7 +405,7 @@ def oligometastatic(ctx: Context) -> Iterator[Finding]:
                                     ("cancer.primary_controlled", controlled),
                                     ("patient.ecog", ecog),
                                     ("patient.estimated_survival_months", est)) if v is None]
-    if missing:
+    if missing or est is None:
         yield NeedsData(missing=tuple(missing), reason="oligometastatic SABR eligibility")
         return
     yield Recommendation(
