@@ -49,6 +49,22 @@ TABLE = [
     ("MSI", set(), set(), True),                      # stable or high? not said
     ("EML4 something odd", set(), set(), True),
     ("x" * 300, set(), set(), True),
+    # as pathology and NGS reports write them
+    ("ER <1%", set(), {"ER"}, False),
+    ("PR 0%", set(), {"PR"}, False),
+    ("ER 90% / PR 0% / HER2 1+", {"ER"}, {"PR", "HER2"}, False),
+    ("ER low positive (5%)", {"ER"}, set(), False),
+    ("ER negative (0%)", set(), {"ER"}, False),
+    ("HER2 2+, ISH amplified (ratio 3.1)", {"HER2"}, set(), False),
+    ("HER2 2+, ISH not amplified", set(), {"HER2"}, False),
+    ("HER2 3+ (ratio 2.0)", {"HER2"}, set(), False),
+    ("EGFR, ALK, ROS1, BRAF, KRAS: no alterations detected (NGS)", set(),
+     {"EGFR", "ALK", "ROS1", "BRAF", "KRAS"}, False),
+    ("EGFR/ALK negative", set(), {"EGFR", "ALK"}, False),
+    ("ALK rearrangement not detected", set(), {"ALK"}, False),
+    ("EGFR: no mutation detected", set(), {"EGFR"}, False),
+    ("KRAS p.G12C mutated", {"KRAS-G12C"}, set(), False),
+    ("EGFR exon 19 del, PD-L1 TPS 5%", {"EGFR"}, {"PD-L1>=50%"}, False),
 ]
 
 

@@ -482,13 +482,40 @@ def test_systemic_categories_by_biomarker() -> None:
 
 
 @pytest.mark.parametrize("marker", ["EGFR exon 19 deletion", "egfr", "EGFR-L858R", "ALK fusion",
-                                    "KRAS G12C", "ROS1 rearrangement"])
+                                    "ROS1 rearrangement", "MET exon 14 skipping"])
 def test_a_driver_written_as_a_report_says_it_gets_targeted_therapy(marker: str) -> None:
     # ESMO 2023 oncogene-addicted NSCLC: targeted therapy first; immunotherapy is not the
     # first line for a driver-positive cancer
     out = run(case(cancer={"primary": "lung-nsclc", "biomarkers": [marker, "PD-L1 60%"]}))
     assert rec(out, "systemic.targeted")
     assert not recs(out, "systemic.immunotherapy")
+
+
+def test_kras_g12c_gets_immunotherapy_first_and_its_inhibitor_at_progression() -> None:
+    # ESMO 2023 oncogene-addicted NSCLC: sotorasib and adagrasib after a first line
+    out = run(case(cancer={"primary": "lung-nsclc", "biomarkers": ["KRAS p.G12C mutated",
+                                                                   "PD-L1 TPS 60%"]}))
+    assert "PD-L1 >= 50%" in rec(out, "systemic.immunotherapy")["title"]
+    assert "at progression" in rec(out, "systemic.targeted")["title"]
+    systemic = next(p for p in out["problems"] if p["kind"] == "systemic-disease")
+    assert systemic["options"][0]["recommendation"] == "systemic.immunotherapy"
+    out = run(case(cancer={"primary": "lung-nsclc", "biomarkers": ["KRAS G12C"],
+                           "prior_chemotherapy_lines": 1}))
+    assert rec(out, "systemic.targeted") and not recs(out, "systemic.immunotherapy")
+
+
+def test_a_negative_ngs_panel_line_is_driver_negative() -> None:
+    out = run(case(cancer={"primary": "lung-nsclc", "biomarkers": [
+        "EGFR, ALK, ROS1, BRAF, KRAS: no alterations detected (NGS)", "PD-L1 TPS 90%"]}))
+    assert not recs(out, "systemic.targeted")
+    assert "PD-L1 >= 50%" in rec(out, "systemic.immunotherapy")["title"]
+
+
+def test_triple_negative_written_as_percentages_is_not_endocrine() -> None:
+    out = run(case(cancer={"hormone_receptor_positive": None, "her2_positive": None,
+                           "biomarkers": ["ER <1%", "PR 0%", "HER2 0"]}))
+    assert not recs(out, "systemic.endocrine")
+    assert rec(out, "systemic.chemotherapy")
 
 
 def test_an_unread_biomarker_in_lung_cancer_asks_before_immunotherapy() -> None:

@@ -35,6 +35,10 @@ from osseous.core.case import BIOMARKER_LENGTH
 #: with the variant that makes BRAF and KRAS actionable
 NSCLC_DRIVERS: Final = ("EGFR", "ALK", "ROS1", "BRAF-V600E", "MET", "RET", "NTRK", "KRAS-G12C",
                         "HER2", "NRG1")
+#: drivers whose targeted therapy is a first-line treatment (ESMO 2023 oncogene-addicted NSCLC);
+#: KRAS G12C and HER2-mutant inhibitors (sotorasib, adagrasib, trastuzumab deruxtecan) and NRG1
+#: fusions are treated after a first line, which is then immunotherapy-based
+FIRST_LINE_DRIVERS: Final = ("EGFR", "ALK", "ROS1", "BRAF-V600E", "MET", "RET", "NTRK")
 
 #: every gene or marker name this reader knows, with the spellings that name it
 _NAMES: Final = {
@@ -47,8 +51,11 @@ _NAMES: Final = {
     "PDL1": "PD-L1", "PIK3CA": "PIK3CA", "ESR1": "ESR1", "TMB": "TMB",
 }
 _NEGATIVE: Final = re.compile(
-    r"\b(NEGATIVE|NEG|NOT DETECTED|UNDETECTED|WILD[ -]?TYPE|WT|ABSENT|NO MUTATION)\b")
-_HER2_NOT_POSITIVE: Final = re.compile(r"\b(LOW|ULTRALOW|0|1\+|IHC ?0|IHC ?1\+)(?=\W|$)")
+    r"\b(NEGATIVE|NEG|NOT DETECTED|UNDETECTED|WILD[ -]?TYPE|WT|ABSENT|NO MUTATIONS?|"
+    r"NO ALTERATIONS?|NOT IDENTIFIED|NONE DETECTED|NOT AMPLIFIED|NON[ -]?AMPLIFIED)\b")
+_POSITIVE: Final = re.compile(
+    r"\b(POSITIVE|POS|DETECTED|MUTATED|MUTATION|AMPLIFIED|FUSION|REARRANGED|REARRANGEMENT)\b")
+_HER2_NOT_POSITIVE: Final = re.compile(r"\b(?:ULTRA)?LOW\b|(?<![\d.])(?:0|1\+)(?![\d.])")
 _PERCENT: Final = re.compile(r"(\d{1,3}(?:\.\d+)?) ?%")
 _WORD: Final = re.compile(r"[A-Z0-9]+")
 _SEPARATORS: Final = re.compile(r"[,;/]")
@@ -80,18 +87,79 @@ def read_biomarkers(recorded: list[str] | None) -> Biomarkers:
     negative: set[str] = set()
     unread: list[str] = []
     for text in recorded or ():
-        # "ER+/PR+, HER2-" is three results in one string
         if len(text) > _LONGEST:
             unread.append(text[:_LONGEST])
             continue
-        parts = [p for p in _SEPARATORS.split(text) if p.strip()] or [text]
-        read = [_read_one(p) for p in parts]
-        if any(r is None for r in read):
+        read = _read_line(text)
+        if read is None:
             unread.append(text)
             continue
-        for name, is_positive in filter(None, read):
+        for name, is_positive in read:
             (positive if is_positive else negative).add(name)
     return Biomarkers(frozenset(positive - negative), frozenset(negative), tuple(unread))
+
+
+def _read_line(text: str) -> list[tuple[str, bool]] | None:
+    """One recorded line, which may hold several results: "ER+/PR+, HER2-", or a panel
+    "EGFR, ALK, ROS1: no alterations detected"."""
+    parts: list[str] = []
+    for part in _SEPARATORS.split(text):
+        if not part.strip():
+            continue
+        if parts and not _names_in(part):
+            parts[-1] += " " + part  # "HER2 2+, ISH amplified": one result
+        else:
+            parts.append(part)
+    if not parts:
+        return None
+    # a bare name takes the sign stated after it: "EGFR, ALK: not detected"
+    out: list[tuple[str, bool]] = []
+    pending: list[str] = []
+    for part in parts:
+        names = _names_in(part)
+        if len(names) == 1 and _bare(part) and _sign(part) is None:
+            pending.append(part)
+            continue
+        found = _read_one(part)
+        if found is None:
+            return None
+        sign = _sign(part)
+        for bare in pending:
+            bare_found = _read_one(bare)
+            if bare_found is None:
+                return None
+            out.append((bare_found[0], bare_found[1] if sign is None else sign))
+        pending = []
+        out.append(found)
+    for bare in pending:
+        bare_found = _read_one(bare)
+        if bare_found is None:
+            return None
+        out.append(bare_found)
+    return out
+
+
+def _names_in(part: str) -> list[str]:
+    upper = part.upper().replace("_", " ")
+    if upper.replace("-", "").replace(" ", "").startswith(("PDL1", "PD1L1")):
+        return ["PD-L1"]
+    return [_NAMES[w] for w in _WORD.findall(upper.replace("-", " ")) if w in _NAMES]
+
+
+def _bare(part: str) -> bool:
+    """Only a gene name, nothing said about it."""
+    return len(_WORD.findall(part.upper().replace("-", " "))) == 1
+
+
+def _sign(part: str) -> bool | None:
+    """The result a part states in words or signs, if any."""
+    upper = part.upper()
+    stripped = upper.rstrip()
+    if _NEGATIVE.search(upper) or stripped.endswith("-"):
+        return False
+    if _POSITIVE.search(upper) or stripped.endswith("+"):
+        return True
+    return None
 
 
 def _read_one(text: str) -> tuple[str, bool] | None:
@@ -113,10 +181,20 @@ def _read_one(text: str) -> tuple[str, bool] | None:
             name = "BRAF-V600E" if "V600E" in words else "BRAF"
         elif name == "KRAS":
             name = "KRAS-G12C" if "G12C" in words else "KRAS"
+        elif name in ("ER", "PR") and not negative:
+            # ASCO/CAP 2020: positive from 1 % of nuclei stained; under 1 % is negative
+            if re.search(r"<\s*1\s*%", upper):
+                return name, False
+            percent = _PERCENT.search(upper)
+            if percent is not None:
+                return name, float(percent.group(1)) >= 1
         elif name == "HER2" and not negative and _HER2_NOT_POSITIVE.search(upper):
             return "HER2", False
-        elif name == "HER2" and "2+" in upper and "AMPLIF" not in upper:
-            return None  # equivocal (IHC 2+) until in-situ hybridisation is reported
+        elif name == "HER2" and "2+" in upper and (
+                "AMPLIF" not in upper or "NOT AMPLIF" in upper or "NON AMPLIF" in upper):
+            # equivocal (IHC 2+) until in-situ hybridisation is reported; 2+ not amplified is
+            # negative (ASCO/CAP 2023)
+            return ("HER2", False) if "AMPLIF" in upper else None
         return name, not negative
     return None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final
 
-from osseous.core.biomarkers import Biomarkers, read_biomarkers
+from osseous.core.biomarkers import FIRST_LINE_DRIVERS, Biomarkers, read_biomarkers
 from osseous.knowledge.primary_sites import primary_name
 from osseous.plan.context import Context
 from osseous.plan.engine import rule
@@ -117,11 +117,15 @@ def _prostate(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
 def _nsclc(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
     c, refs = ctx.case.cancer, SOURCES["lung-nsclc"]
     markers = read_biomarkers(c.biomarkers)
-    drivers = markers.drivers
-    if drivers or c.targeted_therapy:
-        named = ", ".join(drivers) or "recorded as available"
+    first_line = [d for d in markers.drivers if d in FIRST_LINE_DRIVERS]
+    later = [d for d in markers.drivers if d not in FIRST_LINE_DRIVERS]
+    treated = (c.prior_chemotherapy_lines or 0) >= 1
+    if first_line or (c.targeted_therapy and not later) or (later and treated):
+        named = ", ".join(first_line or later) or "recorded as available"
         yield _option("targeted", f"Targeted therapy for the driver ({named})",
-                      "Oncogene-addicted NSCLC.", based, refs[:1])
+                      "Oncogene-addicted NSCLC" + (" after a first line of treatment." if
+                                                   not first_line and later else "."),
+                      based, refs[:1])
         return
     if c.biomarkers is None and c.targeted_therapy is None:
         yield NeedsData(missing=("cancer.biomarkers",),
@@ -139,7 +143,14 @@ def _nsclc(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
     high_pdl1 = markers.has("PD-L1>=50%")
     yield _option("immunotherapy", "Immunotherapy" + (" (PD-L1 >= 50%: alone or with "
                   "chemotherapy)" if high_pdl1 else " with chemotherapy"),
+                  "NSCLC without a driver treated in the first line." if later else
                   "NSCLC without an actionable driver.", based, refs[1:])
+    if later:
+        # KRAS G12C, HER2 mutation, NRG1: an immunotherapy-based first line, the targeted
+        # agent at progression (ESMO 2023 oncogene-addicted NSCLC)
+        yield _option("targeted", f"Targeted therapy for {', '.join(later)} at progression "
+                      "after the first line", "Its targeted agents are given after a first line "
+                      "(ESMO 2023 oncogene-addicted NSCLC).", based, refs[:1])
 
 
 def _kidney(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
