@@ -15,6 +15,12 @@ from osseous.core.references import Citation
 _C = Citation
 
 _CITATIONS: Final = (
+    # --- procedures ----------------------------------------------------------------------
+    _C("patel-2019-sir", "Patel IJ, Rahim S, Davidson JC, et al. Society of Interventional "
+       "Radiology consensus guidelines for the periprocedural management of thrombotic and "
+       "bleeding risk in patients undergoing percutaneous image-guided interventions - part II: "
+       "recommendations. J Vasc Interv Radiol. 2019;30(8):1168-1184.",
+       doi="10.1016/j.jvir.2019.04.017"),
     # --- scores --------------------------------------------------------------------------
     _C("fisher-2010", "Fisher CG, DiPaola CP, Ryken TC, et al. A novel classification system for "
        "spinal instability in neoplastic disease: an evidence-based approach and expert consensus "

@@ -113,6 +113,38 @@ def _pregnancy_unknown(rec: Recommendation) -> Recommendation:
         "the label).")
 
 
+#: platelets below which a procedure with a high bleeding risk waits for correction (SIR 2019
+#: consensus: consider platelet transfusion below 50 x 10^9/L for high-risk procedures; vertebral
+#: augmentation, ablation and open surgery are in that class)
+PROCEDURE_MIN_PLATELETS: Final = 50.0
+
+
+def _bleeding_risk(rec: Recommendation, state: PatientState) -> Recommendation:
+    """A procedure with low platelets: the option stands, with the correction it needs first."""
+    platelets = state.labs.get("platelets")
+    if (rec.modality not in ("surgery", "interventional") or rec.strength == "not-recommended"
+            or platelets is None or platelets.value >= PROCEDURE_MIN_PLATELETS
+            or "consultation" in rec.id or "opinion" in rec.id):
+        return rec
+    return dataclasses.replace(
+        rec, references=(*rec.references, "patel-2019-sir"),
+        details={**rec.details, "correct_platelets_first": True},
+        rationale=rec.rationale + f" Platelets {platelets.value:g} x 10^9/L: below "
+        f"{PROCEDURE_MIN_PLATELETS:g}, the level set for procedures with a high bleeding risk "
+        "(SIR 2019); they are corrected before the procedure (transfusion, or treating the "
+        "cause).")
+
+
+def _pregnancy_before_radiotherapy(rec: Recommendation) -> Recommendation:
+    """Pregnancy not excluded: radiotherapy is planned once it is (fetal dose, shielding)."""
+    if rec.modality != "radiotherapy" or rec.strength == "not-recommended":
+        return rec
+    return dataclasses.replace(
+        rec, details={**rec.details, "exclude_pregnancy_first": True},
+        rationale=rec.rationale + " Pregnancy is not recorded: a pregnancy test before "
+        "planning (the fetal dose changes the plan).")
+
+
 def apply_gates(state: PatientState, recs: list[Recommendation], alerts: list[Alert],
                 needs: list[NeedsDataDoc]
                 ) -> tuple[list[Recommendation], list[Alert], list[NeedsDataDoc],
@@ -140,6 +172,8 @@ def apply_gates(state: PatientState, recs: list[Recommendation], alerts: list[Al
             drop(rec, "not given in pregnancy without obstetric and oncology specialists "
                       "(contraindication or embryo-fetal toxicity in the labels)")
         else:
-            option = _pregnancy_unknown(rec) if state.pregnancy_possible else rec
+            option = _bleeding_risk(rec, state)
+            if state.pregnancy_possible:
+                option = _pregnancy_before_radiotherapy(_pregnancy_unknown(option))
             kept.append(_paediatric(option) if state.minor else option)
     return kept, alerts, needs, removed

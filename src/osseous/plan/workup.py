@@ -285,7 +285,9 @@ def _staging(case: Case, missing: dict[str, set[str]], plan: _Plan,
                  set().union(*(missing[p] for p in counts)) | for_lutetium,
                  references=("pluvicto-label",) if for_lutetium else ())
     elif counts:
-        test = ("Whole-body low-dose CT or MRI" if primary == "myeloma" else
+        test = ("Whole-body MRI without contrast (pregnancy: no ionising imaging)"
+                if case.patient.pregnant else
+                "Whole-body low-dose CT or MRI" if primary == "myeloma" else
                 "Bone scan or FDG-PET (by primary)")
         plan.add("staging", test, "imaging", "routine",
                  "the number of spinal and other bone metastases enters the prognostic scores",
@@ -333,10 +335,12 @@ def _dental_and_clinical(case: Case, missing: dict[str, set[str]], plan: _Plan,
                  references=("oken-1982",))
     if missing.get("patient.pregnant"):
         # before treatment starts; sooner when an emergency treatment is already planned
-        urgent = any(r["urgency"] in ("emergency", "urgent") and r["strength"] != "not-recommended"
-                     for r in assessment["recommendations"])
+        planned = {r["urgency"] for r in assessment["recommendations"]
+                   if r["strength"] != "not-recommended"}
+        test_by: Urgency = ("emergency" if "emergency" in planned else
+                            "urgent" if "urgent" in planned else "routine")
         plan.add("pregnancy-test", "Pregnancy test (or the patient's statement that she cannot "
-                 "be pregnant)", "laboratory", "urgent" if urgent else "routine",
+                 "be pregnant)", "laboratory", test_by,
                  "pregnancy excludes radiopharmaceuticals and bone-modifying agents and changes "
                  "radiotherapy, imaging and systemic therapy", missing["patient.pregnant"],
                  references=("xgeva-label", "xofigo-label"))

@@ -144,10 +144,13 @@ def radium(ctx: Context) -> Iterator[Finding]:
                         "prednisolone (label; ERA 223).", references=("xofigo-label",
                                                                       "smith-2019-era223"),
                         based_on={"abiraterone": True})
+        running = bool(ctx.medications(("radium-223",), ("active",)))
         yield Recommendation(
-            id="rp.radium-223", modality="radiopharmaceutical", title="Radium-223",
+            id="rp.radium-223", modality="radiopharmaceutical",
+            title="Stop radium-223" if running else "Radium-223",
             strength="not-recommended", urgency="routine",
-            rationale="Radium-223 requires castration-resistant prostate cancer with symptomatic "
+            rationale=("The course under way is stopped. " if running else "")
+            + "Radium-223 requires castration-resistant prostate cancer with symptomatic "
             "bone metastases, no visceral metastases, adequate blood counts, ECOG 0-2 and an "
             "expected survival of at least 6 months (ALSYMPCA); here: "
             + "; ".join(blockers) + ".", based_on=based, references=RADIUM_REFS, lesion=None,

@@ -107,8 +107,13 @@ def _prostate(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
     if "cabazitaxel" not in taxanes:
         title = ("Cabazitaxel after docetaxel" if "docetaxel" in taxanes else
                  "Taxane chemotherapy (docetaxel)")
+        current = {m.drug for m in ctx.case.medications or () if m.status == "active"}
+        on = sorted(set(arpi) & current)
+        before = sorted(set(arpi) - current)
         yield _option("chemotherapy", title, "Castration-resistant prostate cancer"
-                      + (f" after {', '.join(arpi)}." if arpi else "."), based, refs)
+                      + (f" on {', '.join(on)}" if on else "")
+                      + (f"{' and' if on else ''} after {', '.join(before)}" if before else "")
+                      + ".", based, refs)
     if {"BRCA1", "BRCA2", "BRCA", "HRR"} & read_biomarkers(c.biomarkers).positive:
         yield _option("parp-inhibitor", "PARP inhibitor",
                       "Homologous-recombination-repair (BRCA) alteration.", based, refs)
@@ -237,7 +242,14 @@ def categories(ctx: Context) -> Iterator[Finding]:
 CHEMOTHERAPY_MIN_ANC: Final = 1.5
 
 
+#: primaries of the marrow: low counts are the disease that the therapy treats, not a bar to it
+MARROW_PRIMARIES: Final = ("myeloma", "lymphoma")
+
+
 def _marrow_checked(ctx: Context, findings: Iterator[Finding]) -> Iterator[Finding]:
+    if ctx.primary in MARROW_PRIMARIES:
+        yield from findings
+        return
     for f in findings:
         if not (isinstance(f, Recommendation) and f.details.get("category") == "chemotherapy"):
             yield f

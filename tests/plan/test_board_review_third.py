@@ -1,0 +1,76 @@
+"""Findings of a third board review (synthetic cases built inline), each with the expectation
+and its source."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.plan.helpers import NORMAL_LABS, case, rec, recs, run, spine
+
+
+def _labs(**values: float) -> list[dict[str, Any]]:
+    units = {"platelets": "10*9/L", "anc": "10*9/L", "hemoglobin": "g/dL"}
+    return [*NORMAL_LABS, *({"analyte": a, "value": v, "unit": units[a], "date": "2026-11-18"}
+                            for a, v in values.items())]
+
+
+def test_procedures_with_low_platelets_say_to_correct_them_first() -> None:
+    # SIR 2019: platelets under 50 x 10^9/L are corrected before a high-bleeding-risk procedure
+    femur = {"id": "F", "site": "femur", "region": "shaft", "pain_severity": "moderate",
+             "appearance": "lytic", "size_fraction": ">2/3",
+             "axial_cortical_involvement_mm": 35, "worst_pain": 6}
+    doc = case(labs=_labs(platelets=28), lesions=[femur])
+    out = run(doc)
+    procedures = [r for r in out["recommendations"]
+                  if r["modality"] in ("surgery", "interventional")
+                  and r["strength"] != "not-recommended" and "consultation" not in r["id"]]
+    assert procedures
+    for r in procedures:
+        assert r["details"]["correct_platelets_first"] is True
+        assert "Platelets 28" in r["rationale"] and "patel-2019-sir" in r["references"]
+    fine = run(case(labs=_labs(platelets=180), lesions=doc["lesions"]))
+    assert not any(r["details"].get("correct_platelets_first")
+                   for r in fine["recommendations"])
+
+
+def test_pregnancy_test_before_emergency_radiotherapy() -> None:
+    # a 34-year-old, pregnancy not recorded, emergency radiotherapy for cord compression: the
+    # test comes before it, and the radiotherapy option says so
+    out = run(case(patient={"age_years": 34},
+                   lesions=[spine(escc="3", neurological_deficit="myelopathy")]))
+    test = next(i for i in out["workup"]["items"] if i["id"] == "pregnancy-test")
+    assert test["urgency"] == "emergency"
+    rt = [r for r in out["recommendations"] if r["modality"] == "radiotherapy"
+          and r["strength"] != "not-recommended"]
+    assert rt and all(r["details"].get("exclude_pregnancy_first") for r in rt)
+
+
+def test_known_pregnancy_stages_without_ionising_imaging() -> None:
+    out = run(case(patient={"age_years": 31, "pregnant": True},
+                   cancer={"bone_metastases": None}, lesions=[spine()]))
+    staging = next(i for i in out["workup"]["items"] if i["id"] == "staging")
+    assert "MRI without contrast" in staging["investigation"]
+
+
+def test_myeloma_with_low_neutrophils_still_gets_anti_myeloma_therapy() -> None:
+    # low counts in myeloma are marrow disease, which the therapy treats (the docetaxel and
+    # cabazitaxel thresholds are for solid tumours)
+    out = run(case(cancer={"primary": "myeloma", "hormone_receptor_positive": None,
+                           "her2_positive": None}, labs=_labs(anc=1.1, platelets=60)))
+    assert rec(out, "systemic.chemotherapy")["strength"] == "consider"
+
+
+def test_radium_under_way_with_a_new_exclusion_is_stopped() -> None:
+    labs = _labs(anc=2.0, platelets=180, hemoglobin=11.5)
+    out = run(case(patient={"sex": "male"},
+                   cancer={"primary": "prostate", "castration_resistant": True,
+                           "hormone_receptor_positive": None, "her2_positive": None,
+                           "visceral_metastases": "untreatable", "visceral_sites": ["liver"]},
+                   medications=[{"drug": "radium-223", "status": "active", "doses_given": 3},
+                                {"drug": "abiraterone", "status": "active"}],
+                   labs=labs, lesions=[spine(appearance="blastic")]))
+    r = rec(out, "rp.radium-223")
+    assert r["title"] == "Stop radium-223" and r["strength"] == "not-recommended"
+    chemo = rec(out, "systemic.chemotherapy")
+    assert "on abiraterone" in chemo["rationale"] and "after abiraterone" not in chemo["rationale"]
+    assert not recs(out, "systemic.androgen-receptor-pathway")
