@@ -74,3 +74,30 @@ def test_radium_under_way_with_a_new_exclusion_is_stopped() -> None:
     chemo = rec(out, "systemic.chemotherapy")
     assert "on abiraterone" in chemo["rationale"] and "after abiraterone" not in chemo["rationale"]
     assert not recs(out, "systemic.androgen-receptor-pathway")
+
+
+def test_post_operative_radiotherapy_at_an_irradiated_level_is_a_reirradiation() -> None:
+    # SBRT 24 Gy/2 to T10 80 days before, then fixation: a post-operative course there is a
+    # re-irradiation, planned within the cumulative cord limits (Nieder 2006), not 30 Gy/10
+    t10 = spine(id="T10", levels=["T10"], escc="1b",
+                prior_radiotherapy=[{"dose_gy": 24, "fractions": 2, "date": "2026-09-01",
+                                     "technique": "sbrt"}],
+                prior_surgery=[{"procedure": "fixation", "date": "2026-11-01"}])
+    r = rec(run(case(lesions=[t10])), "rt.postoperative")
+    assert r["details"]["regimens"] == [] and r["details"]["reirradiation"] is True
+    assert r["strength"] == "consider" and "re-irradiation" in r["title"]
+
+
+def test_decompression_of_a_recently_irradiated_level_is_not_followed_by_routine_rt() -> None:
+    # compression at T3 three weeks after 30 Gy/10 to T3: the operation is possible, but
+    # "then radiotherapy" would be a re-irradiation its own rule says is not possible now
+    t3 = spine(id="T3", levels=["T3"], escc="3", neurological_deficit="myelopathy",
+               prior_radiotherapy=[{"dose_gy": 30, "fractions": 10, "date": "2026-10-30"}])
+    out = run(case(cancer={"primary": "kidney", "hormone_receptor_positive": None,
+                           "her2_positive": None}, lesions=[t3]))
+    surgery = [r for r in out["recommendations"] if r["modality"] == "surgery"
+               and r["details"].get("procedure") in ("decompression", "separation-surgery")]
+    assert surgery
+    for r in surgery:
+        assert "then radiotherapy" not in r["title"] and r["details"]["then"] is None
+        assert "re-irradiation" in r["rationale"]

@@ -242,6 +242,25 @@ def postoperative(ctx: Context) -> Iterator[Finding]:
                 "The date of the operation is not recorded: this applies if it was within the "
                 f"last {POST_OPERATIVE_WINDOW_DAYS // 7} weeks, otherwise radiotherapy is given "
                 "for pain as for any metastasis. ")
+        if last_rt is not None or les.prior_radiotherapy:
+            # irradiated before the operation: a post-operative course is re-irradiation, and at
+            # the spine the cumulative cord dose decides it (Nieder 2006; Sahgal 2012 after SBRT)
+            spinal = isinstance(les, SpinalLesion)
+            yield Recommendation(
+                id="rt.postoperative", modality="radiotherapy",
+                title=f"Post-operative radiotherapy to {les.id}: a re-irradiation",
+                strength="consider", urgency="urgent",
+                rationale=when + "The site has already been irradiated"
+                + (f" (last course on {last_rt.isoformat()})" if last_rt else "")
+                + ": a post-operative course is a re-irradiation"
+                + (", planned by the clinical oncologist within the cumulative spinal-cord dose "
+                   "limits (Nieder 2006), so no regimen is proposed here." if spinal else
+                   "; the regimen is the clinical oncologist's, with the previous dose."),
+                based_on={**based, "previously_irradiated": True},
+                references=("astro-2024", "coleman-2020-esmo", "nieder-2006"), lesion=les.id,
+                details={"technique": "conventional", "regimens": [],
+                         "reirradiation": True})
+            continue
         yield Recommendation(
             id="rt.postoperative", modality="radiotherapy", title="Post-operative radiotherapy to "
                                                                   f"{les.id}",

@@ -81,15 +81,26 @@ def spinal_decompression(ctx: Context) -> Iterator[Finding]:
             text += ("The compression lies below the end of the cord (cauda equina), which "
                      "Patchell's trial did not include: decompression is the spinal surgeons' "
                      "judgement. ")
+        last_rt = ctx.last_radiotherapy(les)
+        irradiated = bool(les.prior_radiotherapy)
+        if irradiated:
+            # radiotherapy after the operation would be re-irradiation: not a routine sequel
+            ago = ctx.days_since(last_rt) if last_rt else None
+            text += ("The level has been irradiated before"
+                     + (f" ({ago} days ago)" if ago is not None else "")
+                     + ": radiotherapy after the operation would be re-irradiation, for the "
+                     "clinical oncologist to plan with the cumulative cord dose, if at all. ")
         yield Recommendation(
             id=f"surgery.{procedure}", modality="surgery",
-            title=f"Decompressive surgery at {where(les)}, then radiotherapy", strength=strength,
+            title=f"Decompressive surgery at {where(les)}"
+            + ("" if irradiated else ", then radiotherapy"), strength=strength,
             urgency="emergency",
             rationale=text + "Patchell 2005: surgery plus radiotherapy kept more patients walking "
             "than radiotherapy alone (84% against 57%) in patients with one area of compression, "
             "expected survival of at least 3 months and no paraplegia beyond 48 hours.",
-            based_on=based, references=DECOMPRESSION_REFS, lesion=les.id,
-            details={"procedure": procedure, "then": "radiotherapy"})
+            based_on={**based, "previously_irradiated": irradiated},
+            references=DECOMPRESSION_REFS, lesion=les.id,
+            details={"procedure": procedure, "then": None if irradiated else "radiotherapy"})
 
 
 #: what a missing Patchell input is, in words (the case paths stay in needs-data)
