@@ -778,3 +778,15 @@ def test_withheld_adult_doses_leave_sentences_a_person_can_read() -> None:
         text = r["title"] + " " + r["rationale"]
         assert not re.search(r"\d+(?:\.\d+)? ?(?:mg|GBq|MBq)\b", text), text
         assert "()" not in text and "((" not in text, text
+
+
+def test_a_comfort_goal_that_the_record_contradicts_is_put_to_the_board() -> None:
+    out = run(case(patient={"goal": "comfort", "ecog": 0, "karnofsky": 90,
+                            "estimated_survival_months": 30}, lesions=[spine()]))
+    alert = next(a for a in out["alerts"] if a["id"] == "goal-discordance")
+    assert "ECOG 0" in alert["message"] and "confirm the goal" in alert["message"]
+    # the goal still governs the plan until it is changed
+    assert not [r for r in out["recommendations"] if r["modality"] == "systemic-therapy"]
+    frail = run(case(patient={"goal": "comfort", "ecog": 4, "karnofsky": 20,
+                              "estimated_survival_months": 1}, lesions=[spine()]))
+    assert "goal-discordance" not in alert_ids(frail)

@@ -210,6 +210,12 @@ def test_psma_pet_for_lutetium_only_when_lutetium_is_possible() -> None:
     assert psma is None or "lutetium" not in psma["reason"]
 
 
+def test_no_staging_scans_with_about_a_month_to_live() -> None:
+    doc = case(patient={"estimated_survival_months": 1}, cancer={"bone_metastases": None},
+               lesions=[spine()])
+    assert not {"staging", "lab-c-reactive-protein"} & set(items(doc))
+
+
 def test_no_staging_scans_at_the_end_of_life() -> None:
     doc = case(patient={"goal": "comfort"}, cancer={"bone_metastases": None},
                lesions=[spine()])

@@ -18,6 +18,7 @@ from typing import Any, Final, Literal
 from osseous.core.case import BoneLesion, Case, SpinalLesion
 from osseous.knowledge import bma
 from osseous.plan.document import Assessment, WorkupDoc, WorkupItemDoc
+from osseous.plan.state import PROPHYLACTIC_FIXATION_MIN_MONTHS
 from osseous.scores import facts
 from osseous.scores.catalog import SURVIVAL_SCORE_IDS
 
@@ -132,7 +133,7 @@ def plan_workup(case: Case, assessment: Assessment) -> WorkupDoc:
     _staging(case, missing, plan, assessment)
     _dental_and_clinical(case, missing, plan, assessment)
     values = list(plan.items.values())
-    if assessment.get("patient_state", {}).get("goal") == "comfort":
+    if _end_of_life(assessment):
         # at the end of life a test that only completes a survival score changes no care
         values = [i for i in values if not i.unlocks or not i.unlocks <= set(SURVIVAL_SCORE_IDS)]
     items = sorted(values, key=lambda i: (ORDER[i.urgency], i.kind, i.id))
@@ -267,9 +268,17 @@ def _labs(case: Case, missing: dict[str, set[str]], plan: _Plan,
                  else ())
 
 
+def _end_of_life(assessment: Assessment) -> bool:
+    """A goal of comfort, or the clinician's estimate of about a month (6 weeks or less)."""
+    state = assessment.get("patient_state", {})
+    months = (state.get("expected_survival") or {}).get("months")
+    return state.get("goal") == "comfort" or (
+        isinstance(months, int | float) and months <= PROPHYLACTIC_FIXATION_MIN_MONTHS)
+
+
 def _staging(case: Case, missing: dict[str, set[str]], plan: _Plan,
              assessment: Assessment) -> None:
-    if assessment.get("patient_state", {}).get("goal") == "comfort":
+    if _end_of_life(assessment):
         # at the end of life no staging scan changes the care: the counts only refine
         # prognostic scores and radiopharmaceutical eligibility, neither of which is in play
         return

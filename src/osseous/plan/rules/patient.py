@@ -110,3 +110,30 @@ def unlocalised(ctx: Context) -> Iterator[Finding]:
                 "need an urgent MRI of the spine.", references=("coleman-2020-esmo",),
                 based_on={"present": bm.present, "unlocalised": bm.unlocalised,
                           "listed_lesions": len(ctx.case.lesions)})
+
+
+@rule("alert.goal-discordance", "alerts", "1", ("osseous-decisions",))
+def goal_discordance(ctx: Context) -> Iterator[Finding]:
+    """A goal of comfort (end of life) recorded for a patient whose record says otherwise - ECOG
+    0-1, or an expected survival of 12 months or more: the goal removes disease-directed
+    treatment, so the board confirms it rather than the plan silently following a stale or
+    mistaken entry."""
+    st = ctx.state
+    if st.goal != "comfort":
+        yield NotApplicable(reason="goal is not comfort", based_on={"goal": st.goal})
+        return
+    why = []
+    if st.ecog is not None and st.ecog <= 1:
+        why.append(f"ECOG {st.ecog}")
+    if st.survival.klass == "long":
+        why.append("an expected survival of " + "; ".join(st.survival.reasons))
+    if not why:
+        yield NotApplicable(reason="the record fits an end-of-life goal",
+                            based_on={"goal": st.goal, "ecog": st.ecog})
+        return
+    yield Alert(id="goal-discordance", severity="warning",
+                message="The goal of care is recorded as comfort (end of life: symptom control "
+                "only) although the record shows " + " and ".join(why) + ": confirm the goal "
+                "with the patient before disease-directed treatment is left out.",
+                references=("osseous-decisions",),
+                based_on={"goal": st.goal, "ecog": st.ecog, "survival": st.survival.to_dict()})
