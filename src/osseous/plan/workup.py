@@ -18,7 +18,6 @@ from typing import Any, Final, Literal
 from osseous.core.case import BoneLesion, Case, SpinalLesion
 from osseous.knowledge import bma
 from osseous.plan.document import Assessment, WorkupDoc, WorkupItemDoc
-from osseous.plan.state import PROPHYLACTIC_FIXATION_MIN_MONTHS
 from osseous.scores import facts
 from osseous.scores.catalog import SURVIVAL_SCORE_IDS
 
@@ -270,6 +269,8 @@ def _labs(case: Case, missing: dict[str, set[str]], plan: _Plan,
 
 def _end_of_life(assessment: Assessment) -> bool:
     """A goal of comfort, or the clinician's estimate of about a month (6 weeks or less)."""
+    # the state module reads this module's maximum ages: imported here, not at the top
+    from osseous.plan.state import PROPHYLACTIC_FIXATION_MIN_MONTHS
     state = assessment.get("patient_state", {})
     months = (state.get("expected_survival") or {}).get("months")
     return state.get("goal") == "comfort" or (
