@@ -234,3 +234,20 @@ def test_pregnancy_test_when_pregnancy_is_not_excluded(sex: str | None, age: int
     assert ("pregnancy-test" in got) == asked
     if asked:
         assert "bone-modifying" in got["pregnancy-test"]["reason"]
+
+
+def test_work_up_reasons_name_rules_and_scores_in_words() -> None:
+    import re
+
+    from osseous.scores.catalog import SCORES
+    ids = re.compile(r"\b(?:alert|bma|ir|rp|rt|supportive|surgery|systemic)\.[a-z]|\b(?:"
+                     + "|".join(re.escape(s.id) for s in SCORES) + r")\b")
+    docs = [case(cancer={"bone_metastases": None}, labs=[], lesions=[spine(escc=None)]),
+            case(patient={"surgical_candidate": None, "estimated_survival_months": None},
+                 lesions=[spine(escc="3", neurological_deficit="myelopathy")])]
+    seen = 0
+    for doc in docs:
+        for item in items(doc).values():
+            seen += 1
+            assert not ids.search(item["reason"]), item["reason"]
+    assert seen > 5

@@ -18,10 +18,14 @@ from typing import Any, Final, Literal
 from osseous.core.case import BoneLesion, Case, SpinalLesion
 from osseous.knowledge import bma
 from osseous.plan.document import Assessment, WorkupDoc, WorkupItemDoc
+from osseous.plan.names import rule_words
 from osseous.scores import facts
 from osseous.scores.catalog import SURVIVAL_SCORE_IDS
 
 Urgency = Literal["emergency", "urgent", "routine"]
+#: rules about a segment or bone at risk of failing: their missing judgements are urgent
+STABILITY_RULES: Final = frozenset({"surgery.spinal-stabilization", "surgery.long-bone-fixation",
+                                    "alert.spinal-instability", "alert.impending-fracture"})
 ORDER: Final = {"emergency": 0, "urgent": 1, "routine": 2}
 WORKUP_FORMAT: Final = "osseous.workup/1"
 
@@ -259,12 +263,18 @@ def _labs(case: Case, missing: dict[str, set[str]], plan: _Plan,
         reason = "; ".join(part for part in (
             f"the last result is {age} days old (maximum {MAX_AGE_DAYS[analyte]})"
             if age is not None else "",
-            f"needed by {', '.join(sorted(needers))}" if needers else "") if part)
+            f"needed by {_words(needers)}" if needers else "") if part)
         key = "lab-" + test.split(" (")[0].replace("serum ", "").replace(" ", "-").lower()
         plan.add(key, test[0].upper() + test[1:], "laboratory",
                  "emergency" if emergency else "urgent" if urgent else "routine",
                  reason, needers, references=("katagiri-2014",) if "katagiri-new" in needers
                  else ())
+
+
+def _words(rule_ids: Iterable[str]) -> str:
+    """The rules and scores that need a result, named for a person (the ids stay in
+    ``unlocks``)."""
+    return ", ".join(dict.fromkeys(sorted(rule_words(r) for r in rule_ids)))
 
 
 def _end_of_life(assessment: Assessment) -> bool:
@@ -365,8 +375,10 @@ def _dental_and_clinical(case: Case, missing: dict[str, set[str]], plan: _Plan,
             # a fact that could open decompression for a compressed cord is needed the same
             # day, as the compression alert's same-day surgical opinion is
             today = DECOMPRESSION_RULE in missing[path]
+            # an unstable spine or a bone about to break waits days, not weeks, for it
+            soon = bool(missing[path] & STABILITY_RULES)
             plan.add(path.split(".")[-1], text, "assessment",
-                     "emergency" if today else "routine",
+                     "emergency" if today else "urgent" if soon else "routine",
                      ("needed today: it decides decompressive surgery for the compression; "
-                      if today else "") + "decides " + ", ".join(sorted(missing[path])),
+                      if today else "") + "decides " + _words(missing[path]),
                      missing[path])

@@ -15,6 +15,8 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any, Final
 
+from osseous.plan.names import FAMILY_OF_RULE, RULE_WORDS
+
 SEVERITY: Final = MappingProxyType({
     "critical": "Critical", "warning": "Warning", "info": "Information"})
 URGENCY: Final = MappingProxyType({
@@ -170,33 +172,8 @@ FIELD: Final = MappingProxyType({
 })
 
 #: the rules of the plan engine by what they decide (the trace keeps the ids)
-RULE: Final = MappingProxyType({
-    "alert.mescc": "the cord-compression alert", "alert.hypercalcemia": "the high-calcium alert",
-    "alert.impending-fracture": "the fracture alert",
-    "alert.spinal-instability": "the spinal-instability alert",
-    "alert.hypocalcemia-denosumab": "the low-calcium check before denosumab",
-    "alert.bisphosphonate-renal": "the kidney check before a bisphosphonate",
-    "alert.dental-before-bma": "the dental check before a bone-modifying agent",
-    "bma.agents": "the choice of bone-modifying agent",
-    "ir.vertebral-augmentation": "vertebral augmentation", "ir.cementoplasty": "cementoplasty",
-    "ir.ablation": "tumour ablation", "rp.radium-223": "radium-223",
-    "rp.samarium-strontium": "samarium or strontium", "rp.lutetium-psma": "lutetium-PSMA",
-    "rt.spine": "radiotherapy to the spine", "rt.uncomplicated": "radiotherapy for bone pain",
-    "rt.sbrt-selected": "stereotactic radiotherapy (SBRT)",
-    "rt.oligometastatic": "radiotherapy for few metastases (oligometastatic)",
-    "rt.reirradiation": "re-irradiation", "rt.postoperative": "radiotherapy after surgery",
-    "rt.extended-fractionation": "the check on long radiotherapy courses",
-    "supportive.dexamethasone": "dexamethasone", "supportive.hypercalcemia":
-    "treatment of high calcium", "supportive.analgesia": "pain relief",
-    "supportive.pain-follow-up": "pain follow-up",
-    "surgery.spinal-decompression": "spinal decompression",
-    "surgery.spinal-stabilization": "spinal stabilisation",
-    "surgery.long-bone-fixation": "fixation of a long bone",
-    "systemic.categories": "systemic therapy"})
-_FAMILY_OF_RULE: Final = MappingProxyType({
-    "alert": "an alert", "bma": "bone-modifying agents", "ir": "interventional radiology",
-    "rp": "radiopharmaceuticals", "rt": "radiotherapy", "supportive": "supportive care",
-    "surgery": "surgery", "systemic": "systemic therapy"})
+RULE: Final = RULE_WORDS
+_FAMILY_OF_RULE: Final = FAMILY_OF_RULE
 _IN_TEXT: Final = re.compile(
     r"(?<![\w.-])((?:alert|bma|ir|rp|rt|supportive|surgery|systemic)\.[a-z0-9-]+)(?![\w-])"
     r"|\b((?:patient|cancer)\.(?!(?:gov|org|net|com)\b)[a-z_]+(?:\.[a-z_]+)*"
