@@ -149,7 +149,8 @@ def scale_part(
     if converted_from is None:
         return known(name, possible.pop())
     shown = "/".join(str(v) for v in scale_values)
-    note = f"{name}: {scale_name} {shown} converted from {converted_from} (common table)"
+    # the note is read by people: the component's internal name stays out of it
+    note = f"{scale_name} {shown} converted from {converted_from} (common table)"
     differing = [label for label, values in alternatives
                  if values and {points(v) for v in values} != possible]
     if differing:

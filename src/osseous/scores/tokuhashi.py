@@ -29,7 +29,7 @@ from osseous.core.case import Case
 from osseous.core.errors import invalid
 from osseous.core.results import ScoreResult
 from osseous.knowledge.citations import cite
-from osseous.knowledge.primary_sites import PRIMARY_SITES
+from osseous.knowledge.primary_sites import PRIMARY_SITES, primary_name
 from osseous.scores import facts
 from osseous.scores._points import Bands, Part, assemble, known, scale_part, unknown
 
@@ -85,7 +85,7 @@ def tokuhashi(case: Case) -> ScoreResult:
         parts.append(unknown("primary_site", (0, 1, 2, 3, 4, 5), "cancer.primary"))
     else:
         cell = PRIMARY_SITES[primary].tokuhashi
-        note = None if cell.explicit else f"primary_site: {primary} - {cell.source}"
+        note = None if cell.explicit else f"primary site ({primary_name(primary)}): {cell.source}"
         parts.append(known("primary_site", cell.value, note))
 
     frankel = case.patient.frankel
