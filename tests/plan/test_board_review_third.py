@@ -101,3 +101,48 @@ def test_decompression_of_a_recently_irradiated_level_is_not_followed_by_routine
     for r in surgery:
         assert "then radiotherapy" not in r["title"] and r["details"]["then"] is None
         assert "re-irradiation" in r["rationale"]
+
+
+def test_sarcoma_and_young_patients_are_sent_to_their_specialist_team() -> None:
+    out = run(case(patient={"age_years": 19}, cancer={"primary": "sarcoma",
+                                                      "histology": "osteosarcoma",
+                                                      "hormone_receptor_positive": None,
+                                                      "her2_positive": None},
+                   lesions=[spine()]))
+    alert = next(a for a in out["alerts"] if a["id"] == "specialist-team")
+    assert "sarcoma multidisciplinary team" in alert["message"]
+    assert "young adult" in alert["message"] and "19 years" in alert["message"]
+    adult = run(case(lesions=[spine()]))  # breast cancer at 60
+    assert not [a for a in adult["alerts"] if a["id"] == "specialist-team"]
+
+
+def test_a_primary_without_a_category_table_still_has_a_systemic_problem() -> None:
+    out = run(case(cancer={"primary": "colon", "hormone_receptor_positive": None,
+                           "her2_positive": None}, lesions=[spine()]))
+    r = rec(out, "systemic.oncologist")
+    assert r["strength"] == "consider" and "colon cancer" in r["rationale"]
+    assert any(p["kind"] == "systemic-disease" for p in out["problems"])
+
+
+def test_receptor_status_disputed_by_the_results_holds_its_categories() -> None:
+    # recorded HR-positive, laboratory ER 0% / PR negative, HER2 2+ amplified
+    out = run(case(cancer={"hormone_receptor_positive": True, "her2_positive": None,
+                           "biomarkers": ["ER negative (0%)", "PR negative",
+                                          "HER2 2+, ISH amplified (ratio 3.1)"]}))
+    assert not recs(out, "systemic.endocrine")
+    assert rec(out, "systemic.her2-directed")
+    assert any(a["id"] == "receptor-discordance" for a in out["alerts"])
+
+
+def test_a_running_treatment_is_continued_not_started() -> None:
+    out = run(case(medications=[{"drug": "letrozole", "status": "active"},
+                                {"drug": "palbociclib", "status": "active"}]))
+    assert rec(out, "systemic.endocrine")["title"] == (
+        "Continue endocrine therapy (letrozole, palbociclib)")
+    prostate = run(case(patient={"sex": "male"},
+                        cancer={"primary": "prostate", "castration_resistant": False,
+                                "hormone_receptor_positive": None, "her2_positive": None},
+                        medications=[{"drug": "leuprorelin", "status": "active"},
+                                     {"drug": "apalutamide", "status": "active"}]))
+    assert rec(prostate, "systemic.androgen-deprivation")["title"] == (
+        "Continue androgen deprivation (apalutamide, leuprorelin)")

@@ -4,6 +4,7 @@ survival estimates, and bone metastases known but not yet localised."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Final
 
 from osseous.plan.context import Context
 from osseous.plan.engine import rule
@@ -137,3 +138,37 @@ def goal_discordance(ctx: Context) -> Iterator[Finding]:
                 "with the patient before disease-directed treatment is left out.",
                 references=("osseous-decisions",),
                 based_on={"goal": st.goal, "ecog": st.ecog, "survival": st.survival.to_dict()})
+
+
+#: the primaries whose care belongs with a specialist multidisciplinary team, not the general
+#: bone-metastasis board alone (NICE NG sarcoma service guidance; TYA services to 24 years)
+SPECIALIST_PRIMARIES: Final = {"sarcoma": "a sarcoma multidisciplinary team",
+                               "germ-cell": "a germ-cell tumour team"}
+#: teenagers and young adults: cancer services for 16-24-year-olds (NICE CSG on children and
+#: young people with cancer)
+YOUNG_ADULT_MAX_AGE: Final = 24
+
+
+@rule("alert.specialist-team", "alerts", "1", ("osseous-decisions",))
+def specialist_team(ctx: Context) -> Iterator[Finding]:
+    """A sarcoma or germ-cell primary, or a patient aged 24 or under: the palliative rules of
+    this plan are written for adults with common carcinomas; the disease-directed plan (often
+    curative-intent chemotherapy and local therapy) belongs with the specialist team."""
+    st = ctx.state
+    teams = []
+    if ctx.primary in SPECIALIST_PRIMARIES:
+        teams.append(SPECIALIST_PRIMARIES[ctx.primary])
+    if st.age is not None and st.age <= YOUNG_ADULT_MAX_AGE:
+        teams.append("the teenage and young adult (or paediatric) cancer service")
+    if not teams:
+        yield NotApplicable(reason="no specialist team named",
+                            based_on={"primary": ctx.primary, "age_years": st.age})
+        return
+    yield Alert(id="specialist-team", severity="warning",
+                message=f"{ctx.primary_words[0].upper() + ctx.primary_words[1:]}"
+                + (f" at {st.age} years" if st.age is not None else "")
+                + ": the plan belongs with " + " and ".join(teams) + ". The palliative options "
+                "below are written for adults with common carcinomas and do not replace "
+                "disease-directed treatment with curative intent where it exists.",
+                references=("osseous-decisions",),
+                based_on={"primary": ctx.primary, "age_years": st.age})

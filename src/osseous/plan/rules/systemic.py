@@ -10,7 +10,7 @@ from osseous.core.biomarkers import FIRST_LINE_DRIVERS, Biomarkers, read_biomark
 from osseous.knowledge.primary_sites import primary_name
 from osseous.plan.context import Context
 from osseous.plan.engine import rule
-from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation
+from osseous.plan.model import Alert, Finding, NeedsData, Recommendation
 from osseous.plan.state import Threshold
 
 SOURCES: Final = {
@@ -48,17 +48,34 @@ def _breast(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
             (field_value is False and markers.positive & names)
             or (field_value is True and names <= markers.negative))]
     if disagree:
+        # a category resting on a disputed status is held: endocrine therapy for a cancer the
+        # laboratory calls ER/PR-negative would be the wrong treatment
+        hr = None if "cancer.hormone_receptor_positive" in disagree else hr
+        her2 = None if "cancer.her2_positive" in disagree else her2
+        yield Alert(id="receptor-discordance", severity="warning",
+                    message="The recorded " + " and ".join(
+                        "hormone-receptor status" if "hormone" in p else "HER2 status"
+                        for p in disagree) + " disagrees with the biomarker results ("
+                    + ", ".join(c.biomarkers or ()) + "): the systemic options that depend on "
+                    "it are held until pathology confirms it.", references=refs,
+                    based_on={"hormone_receptor_positive": c.hormone_receptor_positive,
+                              "her2_positive": c.her2_positive,
+                              "biomarkers": list(c.biomarkers or ())})
         yield NeedsData(missing=tuple(disagree),
                         reason="the receptor status recorded and the biomarker results "
-                               "disagree; the recorded status is used until it is confirmed")
+                               "disagree")
     if hr is None or her2 is None:
         yield NeedsData(missing=tuple(p for p, v in (
             ("cancer.hormone_receptor_positive", hr),
             ("cancer.her2_positive", her2)) if v is None),
             reason="receptor status decides the systemic categories")
     if hr:
-        yield _option("endocrine", "Endocrine therapy (with a CDK4/6 inhibitor where suitable)",
-                      "Hormone-receptor-positive metastatic breast cancer.", based, refs)
+        on = _current(ctx, ENDOCRINE)
+        yield _option("endocrine", f"Continue endocrine therapy ({', '.join(on)})" if on else
+                      "Endocrine therapy (with a CDK4/6 inhibitor where suitable)",
+                      "Hormone-receptor-positive metastatic breast cancer"
+                      + ("; the current treatment continues until progression." if on else "."),
+                      based, refs)
     if her2:
         yield _option("her2-directed", "HER2-directed therapy",
                       "HER2-positive metastatic breast cancer.", based, refs)
@@ -67,6 +84,16 @@ def _breast(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
                       "Triple-negative metastatic breast cancer.", based, refs)
     if {"BRCA1", "BRCA2", "BRCA"} & markers.positive:
         yield _option("parp-inhibitor", "PARP inhibitor", "Germline BRCA mutation.", based, refs)
+
+
+#: endocrine agents and CDK4/6 inhibitors for breast cancer, as the case's drug names
+ENDOCRINE: Final = ("letrozole", "anastrozole", "exemestane", "tamoxifen", "fulvestrant",
+                    "elacestrant", "palbociclib", "ribociclib", "abemaciclib")
+
+
+def _current(ctx: Context, drugs: tuple[str, ...]) -> list[str]:
+    """The drugs of a category the patient is taking now."""
+    return sorted({m.drug for m in ctx.medications(drugs, ("active",))})
 
 
 def _receptors(hr: bool | None, her2: bool | None,
@@ -91,9 +118,13 @@ def _prostate(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
                                                           "systemic categories")
         return
     if not c.castration_resistant:
-        yield _option("androgen-deprivation", "Androgen deprivation with an androgen receptor "
-                      "pathway inhibitor (or docetaxel)",
-                      "Metastatic castration-sensitive prostate cancer.", based, refs)
+        on = _current(ctx, (*ADT, "abiraterone", "enzalutamide", "apalutamide", "darolutamide"))
+        yield _option("androgen-deprivation",
+                      f"Continue androgen deprivation ({', '.join(on)})" if on else
+                      "Androgen deprivation with an androgen receptor pathway inhibitor (or "
+                      "docetaxel)", "Metastatic castration-sensitive prostate cancer"
+                      + ("; the current treatment continues until castration resistance."
+                         if on else "."), based, refs)
         return
     given = {m.drug for m in ctx.case.medications or ()
              if m.status in ("active", "completed", "stopped")}
@@ -170,7 +201,7 @@ def _myeloma(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
 
 @rule("systemic.categories", "systemic-therapy", "2",
       (*(ref for refs in SOURCES.values() for ref in refs), "schnipper-2012-choosing-wisely",
-       "docetaxel-label"))
+       "docetaxel-label", "coleman-2020-esmo"))
 def categories(ctx: Context) -> Iterator[Finding]:
     """Systemic categories by primary and biomarkers: breast (endocrine, HER2-directed,
     chemotherapy, PARP inhibitor), prostate (androgen deprivation and receptor-pathway
@@ -230,9 +261,13 @@ def categories(ctx: Context) -> Iterator[Finding]:
                 "kidney": _kidney, "myeloma": _myeloma}
     handler = handlers.get(c.primary)
     if handler is None:
-        yield NotApplicable(reason=f"no category table for {primary_name(c.primary)}: the "
-                            "oncologist decides",
-                            based_on=based)
+        # the disease still needs controlling: the problem is shown, the choice is the
+        # oncologist's (no category table here for this primary)
+        yield _option("oncologist", "Systemic therapy chosen by the treating oncologist",
+                      f"Osseous holds no category table for {primary_name(c.primary)}: the "
+                      "disease-directed options (chemotherapy, targeted, hormonal, radionuclide "
+                      "or immune therapy) are for the treating oncologist or the specialist "
+                      "team.", based, ("coleman-2020-esmo",))
         return
     yield from _marrow_checked(ctx, handler(ctx, based))
 
