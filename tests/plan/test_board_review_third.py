@@ -146,3 +146,16 @@ def test_a_running_treatment_is_continued_not_started() -> None:
                                      {"drug": "apalutamide", "status": "active"}]))
     assert rec(prostate, "systemic.androgen-deprivation")["title"] == (
         "Continue androgen deprivation (apalutamide, leuprorelin)")
+
+
+def test_lytic_acetabulum_painful_on_weight_bearing_gets_an_orthopaedic_opinion() -> None:
+    # Mirels does not apply to the pelvis; Harrington's classes are the surgeons' call
+    lesion = {"id": "A", "site": "acetabulum", "appearance": "lytic",
+              "pain_severity": "functional", "worst_pain": 7}
+    r = rec(run(case(lesions=[lesion])), "surgery.periacetabular-opinion")
+    assert r["strength"] == "recommended" and r["urgency"] == "urgent"
+    assert r["details"]["weight_bearing"] == "protected"
+    mild = run(case(lesions=[{**lesion, "pain_severity": "mild"}]))
+    assert not recs(mild, "surgery.periacetabular-opinion")
+    unfit = run(case(patient={"surgical_candidate": False}, lesions=[lesion]))
+    assert not recs(unfit, "surgery.periacetabular-opinion")

@@ -16,6 +16,8 @@ _C = Citation
 
 _CITATIONS: Final = (
     # --- procedures ----------------------------------------------------------------------
+    _C("harrington-1981", "Harrington KD. The management of acetabular insufficiency secondary "
+       "to metastatic malignant disease. J Bone Joint Surg Am. 1981;63(4):653-664."),
     _C("patel-2019-sir", "Patel IJ, Rahim S, Davidson JC, et al. Society of Interventional "
        "Radiology consensus guidelines for the periprocedural management of thrombotic and "
        "bleeding risk in patients undergoing percutaneous image-guided interventions - part II: "

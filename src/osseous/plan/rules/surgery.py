@@ -379,3 +379,39 @@ def long_bone_fixation(ctx: Context) -> Iterator[Finding]:
 
 
 __all__ = ["BoneLesion", "SpinalLesion"]
+
+
+@rule("surgery.periacetabular", "surgery", "1", ("harrington-1981", "coleman-2020-esmo"))
+def periacetabular(ctx: Context) -> Iterator[Finding]:
+    """A lytic or mixed metastasis of the acetabulum with pain on weight-bearing: Mirels does
+    not apply to the pelvis, and nothing replaces it, so the orthopaedic surgeons judge the
+    risk of acetabular failure (Harrington's classes of periacetabular destruction) and whether
+    reconstruction is needed; protected weight-bearing meanwhile."""
+    for les in ctx.bones:
+        acetabulum = les.site == "acetabulum" or (
+            les.site == "pelvis" and "acetab" in (les.region or "").lower())
+        if not acetabulum or les.pathological_fracture or ctx.fixed(les):
+            continue
+        functional = les.pain_severity == "functional"
+        based = {"site": les.site, "region": les.region, "appearance": les.appearance,
+                 "pain_severity": les.pain_severity}
+        if les.pain_severity is None:
+            yield NeedsData(missing=(ctx.path(les, "pain_severity"),),
+                            reason="pain on weight-bearing decides an orthopaedic opinion on "
+                                   "the acetabulum", lesion=les.id)
+            continue
+        if not functional or les.appearance == "blastic" \
+                or ctx.state.surgery_possible is False:
+            yield NotApplicable(reason="no weight-bearing pain from a lytic acetabular lesion, or "
+                                "surgery not possible", based_on=based, lesion=les.id)
+            continue
+        yield Recommendation(
+            id="surgery.periacetabular-opinion", modality="surgery",
+            title=f"Orthopaedic opinion on the acetabulum ({les.id}); protected weight-bearing",
+            strength="recommended", urgency="urgent",
+            rationale="A metastasis of the acetabulum that hurts on weight-bearing can lead to "
+            "collapse of the hip joint; the Mirels score is for long bones and does not apply. "
+            "The orthopaedic surgeons judge the extent of destruction (Harrington's classes) and "
+            "whether reconstruction is needed; walking aids protect the hip meanwhile.",
+            based_on=based, references=("harrington-1981", "coleman-2020-esmo"), lesion=les.id,
+            details={"procedure": "consultation", "weight_bearing": "protected"})
