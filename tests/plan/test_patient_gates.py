@@ -521,14 +521,15 @@ def _alert(out: Out, alert_id: str) -> dict[str, Any]:
 def test_total_calcium_without_albumin_is_at_least_grade_3() -> None:
     # 14.6 mg/dL without albumin: corrected = 14.6 + 0.8 x (4 - albumin); over the plausible
     # albumin range 1.0-5.5 g/dL it lies between 14.6 - 1.2 = 13.4 and 14.6 + 2.4 = 17.0 mg/dL,
-    # so CTCAE v5.0 grade 3 at least (> 12.5) and possibly grade 4; the alert says "at least"
-    # and the treatment is an emergency (decisions.md, "Calcium without albumin")
+    # so CTCAE v5.0 grade 3 at least (> 12.5) and possibly grade 4 (> 13.5); the alert gives
+    # the span and is graded by the worst plausible grade, and the treatment is an emergency
+    # (decisions.md, "Calcium and bone-modifying agents after the second board review")
     doc = with_labs(case(lesions=[spine()]), {"analyte": "albumin", "value": None},
                     lab("calcium", 14.6, "mg/dL"))
     out = run(doc)
     a = _alert(out, "hypercalcemia")
     assert a["severity"] == "critical"
-    assert "at least" in a["message"]
+    assert "grade 3-4" in a["message"] and "treated as grade 4" in a["message"]
     r = rec(out, "supportive.hypercalcemia")
     assert (r["strength"], r["urgency"]) == ("recommended", "emergency")
     albumin = [i for i in out["workup"]["items"] if i["id"] == "lab-albumin"]

@@ -127,7 +127,10 @@ def test_every_recommendation_has_basis_and_sources(doc: dict[str, Any]) -> None
 @given(cases())
 def test_nothing_forbidden_is_recommended(doc: dict[str, Any]) -> None:
     out = _assess(doc)
-    crcl = next((s["total"] for s in out["scores"] if s["score"] == "crcl"), None)
+    # the lowest clearance still possible: with only the sex missing, the female value
+    # (decisions.md, "Calcium and bone-modifying agents after the second board review")
+    crcl = next((s["range"][0] if s["total"] is None and s["range"] else s["total"]
+                 for s in out["scores"] if s["score"] == "crcl"), None)
     c = doc["cancer"]
     for r in out["recommendations"]:
         if r["strength"] != "recommended" and r["strength"] != "consider":

@@ -70,10 +70,12 @@ def test_hypercalcemia_alert_by_grade(calcium: float, albumin: float, severity: 
 
 
 def test_hypercalcemia_without_albumin_grades_what_every_albumin_allows() -> None:
-    # 12.5 mg/dL with albumin anywhere in 1.0-5.5 g/dL: corrected 11.3-14.9 -> at least grade 1
+    # 12.5 mg/dL with albumin anywhere in 1.0-5.5 g/dL: corrected 11.3-14.9 -> grade 1 at
+    # least, grade 4 (> 13.5) at worst; the alert is graded by the worst plausible grade
+    # (decisions.md, "Calcium and bone-modifying agents after the second board review")
     out = run(case(labs=[{"analyte": "calcium", "value": 12.5, "unit": "mg/dL"}]))
     alert = next(a for a in out["alerts"] if a["id"] == "hypercalcemia")
-    assert alert["severity"] == "info" and "at least" in alert["message"]
+    assert alert["severity"] == "critical" and "grade 1-4" in alert["message"]
     assert "labs.albumin" in needs(out, "alert.hypercalcemia")
 
 

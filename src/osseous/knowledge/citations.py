@@ -242,6 +242,10 @@ _CITATIONS: Final = (
        "of longer-interval vs standard dosing of zoledronic acid on skeletal events in patients "
        "with bone metastases: a randomized clinical trial. JAMA. 2017;317(1):48-58.",
        doi="10.1001/jama.2016.19425"),
+    _C("turner-2016-hypocalcaemia", "Turner J, Gittoes N, Selby P; Society for Endocrinology "
+       "Clinical Committee. Society for Endocrinology endocrine emergency guidance: emergency "
+       "management of acute hypocalcaemia in adult patients. Endocr Connect. 2016;5(5):G7-G8.",
+       doi="10.1530/EC-16-0056"),
     _C("el-hajj-fuleihan-2023", "El-Hajj Fuleihan G, Clines GA, Hu MI, et al. Treatment of "
        "hypercalcemia of malignancy in adults: an Endocrine Society clinical practice "
        "guideline. J Clin Endocrinol Metab. 2023;108(3):507-528.",

@@ -244,6 +244,21 @@ class Context:
         return float(s.total) if s is not None and s.total is not None else None
 
     @cached_property
+    def crcl_range(self) -> tuple[float, float] | None:
+        """The creatinine clearance as known: (value, value), or the female and male values
+        when only the sex is missing (Cockcroft-Gault differs by the factor 0.85); None when
+        it cannot be bounded or rests on an out-of-date creatinine or weight."""
+        if self.state.crcl_stale:
+            return None
+        if self.crcl is not None:
+            return self.crcl, self.crcl
+        s = self.score("crcl")
+        if s is not None and s.range is not None and tuple(s.missing) == ("patient.sex",):
+            lo, hi = (float(x) for x in s.range)
+            return min(lo, hi), max(lo, hi)
+        return None
+
+    @cached_property
     def calcium_status(self) -> CalciumStatus:
         """Hypercalcaemia grade as known (exact, bounded by plausible albumin, or unknown)."""
         return calcium_status(self.state)
@@ -268,7 +283,7 @@ class Context:
         return self.state.ecog
 
     def medications(self, drugs: Iterable[str],
-                    statuses: Iterable[str] = ("active", "planned")) -> list[Medication]:
+                    statuses: Iterable[str | None] = ("active", "planned")) -> list[Medication]:
         wanted, states = set(drugs), set(statuses)
         return [m for m in self.case.medications or ()
                 if m.drug in wanted and m.status in states]

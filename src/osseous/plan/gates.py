@@ -83,6 +83,8 @@ def _withheld(match: re.Match[str]) -> str:
 
 
 def _paediatric(rec: Recommendation) -> Recommendation:
+    if rec.details.get("paediatric_decision"):
+        return rec  # already written for a patient under 18 (bma.paediatric)
     if not any(f in rec.details for f in (*DOSE_FIELDS, "steps")) and rec.modality not in (
             "bone-modifying-agent", "radiopharmaceutical", "systemic-therapy"):
         return rec

@@ -31,6 +31,7 @@ SURGICAL: Final = frozenset({"fixation", "prophylactic-fixation", "separation-su
 FORBIDS: Final[Mapping[str, tuple[str, ...]]] = {
     "bisphosphonate-renal": ("bma.zoledronic-acid", "bma.pamidronate"),
     "hypocalcemia-denosumab": ("bma.denosumab",),
+    "hypocalcemia-bisphosphonate": ("bma.zoledronic-acid", "bma.pamidronate"),
     "radium-abiraterone": ("rp.radium-223",),
 }
 

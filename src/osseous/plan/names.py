@@ -14,6 +14,7 @@ RULE_WORDS: Final = MappingProxyType({
     "alert.impending-fracture": "the fracture alert",
     "alert.spinal-instability": "the spinal-instability alert",
     "alert.hypocalcemia-denosumab": "the low-calcium check before denosumab",
+    "alert.hypocalcemia-bisphosphonate": "the low-calcium check before a bisphosphonate",
     "alert.bisphosphonate-renal": "the kidney check before a bisphosphonate",
     "alert.dental-before-bma": "the dental check before a bone-modifying agent",
     "bma.agents": "the choice of bone-modifying agent",
@@ -26,7 +27,8 @@ RULE_WORDS: Final = MappingProxyType({
     "rt.reirradiation": "re-irradiation", "rt.postoperative": "radiotherapy after surgery",
     "rt.extended-fractionation": "the check on long radiotherapy courses",
     "supportive.dexamethasone": "dexamethasone", "supportive.hypercalcemia":
-    "treatment of high calcium", "supportive.analgesia": "pain relief",
+    "treatment of high calcium", "supportive.hypocalcemia": "treatment of low calcium",
+    "supportive.analgesia": "pain relief",
     "supportive.pain-follow-up": "pain follow-up",
     "surgery.spinal-decompression": "spinal decompression",
     "surgery.spinal-stabilization": "spinal stabilisation",

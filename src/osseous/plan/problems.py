@@ -35,7 +35,8 @@ KIND_ORDER: Final = ("cord-compression", "hypercalcaemia", "fracture", "impendin
 PATIENT_ALERT_KIND: Final = {
     "hypercalcemia": "hypercalcaemia", "calcium-uncorrected": "hypercalcaemia",
     "calcium-out-of-date": "hypercalcaemia",
-    "hypocalcemia-denosumab": "bone-health", "denosumab-renal": "bone-health",
+    "hypocalcemia-denosumab": "bone-health", "hypocalcemia-bisphosphonate": "bone-health",
+    "denosumab-renal": "bone-health",
     "bisphosphonate-renal": "bone-health", "zoledronic-dose": "bone-health",
     "bisphosphonate-withhold": "bone-health", "no-dental-exam": "bone-health",
     "invasive-dental-procedure": "bone-health",
@@ -45,6 +46,7 @@ PATIENT_ALERT_KIND: Final = {
 #: patient-level recommendation ids (or prefixes) -> problem kind
 PATIENT_REC_KIND: Final = (
     ("supportive.hypercalcemia", "hypercalcaemia"),
+    ("supportive.hypocalcemia", "bone-health"),
     ("bma.", "bone-health"),
     ("supportive.analgesia", "pain"),
     ("rp.samarium-153", "pain"), ("rp.strontium-89", "pain"),
@@ -153,12 +155,22 @@ class Problem:
             return "active"
         if self.removed and all(x.declined for x in self.removed):
             return "declined"
-        if self.kind == "unlocalised-metastases" or (
-                self.kind == "hypercalcaemia" and any(
-                    a.id == "calcium-out-of-date" for a in self.alerts)) or (
-                self.kind == "cord-compression" and self.title.startswith("Suspected")):
+        if self._workup_note() is not None:
             return "work-up"
         return "no-deliverable-option"
+
+    def _workup_note(self) -> str | None:
+        """What this problem waits for, in words specific to it (None: it waits for nothing)."""
+        ids = {a.id for a in self.alerts}
+        if self.kind == "unlocalised-metastases":
+            return "imaging of the whole skeleton to localise the metastases"
+        if self.kind == "hypercalcaemia" and "calcium-out-of-date" in ids:
+            return "a repeat calcium and albumin today (the last result is out of date)"
+        if self.kind == "hypercalcaemia" and "calcium-uncorrected" in ids:
+            return "an albumin today to correct and grade the calcium"
+        if self.kind == "cord-compression" and self.title.startswith("Suspected"):
+            return "an MRI of the whole spine within 24 hours"
+        return None
 
     def to_dict(self) -> ProblemDoc:
         options: list[OptionDoc] = [{"recommendation": r.id, "lesion": r.lesion, "title": r.title,
@@ -172,9 +184,7 @@ class Problem:
         if self.status == "declined":
             note = "Declined by the patient: " + "; ".join(x.title for x in self.removed) + "."
         elif self.status == "work-up":
-            note = ("Investigations first: the next step is the work-up "
-                    "(MRI within 24 hours, a repeat result, or imaging to localise the "
-                    "metastases).")
+            note = f"Investigations first: {self._workup_note()}."
         elif self.status == "no-deliverable-option":
             why = [f"{x.title}: {x.reason}" for x in self.removed]
             why += [r.title for r in self.recs if r.strength == "not-recommended"]

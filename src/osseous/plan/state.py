@@ -132,10 +132,37 @@ class LabValue:
     date: date | None
     age_days: int | None
     stale: bool
+    #: the value and unit as the laboratory reported them (text shows these first)
+    given_value: float | None = None
+    given_unit: str | None = None
+
+    def amount(self) -> str:
+        """The value in the unit the user gave, with the canonical one in brackets when they
+        differ: "2.90 mmol/L [11.6 mg/dL]"."""
+        return amount(self.value, self.unit, self.given_value, self.given_unit)
 
     def describe(self) -> str:
         when = f" on {self.date.isoformat()}" if self.date else " (undated)"
-        return f"{self.value:g} {self.unit}{when}"
+        return f"{self.amount()}{when}"
+
+
+def number(value: float, unit: str) -> str:
+    """A value rounded for reading: two decimals in mmol/L (2.90), none in g/L or umol/L,
+    one in mg/dL and g/dL (11.6 mg/dL), as given otherwise."""
+    if unit == "mmol/L":
+        return f"{value:.2f}"
+    if unit in ("g/L", "umol/L"):
+        return f"{value:.0f}"
+    if unit in ("mg/dL", "g/dL"):
+        return f"{value:.1f}"
+    return f"{value:g}"
+
+
+def amount(value: float, unit: str, given_value: float | None = None,
+           given_unit: str | None = None) -> str:
+    if given_unit is None or given_value is None or given_unit == unit:
+        return f"{number(value, unit)} {unit}"
+    return f"{number(given_value, given_unit)} {given_unit} [{number(value, unit)} {unit}]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +310,8 @@ def _lab(case: Case, analyte: str) -> LabValue | None:
     age = (ref - lab.date).days if ref is not None and lab.date is not None else None
     limit = LAB_MAX_AGE_DAYS.get(analyte)
     stale = limit is not None and age is not None and age > limit
-    return LabValue(analyte, lab.canonical_value, lab.canonical_unit, lab.date, age, stale)
+    return LabValue(analyte, lab.canonical_value, lab.canonical_unit, lab.date, age, stale,
+                    lab.value, lab.unit)
 
 
 def expected_survival(case: Case, scores: Mapping[tuple[str, str | None], ScoreResult]

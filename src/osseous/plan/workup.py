@@ -271,6 +271,16 @@ def _labs(case: Case, missing: dict[str, set[str]], plan: _Plan,
                  else ())
 
 
+    low = next((r for r in assessment["recommendations"] if r["id"] == "supportive.hypocalcemia"),
+               None)
+    if low is not None:
+        # the hypocalcaemia treatment repeats the calcium: the same urgency as the treatment
+        plan.add("lab-calcium", "Serum calcium", "laboratory", low["urgency"],
+                 "hypocalcaemia: repeat calcium with albumin, and magnesium, after correction "
+                 "and before the next dose of a bone-modifying agent",
+                 {"supportive.hypocalcemia"}, references=("turner-2016-hypocalcaemia",))
+
+
 def _words(rule_ids: Iterable[str]) -> str:
     """The rules and scores that need a result, named for a person (the ids stay in
     ``unlocks``)."""
@@ -348,6 +358,21 @@ def _dental_and_clinical(case: Case, missing: dict[str, set[str]], plan: _Plan,
                      + ("doses per kilogram and creatinine clearance need a current weight"
                         if kind == "weight_kg" else "performance status gates treatment"),
                      {"patient.weight_kg" if kind == "weight_kg" else "patient.ecog"})
+    # a patient fact that a dose or a gate needs: an option waiting on it is never dropped
+    # silently (weight, age and sex give the creatinine clearance; pregnancy gates agents)
+    facts_ = {"patient.weight_kg": ("weight", "Weigh the patient", "examination",
+                                    "doses per kilogram and creatinine clearance need a weight"),
+              "patient.age_years": ("age", "Record the age (date of birth)", "assessment",
+                                    "creatinine clearance and the age limits need it"),
+              "patient.sex": ("sex", "Record the sex", "assessment",
+                              "creatinine clearance (Cockcroft-Gault) differs by sex"),
+              "patient.pregnant": ("pregnancy", "Pregnancy status (a pregnancy test if "
+                                   "pregnancy is possible)", "laboratory",
+                                   "pregnancy excludes radiopharmaceuticals and bone-modifying "
+                                   "agents")}
+    for path, (key, test, kind, why) in facts_.items():
+        if missing.get(path):
+            plan.add(key, test, kind, "routine", why, missing[path])
     if missing.get("patient.karnofsky") or missing.get("patient.ecog"):
         plan.add("performance-status", "Record ECOG and Karnofsky performance status",
                  "assessment", "routine", "performance status enters most survival scores",

@@ -70,9 +70,10 @@ def mescc(ctx: Context) -> Iterator[Finding]:
 @rule("alert.hypercalcemia", "alerts", "2", ("ctcae-5", "statpearls-hcm", "zometa-label"))
 def hypercalcemia(ctx: Context) -> Iterator[Finding]:
     """Hypercalcaemia with its CTCAE grade (grade 3-4 critical, grade 2 warning, grade 1 info),
-    from ionised calcium, corrected calcium, or a total calcium whose every plausible correction
-    reaches the grade (then the alert says "at least"). An out-of-date raised result asks for a
-    recheck today."""
+    from ionised calcium, corrected calcium, or a total calcium without a current albumin, whose
+    severity is then that of the worst grade a plausible albumin gives (knowing less never lowers
+    a warning) and which asks for the albumin. An out-of-date raised result asks for a recheck
+    today."""
     cs = ctx.calcium_status
     based = dict(cs.based)
     if cs.source == "unknown":
@@ -87,26 +88,45 @@ def hypercalcemia(ctx: Context) -> Iterator[Finding]:
                                                                   based_on=based)
         yield NeedsData(missing=("labs.calcium",), reason="the last calcium is out of date")
         return
-    low = cs.grade_low or 0
+    low, worst = cs.grade_low or 0, cs.worst
     if cs.source == "bounded":
         yield NeedsData(missing=("labs.albumin",), reason="albumin grades the hypercalcaemia "
                                                           "exactly")
-    if not low:
-        if cs.source == "bounded" and (cs.grade_high or 0) > 0:
-            yield Alert(id="calcium-uncorrected", severity="warning",
-                        message=f"Calcium may be raised ({cs.text}): albumin today to grade it.",
-                        references=("statpearls-hcm",), based_on=based)
-        else:
-            yield NotApplicable(reason=f"calcium not raised ({cs.text})", based_on=based)
+    if not worst:
+        yield NotApplicable(reason=f"calcium not raised ({cs.text})", based_on=based)
         return
-    severity: Severity = "critical" if low >= 3 else "warning" if low == 2 else "info"
-    grade_words = (f"CTCAE grade {low}" if cs.exact else f"CTCAE grade {low} at least")
-    action = ("Treat today: intravenous saline, then a bisphosphonate or denosumab."
-              if low >= 3 else "Hydrate, review calcium-raising medicines, recheck.")
+    severity: Severity = "critical" if worst >= 3 else "warning" if worst == 2 else "info"
+    action = (_treat_today(ctx) if worst >= 3
+              else "Hydrate, review calcium-raising medicines, recheck.")
+    if not low:
+        # some plausible albumin makes the calcium normal: graded, but asked for first
+        yield Alert(id="calcium-uncorrected", severity=severity,
+                    message=f"Calcium may be raised, {cs.grade_words()}: {cs.text}. Albumin "
+                    "today to grade it.", references=("ctcae-5", "statpearls-hcm"),
+                    based_on={**based, "ctcae_grade_worst": worst})
+        return
+    albumin = " Albumin today to grade it exactly." if cs.source == "bounded" else ""
     yield Alert(id="hypercalcemia", severity=severity,
-                message=f"Hypercalcaemia, {grade_words}: {cs.text}. {action}",
+                message=f"Hypercalcaemia, {cs.grade_words()}: {cs.text}. {action}{albumin}",
                 references=("ctcae-5", "statpearls-hcm", "zometa-label"),
-                based_on={**based, "ctcae_grade_at_least": low})
+                based_on={**based, "ctcae_grade_at_least": low, "ctcae_grade_worst": worst})
+
+
+def _treat_today(ctx: Context) -> str:
+    """The alert's one-line treatment, saying what the treatment recommendation says (dialysis,
+    pregnancy, a refusal of bone-modifying agents)."""
+    st = ctx.state
+    fluid = ("dialysis against a low-calcium bath (no saline load)" if st.dialysis
+             else "intravenous saline")
+    if st.pregnant:
+        then = "calcitonin with obstetric and endocrine specialists (no bisphosphonate or " \
+               "denosumab in pregnancy)"
+    elif st.declined("bone-modifying-agent"):
+        then = ("calcitonin as a bridge; the patient declines bone-modifying agents: discuss "
+                "the agent with them")
+    else:
+        then = "a bisphosphonate or denosumab"
+    return f"Treat today: {fluid}, then {then}."
 
 
 @rule("alert.impending-fracture", "alerts", "2",
@@ -193,30 +213,68 @@ def spinal_instability(ctx: Context) -> Iterator[Finding]:
                             reason=f"SINS could reach 13 ({fact.reasons[0]})", lesion=les.id)
 
 
+def _low_calcium(ctx: Context, drugs: str) -> Iterator[Finding]:
+    """The calcium check before a bone-modifying agent: hypocalcaemia (low whatever the
+    albumin) is an alert; a calcium that is unknown, out of date, or low for some plausible
+    albumin is asked for (never read as normal)."""
+    cs = ctx.calcium_status
+    if cs.source in ("unknown", "stale"):
+        yield NeedsData(missing=("labs.calcium", "labs.albumin") if cs.source == "unknown"
+                        else ("labs.calcium",),
+                        reason=f"a current calcium must be known before {drugs}")
+    elif cs.worst_low and not cs.low:
+        yield NeedsData(missing=("labs.albumin",),
+                        reason=f"the calcium may be low: albumin before {drugs}")
+
+
 @rule("alert.hypocalcemia-denosumab", "alerts", "1", ("xgeva-label",))
 def hypocalcemia_denosumab(ctx: Context) -> Iterator[Finding]:
-    """Denosumab active or planned: pre-existing hypocalcaemia must be corrected first, and the
-    risk is highest with creatinine clearance < 30 mL/min or dialysis."""
-    if not ctx.medications(("denosumab",)):
+    """Denosumab active or planned (or of unknown status): pre-existing hypocalcaemia must be
+    corrected first (severe and fatal hypocalcaemia reported), and the risk is highest with
+    creatinine clearance < 30 mL/min or dialysis."""
+    if not ctx.medications(("denosumab",), ("active", "planned", None)):
         yield NotApplicable(reason="no denosumab active or planned")
         return
-    s = ctx.calcium
-    if s is None or not s.complete:
-        yield NeedsData(missing=s.missing if s else ("labs.calcium", "labs.albumin"),
-                        reason="calcium must be known before denosumab")
-    elif s.band == "low":
+    cs = ctx.calcium_status
+    yield from _low_calcium(ctx, "denosumab")
+    if cs.low:
         yield Alert(id="hypocalcemia-denosumab", severity="critical",
-                    message=f"Corrected calcium {s.total} mg/dL is low: correct hypocalcaemia "
-                    "before denosumab (severe and fatal hypocalcaemia reported).",
-                        references=("xgeva-label",),
-                    based_on={"corrected_calcium_mg_dl": s.total})
-    renal_risk = ctx.case.patient.dialysis or (ctx.crcl is not None and ctx.crcl < 30)
+                    message=f"Hypocalcaemia, {cs.grade_words(low=True)}: {cs.text}. Hold "
+                    "denosumab and correct the calcium before the next dose (severe and fatal "
+                    "hypocalcaemia reported); see the hypocalcaemia treatment.",
+                    references=("xgeva-label",),
+                    based_on={**dict(cs.based), "hypocalcaemia_grade": cs.worst_low})
+    # with the sex unknown the lower (female) clearance is the one that may apply
+    span = ctx.crcl_range
+    renal_risk = ctx.case.patient.dialysis or (span is not None and span[0] < 30)
     if renal_risk:
         yield Alert(id="denosumab-renal", severity="warning",
                     message="Denosumab with creatinine clearance < 30 mL/min or dialysis: highest "
                     "risk of severe hypocalcaemia; calcium and vitamin D, and frequent calcium "
                     "checks in the first weeks.", references=("xgeva-label",),
                     based_on={"crcl_ml_min": ctx.crcl, "dialysis": ctx.case.patient.dialysis})
+
+
+@rule("alert.hypocalcemia-bisphosphonate", "alerts", "1", ("zometa-label", "pamidronate-label"))
+def hypocalcemia_bisphosphonate(ctx: Context) -> Iterator[Finding]:
+    """Zoledronic acid or pamidronate active or planned (or of unknown status) with
+    hypocalcaemia: the next dose waits until calcium is corrected (the labels ask for calcium
+    monitoring and supplements for hypocalcaemia; holding the dose is the project's choice, as
+    the Xgeva label requires for denosumab)."""
+    meds = ctx.medications(("zoledronic-acid", "pamidronate"), ("active", "planned", None))
+    if not meds:
+        yield NotApplicable(reason="no intravenous bisphosphonate active or planned")
+        return
+    drugs = " and ".join(sorted({m.drug.replace("-", " ") for m in meds}))
+    cs = ctx.calcium_status
+    yield from _low_calcium(ctx, drugs)
+    if cs.low:
+        yield Alert(id="hypocalcemia-bisphosphonate",
+                    severity="critical" if cs.severe_low else "warning",
+                    message=f"Hypocalcaemia, {cs.grade_words(low=True)}: {cs.text}. Hold "
+                    f"{drugs} and correct the calcium before the next dose; see the "
+                    "hypocalcaemia treatment.", references=("zometa-label", "pamidronate-label"),
+                    based_on={**dict(cs.based), "hypocalcaemia_grade": cs.worst_low})
 
 
 @rule("alert.bisphosphonate-renal", "alerts", "1", ("zometa-label", "pamidronate-label"))
@@ -228,34 +286,42 @@ def bisphosphonate_renal(ctx: Context) -> Iterator[Finding]:
     if not meds:
         yield NotApplicable(reason="no intravenous bisphosphonate active or planned")
         return
+    dialysis = bool(ctx.case.patient.dialysis)
+    span = ctx.crcl_range  # with the sex unknown, the female and male values
     if ctx.state.crcl_stale:
         creat = ctx.state.lab("creatinine")
         yield NeedsData(missing=("labs.creatinine",),
                         reason=f"the last creatinine is {creat.age_days if creat else '?'} days "
                         "old: a current one is needed before each dose")
-        return
-    if ctx.crcl is None:
+    elif span is None or span[0] != span[1]:
         s = ctx.score("crcl")
         yield NeedsData(missing=s.missing if s else ("labs.creatinine",),
                         reason="creatinine clearance must be known before each dose")
-        return
-    based = {"crcl_ml_min": ctx.crcl, "drugs": [m.drug for m in meds],
-             "dialysis": ctx.case.patient.dialysis}
-    if ctx.crcl < bma.ZOLEDRONIC_MIN_CRCL or ctx.case.patient.dialysis:
+    based = {"crcl_ml_min": ctx.crcl, "drugs": [m.drug for m in meds], "dialysis": dialysis}
+    words = ("" if span is None else f"{span[0]} mL/min" if span[0] == span[1]
+             else f"{span[0]:g}-{span[1]:g} mL/min (sex not recorded)")
+    # dialysis, or a clearance under 30 whatever the sex: the warning stands without the rest
+    if dialysis or (span is not None and span[1] < bma.ZOLEDRONIC_MIN_CRCL):
         yield Alert(id="bisphosphonate-renal", severity="critical",
-                    message=("On dialysis" if ctx.case.patient.dialysis else
-                     f"Creatinine clearance {ctx.crcl} mL/min (< 30)")
+                    message=("On dialysis" if dialysis else
+                     f"Creatinine clearance {words}, under 30 mL/min")
                     + ": zoledronic acid and pamidronate are not recommended in severe renal "
                     "impairment; consider "
                     "denosumab with calcium monitoring.", references=("zometa-label",
                                                                       "pamidronate-label"),
                     based_on=based)
-    elif any(m.drug == "zoledronic-acid" for m in meds) and ctx.crcl <= 60:
-        dose = zoledronic_dose(ctx.crcl)
+    elif span is not None and any(m.drug == "zoledronic-acid" for m in meds) \
+            and span[0] <= 60:
+        lo_d, hi_d = zoledronic_dose(span[0]), zoledronic_dose(span[1])
+        amount = (f"{lo_d.dose_mg} mg, not 4 mg ({lo_d.reason})" if lo_d.dose_mg == hi_d.dose_mg
+                  else " or ".join("not recommended" if d.dose_mg is None
+                                   else f"{d.dose_mg:g} mg" for d in (lo_d, hi_d))
+                  + " (female or male)")
         yield Alert(id="zoledronic-dose", severity="warning",
-                    message=f"Creatinine clearance {ctx.crcl} mL/min: zoledronic acid "
-                    f"{dose.dose_mg} mg, not 4 mg ({dose.reason}).", references=("zometa-label",),
-                    based_on=based)
+                    message=f"Creatinine clearance {words}: zoledronic acid {amount}.",
+                    references=("zometa-label",), based_on=based)
+    if ctx.state.crcl_stale:
+        return
     ref = ctx.case.assessed_on
     dated = [(lab.date, lab) for lab in ctx.case.labs or ()
              if lab.analyte == "creatinine" and lab.date is not None

@@ -68,6 +68,9 @@ def agents(ctx: Context) -> Iterator[Finding]:
     if strength is None:
         yield NotApplicable(reason=why)
         return
+    if ctx.state.minor:
+        yield _paediatric(ctx, why)
+        return
     active = {m.drug for m in ctx.medications(("zoledronic-acid", "denosumab", "pamidronate"),
                                               ("active",))}
     dental_ = ctx.case.patient.dental
@@ -103,6 +106,29 @@ def agents(ctx: Context) -> Iterator[Finding]:
                             based_on={"active": sorted(active)})
 
 
+def _paediatric(ctx: Context, why: str) -> Recommendation:
+    """Under 18 the adult labels do not apply: zoledronic acid is not indicated in paediatric
+    patients (Zometa label 8.4), denosumab 120 mg is labelled for adults and, for giant cell
+    tumour of bone only, skeletally mature adolescents (Xgeva label 1.2). No adult agent or dose
+    is offered as routine; paediatric oncology decides."""
+    histology = (ctx.case.cancer.histology or "").lower()
+    gct = ("giant cell tumour of bone: the Xgeva label covers skeletally mature adolescents; "
+           if "giant cell" in histology else "")
+    return Recommendation(
+        id="bma.paediatric", modality="bone-modifying-agent",
+        title="Bone-modifying agent: paediatric oncology decides (no routine adult dose "
+              "under 18)",
+        strength="consider", urgency="routine",
+        rationale=f"Patient aged {ctx.state.age}, under 18. The adult indication ({why}) does not "
+        "carry over: zoledronic acid is not indicated in paediatric patients (Zometa label) and "
+        "denosumab for bone metastases is labelled for adults (Xgeva label); " + gct
+        + "whether and how to give an agent is for paediatric oncology.",
+        based_on={"age_years": ctx.state.age, "primary": ctx.primary,
+                  "histology": ctx.case.cancer.histology},
+        references=("zometa-label", "xgeva-label"), lesion=None,
+        details={"agent": None, "paediatric_decision": True, "adult_dose_withheld": True})
+
+
 def _common_details(agent: str, dental_first: bool) -> dict[str, object]:
     return {"agent": agent, "monitoring": MONITORING[agent],
             "dental_examination_first": dental_first}
@@ -116,6 +142,36 @@ def _supplements(ctx: Context, default: str) -> str:
     return default
 
 
+def _hold_for_low_calcium(ctx: Context, rec_id: str, name: str, ref: str,
+                          based: dict[str, object], details: dict[str, object]
+                          ) -> Recommendation | None:
+    """Hypocalcaemia (low whatever the albumin): the agent is held until it is corrected
+    (Xgeva label: correct pre-existing hypocalcaemia first; Zometa and pamidronate labels:
+    monitor calcium and supplement); the treatment is the hypocalcaemia recommendation."""
+    cs = ctx.calcium_status
+    if not cs.low:
+        return None
+    return Recommendation(
+        id=rec_id, modality="bone-modifying-agent", title=f"Hold {name} until the calcium is "
+                                                          "corrected",
+        strength="not-recommended", urgency="emergency" if cs.severe_low else "urgent",
+        rationale=f"Hypocalcaemia, {cs.grade_words(low=True)}: {cs.text}. Correct it before "
+        f"the next dose of {name} (see the hypocalcaemia treatment), then recheck calcium.",
+        based_on={**based, **dict(cs.based), "hypocalcaemia_grade": cs.worst_low},
+        references=(ref,), lesion=None,
+        details={**details, "supplements": "calcium and vitamin D to correct the calcium",
+                 "hold_until_calcium_corrected": True})
+
+
+def _calcium_check(ctx: Context) -> str:
+    """For a bisphosphonate: a calcium not known to be normal is checked before the dose."""
+    cs = ctx.calcium_status
+    if cs.source in ("unknown", "stale") or (cs.worst_low and not cs.low):
+        return (" Calcium (with albumin) is not known to be normal: check it before the first "
+                "dose, and correct a low calcium first.")
+    return ""
+
+
 def _dental_text(ctx: Context, dental_first: bool) -> str:
     d = ctx.case.patient.dental
     if d is not None and d.invasive_procedure_planned:
@@ -126,31 +182,45 @@ def _dental_text(ctx: Context, dental_first: bool) -> str:
 
 def _zoledronic(ctx: Context, strength: Strength, why: str, base: dict[str, object],
                 active: bool, dental_first: bool) -> Iterator[Finding]:
-    crcl = ctx.crcl
     if ctx.state.crcl_stale:
         yield NeedsData(missing=("labs.creatinine",), reason="zoledronic acid is dosed by a "
                                                              "current "
                                               "creatinine clearance (the last creatinine is "
                                               "out of date)")
         return
-    if crcl is None:
+    span = ctx.crcl_range
+    if span is None:
         s = ctx.score("crcl")
         yield NeedsData(missing=s.missing if s else ("labs.creatinine",),
                         reason="zoledronic acid is dosed by creatinine clearance")
         return
-    dose = zoledronic_dose(crcl)
+    lo, hi = span
+    dose, other = zoledronic_dose(lo), zoledronic_dose(hi)
+    crcl_words = (f"{lo} mL/min" if lo == hi else
+                  f"{lo:g}-{hi:g} mL/min (female and male values; sex not recorded)")
+    if dose.dose_mg != other.dose_mg:
+        doses = " or ".join("not recommended" if d.dose_mg is None else f"{d.dose_mg:g} mg"
+                            for d in (dose, other))
+        yield NeedsData(missing=("patient.sex",),
+                        reason=f"creatinine clearance {crcl_words} gives zoledronic acid "
+                               f"{doses} by sex")
+        return
+    crcl = ctx.crcl
     based = {**base, "crcl_ml_min": crcl, "dialysis": ctx.case.patient.dialysis}
     details = {**_common_details("zoledronic-acid", dental_first), "dose_mg": dose.dose_mg,
                "interval_weeks": 12, "alternative_interval_weeks": 4, "crcl_ml_min": crcl,
                "infusion": "over at least 15 minutes",
                "supplements": _supplements(ctx, "calcium 500 mg and vitamin D 400 IU daily")}
+    if lo != hi:
+        details["crcl_range_ml_min"] = based["crcl_range_ml_min"] = [lo, hi]
     verb = "Continue" if active else "Start"
     hcm = (" Hypercalcaemia of malignancy is treated first (see its problem); the renal dose "
            "applies to maintenance."
            if (ctx.calcium_status.grade_low or 0) >= 1 else "")
     dialysis = bool(ctx.case.patient.dialysis)
     if dose.dose_mg is None or dialysis:
-        why_renal = ("on dialysis" if dialysis else f"creatinine clearance {crcl} mL/min (< 30)")
+        why_renal = ("on dialysis" if dialysis
+                     else f"creatinine clearance {crcl_words}, under 30 mL/min")
         yield Recommendation(
             id="bma.zoledronic-acid", modality="bone-modifying-agent", title="Zoledronic acid",
             strength="not-recommended", urgency="routine",
@@ -159,14 +229,22 @@ def _zoledronic(ctx: Context, strength: Strength, why: str, base: dict[str, obje
             based_on=based, references=("zometa-label",), lesion=None,
             details={k: v for k, v in details.items() if k != "dose_mg"} | {"dose_mg": None})
         return
+    held = _hold_for_low_calcium(ctx, "bma.zoledronic-acid", "zoledronic acid", "zometa-label",
+                                 based, details)
+    if held is not None:
+        yield held
+        return
+    check = _calcium_check(ctx)
+    if check:
+        details["calcium_check_first"] = True
     yield Recommendation(
         id="bma.zoledronic-acid", modality="bone-modifying-agent",
         title=f"{verb} zoledronic acid {dose.dose_mg:g} mg every 12 weeks (or 4 weeks)",
         strength=strength,
         urgency="routine",
-        rationale=f"Indication: {why}. Creatinine clearance {crcl} mL/min: {dose.reason} "
+        rationale=f"Indication: {why}. Creatinine clearance {crcl_words}: {dose.reason} "
         f"({dose.dose_mg:g} mg). Every 12 weeks was non-inferior to every 4 weeks (CALGB 70604: "
-        "skeletal events 29.5% against 28.6%)." + hcm
+        "skeletal events 29.5% against 28.6%)." + hcm + check
         + _dental_text(ctx, dental_first),
         based_on=based, references=("zometa-label", "himelstein-2017-calgb70604",
                                     *INDICATION_REFS), lesion=None, details=details)
@@ -174,30 +252,31 @@ def _zoledronic(ctx: Context, strength: Strength, why: str, base: dict[str, obje
 
 def _denosumab(ctx: Context, strength: Strength, why: str, base: dict[str, object],
                active: bool, dental_first: bool) -> Iterator[Finding]:
-    ca = ctx.calcium
-    based = {**base, "corrected_calcium_mg_dl": ca.total if ca else None,
-             "crcl_ml_min": ctx.crcl, "dialysis": ctx.case.patient.dialysis}
+    cs = ctx.calcium_status
+    based = {**base, **dict(cs.based), "crcl_ml_min": ctx.crcl,
+             "dialysis": ctx.case.patient.dialysis}
     details = {**_common_details("denosumab", dental_first), "dose_mg": bma.DENOSUMAB_DOSE_MG,
                "interval_weeks": bma.DENOSUMAB_INTERVAL_WEEKS, "crcl_ml_min": ctx.crcl,
                "route": "subcutaneous",
                "supplements": _supplements(ctx, "calcium and vitamin D")}
     verb = "Continue" if active else "Start"
-    if ca is None or not ca.complete:
-        yield NeedsData(missing=ca.missing if ca else ("labs.calcium", "labs.albumin"),
-                        reason="calcium must be normal before denosumab")
+    held = _hold_for_low_calcium(ctx, "bma.denosumab", "denosumab", "xgeva-label", based,
+                                 details)
+    if held is not None:
+        yield held
         return
-    if ca.band == "low":
-        yield Recommendation(
-            id="bma.denosumab", modality="bone-modifying-agent", title="Denosumab",
-            strength="not-recommended", urgency="urgent",
-            rationale=f"Corrected calcium {ca.total} mg/dL is low: correct hypocalcaemia before "
-                      "denosumab "
-            "(label).", based_on=based, references=("xgeva-label",), lesion=None, details=details)
+    if cs.source in ("unknown", "stale") or cs.worst_low:
+        # unknown, out of date, or low for some plausible albumin: never read as normal
+        yield NeedsData(missing=("labs.calcium", "labs.albumin") if cs.source == "unknown"
+                        else ("labs.calcium",) if cs.source == "stale" else ("labs.albumin",),
+                        reason="calcium must be known to be normal before denosumab")
         return
     caution = ""
-    if ctx.primary == "myeloma" and ctx.crcl is not None and ctx.crcl < 60:
+    # with the sex unknown the lower (female) clearance is the one that may apply
+    low_crcl = ctx.crcl_range[0] if ctx.crcl_range is not None else None
+    if ctx.primary == "myeloma" and low_crcl is not None and low_crcl < 60:
         caution += " In myeloma with renal impairment denosumab is preferred (ESMO 2020)."
-    if ctx.case.patient.dialysis or (ctx.crcl is not None and ctx.crcl < 30):
+    if ctx.case.patient.dialysis or (low_crcl is not None and low_crcl < 30):
         caution += (" Creatinine clearance < 30 mL/min or dialysis: the risk of severe "
                    "hypocalcaemia is highest; check calcium often.")
     yield Recommendation(
@@ -211,16 +290,19 @@ def _denosumab(ctx: Context, strength: Strength, why: str, base: dict[str, objec
 
 def _pamidronate(ctx: Context, why: str, base: dict[str, object], active: bool,
                  dental_first: bool) -> Iterator[Finding]:
+    span = ctx.crcl_range
+    if span is None or (span[0] < 30 <= span[1]):
+        return  # zoledronic acid already asked for a current creatinine clearance or the sex
     crcl = ctx.crcl
-    if crcl is None or ctx.state.crcl_stale:
-        return  # zoledronic acid already asked for a current creatinine clearance
+    crcl_words = (f"{crcl} mL/min" if span[0] == span[1]
+                  else f"{span[0]:g}-{span[1]:g} mL/min")
     based = {**base, "crcl_ml_min": crcl, "dialysis": ctx.case.patient.dialysis}
     details = {**_common_details("pamidronate", dental_first),
                "dose_mg": bma.PAMIDRONATE_DOSE_MG, "interval_weeks": 4, "crcl_ml_min": crcl,
                "infusion": "over 2 hours (4 hours in myeloma)"}
-    if crcl < 30 or ctx.case.patient.dialysis:
+    if span[1] < 30 or ctx.case.patient.dialysis:
         why_renal = ("On dialysis" if ctx.case.patient.dialysis
-                     else f"Creatinine clearance {crcl} mL/min")
+                     else f"Creatinine clearance {crcl_words}")
         yield Recommendation(
             id="bma.pamidronate", modality="bone-modifying-agent", title="Pamidronate",
             strength="not-recommended",
@@ -229,12 +311,20 @@ def _pamidronate(ctx: Context, why: str, base: dict[str, object], active: bool,
             "impairment (label).", based_on=based, references=("pamidronate-label",), lesion=None,
             details={k: v for k, v in details.items() if k != "dose_mg"} | {"dose_mg": None})
         return
+    held = _hold_for_low_calcium(ctx, "bma.pamidronate", "pamidronate", "pamidronate-label",
+                                 based, details)
+    if held is not None:
+        yield held
+        return
+    check = _calcium_check(ctx)
+    if check:
+        details["calcium_check_first"] = True
     yield Recommendation(
         id="bma.pamidronate", modality="bone-modifying-agent",
         title=f"{'Continue' if active else 'Alternative'}: pamidronate 90 mg every 3-4 weeks",
         strength="consider", urgency="routine",
         rationale=f"Indication: {why}. Labelled for osteolytic breast metastases and myeloma; "
-        "no evidence favours one agent over another (ASCO-CCO 2017)."
+        "no evidence favours one agent over another (ASCO-CCO 2017)." + check
         + _dental_text(ctx, dental_first),
         based_on=based, references=("pamidronate-label", "van-poznak-2017"), lesion=None,
         details=details)

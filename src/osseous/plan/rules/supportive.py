@@ -14,6 +14,7 @@ DEFICIT_WORDS = {"myelopathy": "myelopathy", "cauda-equina": "a cauda equina syn
                  "radiculopathy": "radicular symptoms"}
 HCM_REFS = ("el-hajj-fuleihan-2023", "zometa-label", "pamidronate-label", "calcitonin-label",
             "xgeva-label")
+HYPO_REFS = ("turner-2016-hypocalcaemia", "xgeva-label", "zometa-label", "ctcae-5")
 
 
 @rule("supportive.dexamethasone", "supportive-care", "2",
@@ -90,44 +91,57 @@ def hypercalcemia(ctx: Context) -> Iterator[Finding]:
     pamidronate 60-90 mg when corrected calcium is >= 12 mg/dL, denosumab instead with
     creatinine clearance < 30 mL/min, dialysis or creatinine >= 4.5 mg/dL (and suggested over a
     bisphosphonate, Endocrine Society 2023); calcitonin added when calcium is > 14 mg/dL;
-    glucocorticoids first for lymphoma. A total calcium whose every plausible correction is
-    raised is treated by its lowest possible value."""
+    glucocorticoids first for lymphoma. A total calcium raised whatever the albumin is treated
+    by the worst grade a plausible albumin gives, and the albumin is asked for today. A patient
+    who declines bone-modifying agents is offered calcitonin as a bridge and the agent is
+    discussed with them, never given as planned."""
     cs = ctx.calcium_status
-    low = cs.grade_low or 0
+    low, worst = cs.grade_low or 0, cs.worst
     if not low:
         if cs.source in ("corrected", "ionised"):
             yield NotApplicable(reason=f"calcium not raised ({cs.text})", based_on=dict(cs.based))
         return  # alert.hypercalcemia asks for the missing values
-    value = cs.corrected_low_mg_dl
+    value = cs.corrected_high_mg_dl  # the worst plausible corrected value
     creat = ctx.state.lab("creatinine")
     st = ctx.state
     renal = bool(st.dialysis) or (st.crcl is not None and st.crcl < 30) or (
         creat is not None and creat.value >= 4.5)
-    based = {**dict(cs.based), "ctcae_grade_at_least": low,
+    based = {**dict(cs.based), "ctcae_grade_at_least": low, "ctcae_grade_worst": worst,
              "creatinine_mg_dl": round(creat.value, 2) if creat else None,
              "crcl_ml_min": st.crcl, "dialysis": st.dialysis}
-    mild = low == 1 or (value is not None and value < 12 and cs.source != "ionised")
-    if mild and low < 3:
+    text = _cap(cs.text)
+    albumin = ("" if cs.exact else " Albumin today: it grades the calcium exactly and may make "
+               "part of this treatment unnecessary.")
+    mild = worst == 1 or (value is not None and value < 12 and cs.source != "ionised")
+    if mild:
         yield Recommendation(
             id="supportive.hypercalcemia-mild", modality="supportive-care",
             title="Mild hypercalcaemia: hydrate, stop calcium-raising medicines, recheck",
             strength="recommended", urgency="urgent",
-            rationale=f"{cs.text[0].upper() + cs.text[1:]}: below 12 mg/dL, the label threshold "
-            "for bisphosphonate treatment of hypercalcaemia of malignancy. Stop calcium and "
-            "vitamin D supplements.", based_on=based,
+            rationale=f"{text}. {_cap(cs.grade_words())}: below 12 mg/dL [3.0 mmol/L], the label "
+            "threshold for bisphosphonate treatment of hypercalcaemia of malignancy. Stop "
+            "calcium and vitamin D supplements." + albumin, based_on=based,
             references=("el-hajj-fuleihan-2023", "zometa-label"), lesion=None,
-            details={"agent": None})
+            details={"agent": None, "albumin_needed": not cs.exact})
         return
+    declined = st.declined("bone-modifying-agent")
     agent: str | None = "denosumab" if renal else "zoledronic-acid"
     steps = ["intravenous 0.9% saline, aiming for about 2 L of urine a day" if not st.dialysis
              else "on dialysis: no saline load; dialysis against a low-calcium bath with the "
                   "nephrologists",
              "stop calcium and vitamin D supplements and other calcium-raising medicines"]
+    calcitonin = "calcitonin 4 IU/kg every 12 hours"
     if st.pregnant:
         agent = None
         steps.append("pregnant: bisphosphonates and denosumab are not given (fetal harm in "
-                     "their labels); calcitonin 4 IU/kg every 12 hours, with obstetric and "
-                     "endocrine specialists")
+                     f"their labels); {calcitonin}, with obstetric and endocrine specialists")
+    elif declined:
+        named = "denosumab" if renal else "zoledronic acid"
+        agent = "calcitonin"
+        steps.append(f"the patient declines bone-modifying agents: {calcitonin} as a bridge "
+                     f"(not a bone-modifying agent; its effect wanes within days); {named} "
+                     "treats hypercalcaemia of malignancy best: discuss it with the patient, "
+                     "it is given only with consent for this indication")
     elif renal:
         steps.append("denosumab 120 mg subcutaneously (renal failure: creatinine clearance "
                      "under 30 mL/min, dialysis or creatinine 4.5 mg/dL or more, where the "
@@ -138,24 +152,70 @@ def hypercalcemia(ctx: Context) -> Iterator[Finding]:
                      + ("90" if value is not None and value > 13.5 else "60-90")
                      + " mg over 2-24 hours; denosumab is suggested over a bisphosphonate and "
                      "for disease refractory to one")
-    corrected_range = dict(cs.based).get("corrected_range_mg_dl")
     may_exceed_14 = (value is not None and value > 14) or (
-        isinstance(corrected_range, tuple) and corrected_range[1] > 14) or (
-        cs.source == "ionised" and low >= 4)
-    if may_exceed_14 and not st.pregnant:
-        # with albumin unknown the value that may be over 14 mg/dL is treated as such
-        steps.append("add calcitonin 4 IU/kg every 12 hours (fast but short-lived)")
+        cs.source == "ionised" and worst >= 4)
+    if may_exceed_14 and not st.pregnant and agent != "calcitonin":
+        steps.append(f"add {calcitonin} (fast but short-lived)")
     if ctx.primary == "lymphoma":
         steps.insert(1, "glucocorticoids first (calcitriol-mediated hypercalcaemia)")
-    details: dict[str, object] = {"agent": agent, "steps": steps}
-    details["dose_mg"] = None if agent is None else 120.0 if renal else 4.0
+    details: dict[str, object] = {"agent": agent, "steps": steps,
+                                  "albumin_needed": not cs.exact}
+    details["dose_mg"] = (None if agent in (None, "calcitonin") else 120.0 if renal else 4.0)
+    if agent == "calcitonin":
+        details["dose_iu_per_kg"] = 4
+    if declined:
+        details["bone_modifying_agent_declined"] = True
+        details["discuss_with_patient"] = "denosumab" if renal else "zoledronic-acid"
     yield Recommendation(
         id="supportive.hypercalcemia", modality="supportive-care",
         title="Treat hypercalcaemia of malignancy today", strength="recommended",
-        urgency="emergency" if low >= 3 else "urgent",
-        rationale=f"{cs.text[0].upper() + cs.text[1:]} (CTCAE grade {low}"
-        f"{'' if cs.exact else ' at least'}): " + "; ".join(steps) + ".",
+        urgency="emergency" if worst >= 3 else "urgent",
+        rationale=f"{text}. {_cap(cs.grade_words())}: " + "; ".join(steps) + "." + albumin,
         based_on=based, references=HCM_REFS, lesion=None, details=details)
+
+
+@rule("supportive.hypocalcemia", "supportive-care", "2", HYPO_REFS)
+def hypocalcemia(ctx: Context) -> Iterator[Finding]:
+    """Hypocalcaemia (low whatever the albumin), graded by CTCAE: severe (adjusted calcium
+    < 1.9 mmol/L, CTCAE grade 3-4, or any symptom) intravenous calcium gluconate with ECG
+    monitoring, otherwise oral calcium and vitamin D (Society for Endocrinology 2016); magnesium
+    checked; any bone-modifying agent held until calcium is corrected (Xgeva label: correct
+    pre-existing hypocalcaemia first; Zometa label: monitor calcium and supplement); calcium
+    repeated."""
+    cs = ctx.calcium_status
+    if not cs.low:
+        return  # the calcium checks before an agent ask for what is missing
+    grade, severe = cs.worst_low, cs.severe_low
+    on = sorted({m.drug for m in ctx.on_bma()})
+    agents = [d.replace("-", " ") for d in on]
+    steps = [("intravenous calcium gluconate now: 10-20 mL of 10% in 50-100 mL of 5% dextrose "
+              "over 10 minutes with ECG monitoring, then an infusion titrated to a normal "
+              "calcium" if severe else
+              "oral calcium and vitamin D (intravenous calcium gluconate if there are symptoms: "
+              "tingling, cramps or tetany, a long QT interval, seizures)"),
+             "check magnesium and phosphate and correct a low magnesium"]
+    held = (" and ".join(agents) if agents else "any bone-modifying agent")
+    steps.append(f"hold {held} until the calcium is corrected")
+    steps.append("repeat calcium with albumin " + ("today, while the infusion is titrated"
+                                                   if severe else "within a week and before "
+                                                   "the next dose"))
+    text = _cap(cs.text)
+    yield Recommendation(
+        id="supportive.hypocalcemia", modality="supportive-care",
+        title=("Severe hypocalcaemia: intravenous calcium gluconate now" if severe else
+               "Hypocalcaemia: calcium and vitamin D, then recheck") + (
+                   f"; hold {held}" if agents else ""),
+        strength="recommended", urgency="emergency" if severe else "urgent",
+        rationale=f"{text}. {_cap(cs.grade_words(low=True))}: " + "; ".join(steps) + ".",
+        based_on={**dict(cs.based), "hypocalcaemia_grade": grade, "bone_modifying_agents": on},
+        references=HYPO_REFS, lesion=None,
+        details={"route": "intravenous" if severe else "oral", "ctcae_grade": grade,
+                 "hold_bone_modifying_agent": True, "held_agents": on, "recheck_calcium": True,
+                 "albumin_needed": not cs.exact})
+
+
+def _cap(words: str) -> str:
+    return words[0].upper() + words[1:]
 
 
 @rule("supportive.analgesia", "supportive-care", "1",
