@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -591,3 +592,20 @@ def test_ewing_sarcoma_is_not_read_as_a_radioresistant_sarcoma() -> None:
     other = plan("leiomyosarcoma")
     assert recs(other, "rt.post-separation-sbrt")
 
+
+
+@pytest.mark.parametrize("primary", ["lung-nsclc", "lung-sclc", "head-and-neck", "germ-cell",
+                                     "unknown-primary", "kidney", "thyroid"])
+def test_clinical_text_names_the_primary_in_words(primary: str) -> None:
+    out = run(case(cancer={"primary": primary, "hormone_receptor_positive": None,
+                           "her2_positive": None, "biomarkers": []},
+                   patient={"estimated_survival_months": 1},
+                   lesions=[spine(escc="2"), spine(id="S2", levels=["T11"], escc="1b")]))
+    texts = [r["title"] + " " + r["rationale"] for r in out["recommendations"]]
+    texts += [a["message"] for a in out["alerts"]]
+    texts += [p["title"] + " " + (p.get("note") or "") for p in out["problems"]]
+    for text in texts:
+        # the code as a code: "(lung-nsclc)", "lung-nsclc;", "lung-nsclc with"
+        assert not re.search(rf"\b{re.escape(primary)}(?:[);]| with)", text), text
+        assert "1 months" not in text, text
+        assert "docs/clinical" not in text and "laufer-2013" not in text, text

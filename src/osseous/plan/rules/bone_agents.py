@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from osseous.knowledge import bma
+from osseous.knowledge.primary_sites import primary_name
 from osseous.plan.context import Context
 from osseous.plan.engine import rule
 from osseous.plan.model import Finding, NeedsData, NotApplicable, Recommendation, Strength
+from osseous.plan.state import in_months
 from osseous.scores.zoledronic import zoledronic_dose
 
 INDICATION_REFS = ("van-poznak-2017", "saylor-2020", "coleman-2020-esmo")
@@ -45,9 +47,10 @@ def indication(ctx: Context) -> tuple[Strength | None, str, list[str]]:
     if est is None:
         return None, "", ["patient.estimated_survival_months"]
     if est < 3:
-        return "not-recommended", (f"expected survival {est:g} months: the ESMO indication in "
+        return "not-recommended", (f"expected survival {in_months(est)}: the ESMO indication in "
                                    "other solid tumours needs at least 3 months"), []
-    return "consider", (f"{primary} with bone metastases and expected survival {est:g} months "
+    return "consider", (f"{primary_name(primary)[0].upper() + primary_name(primary)[1:]} with bone "
+                        f"metastases and expected survival {in_months(est)} "
                         "(ESMO 2020: other solid tumours with life expectancy >= 3 months)"), []
 
 
