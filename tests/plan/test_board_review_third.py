@@ -159,3 +159,22 @@ def test_lytic_acetabulum_painful_on_weight_bearing_gets_an_orthopaedic_opinion(
     assert not recs(mild, "surgery.periacetabular-opinion")
     unfit = run(case(patient={"surgical_candidate": False}, lesions=[lesion]))
     assert not recs(unfit, "surgery.periacetabular-opinion")
+
+
+def test_a_lesion_the_rules_cannot_decide_on_is_still_a_problem() -> None:
+    # T4, worst pain 8, nothing else known: the most dangerous lesion must be visible, waiting
+    # for its work-up, as urgent as the work-up is
+    t4 = {"id": "T4", "site": "spine", "levels": ["T4"], "worst_pain": 8}
+    out = run(case(lesions=[t4]))
+    p = next(p for p in out["problems"] if p["lesion"] == "T4")
+    assert p["status"] == "work-up" and p["note"].startswith("Investigations first")
+    mri = [i for i in out["workup"]["items"] if "T4" in i.get("lesions", [])]
+    assert mri
+    order = {"emergency": 0, "urgent": 1, "routine": 2}
+    assert order[p["urgency"]] == min(order[i["urgency"]] for i in mri)
+
+
+def test_systemic_options_removed_in_pregnancy_leave_it_to_the_specialists() -> None:
+    out = run(case(patient={"age_years": 31, "pregnant": True}))
+    p = next(p for p in out["problems"] if p["kind"] == "systemic-disease")
+    assert "specialists" in p["note"] and "Best supportive care" not in p["note"]

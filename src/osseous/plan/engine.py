@@ -43,7 +43,7 @@ from osseous.plan.model import (
     Recommendation,
     RuleFamily,
 )
-from osseous.plan.problems import build_problems
+from osseous.plan.problems import build_problems, waiting_as_urgent_as_their_workup
 from osseous.plan.workup import plan_workup
 from osseous.scores.catalog import score_case
 
@@ -230,7 +230,7 @@ def assess(case: Case, ignored_fields: tuple[str, ...] = (), *,
     recs, alerts, needs, rule_trace = run_rules(ctx, ruleset, with_trace=trace)
     recs, alerts, needs, removed = apply_gates(ctx.state, recs, alerts, needs)
     recs = order_recommendations(recs)
-    problems = build_problems(ctx, recs, alerts, removed)
+    problems = build_problems(ctx, recs, alerts, removed, needs)
     doc: Assessment = {
         "format": ASSESSMENT_FORMAT,
         "case": case.id,
@@ -248,6 +248,7 @@ def assess(case: Case, ignored_fields: tuple[str, ...] = (), *,
     }
     # a versioned extension of osseous.assessment/1 (docs/case-format.md)
     doc["workup"] = plan_workup(case, doc)
+    doc["problems"] = waiting_as_urgent_as_their_workup(doc["problems"], doc["workup"])
     try:
         check_invariants(ctx, recs, alerts, problems, doc["workup"])
     except InvariantError as exc:

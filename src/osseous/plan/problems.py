@@ -12,13 +12,21 @@ the patient-level gates are listed with the reason, so a declined problem says s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Final, TypeVar
 
 from osseous.core.case import BoneLesion, SpinalLesion
 from osseous.plan.context import Context, compression_term
-from osseous.plan.document import OptionDoc, ProblemDoc, ProblemStatus, Role, UrgencyName
+from osseous.plan.document import (
+    NeedsDataDoc,
+    OptionDoc,
+    ProblemDoc,
+    ProblemStatus,
+    Role,
+    UrgencyName,
+    WorkupDoc,
+)
 from osseous.plan.gates import Removed
 from osseous.plan.model import URGENCY_ORDER, Alert, Recommendation
 
@@ -93,6 +101,8 @@ class Problem:
     conflicts: list[dict[str, object]] = field(default_factory=list)
     sequence: list[dict[str, object]] = field(default_factory=list)
     note: str | None = None
+    #: what the rules could not decide for this problem for want of data (their reasons)
+    waiting: list[str] = field(default_factory=list)
     #: live options in order, each with its role and choose-one group (set by ``close``)
     options: list[Recommendation] = field(default_factory=list)
     roles: list[tuple[Role, str | None]] = field(default_factory=list)
@@ -170,6 +180,9 @@ class Problem:
             return "an albumin today to correct and grade the calcium"
         if self.kind == "cord-compression" and self.title.startswith("Suspected"):
             return "an MRI of the whole spine within 24 hours"
+        if self.waiting and not self.removed and not self.recs:
+            # nothing proposed yet because the record is incomplete: what it waits for
+            return "the work-up, because " + "; ".join(dict.fromkeys(self.waiting))
         return None
 
     def to_dict(self) -> ProblemDoc:
@@ -188,8 +201,10 @@ class Problem:
         elif self.status == "no-deliverable-option":
             why = [f"{x.title}: {x.reason}" for x in self.removed]
             why += [r.title for r in self.recs if r.strength == "not-recommended"]
+            specialists = any("specialists" in x.reason for x in self.removed)
             note = ("No deliverable option" + (": " + "; ".join(why) if why else "")
-                    + ". Best supportive care: analgesia and symptom control.")
+                    + (". The specialists named decide the treatment." if specialists else
+                       ". Best supportive care: analgesia and symptom control."))
         return {"id": self.id, "kind": self.kind, "title": self.title, "lesion": self.lesion,
                 "urgency": self.urgency, "status": self.status, "note": note,
                 "alerts": [a.id for a in self.alerts], "options": options,
@@ -248,7 +263,8 @@ def _by_lesion(items: Iterable[_Item]) -> dict[str, list[_Item]]:
 
 
 def build_problems(ctx: Context, recs: list[Recommendation], alerts: list[Alert],
-                   removed: list[Removed]) -> list[Problem]:
+                   removed: list[Removed], needs: Iterable[NeedsDataDoc] = ()
+                   ) -> list[Problem]:
     if ctx.state.deceased:
         return []
     problems: dict[str, Problem] = {}
@@ -260,17 +276,37 @@ def build_problems(ctx: Context, recs: list[Recommendation], alerts: list[Alert]
         return problems[key]
 
     by_lesion, alerts_of, removed_of = _by_lesion(recs), _by_lesion(alerts), _by_lesion(removed)
+    waiting_of: dict[str, list[str]] = {}
+    for n in needs:
+        if n.get("lesion"):
+            waiting_of.setdefault(str(n["lesion"]), []).append(n["reason"])
     for les in ctx.case.lesions:
         own = by_lesion.get(les.id, [])
         own_alerts = alerts_of.get(les.id, [])
         own_removed = removed_of.get(les.id, [])
-        if not (own or own_alerts or own_removed):
+        waiting = waiting_of.get(les.id, [])
+        # a lesion the rules could not yet decide on is still a problem the board sees
+        if not (own or own_alerts or own_removed or waiting):
             continue
         kind, title = _lesion_kind(ctx, les, own)
         p = get(kind, title, les.id)
         p.recs.extend(own)
         p.alerts.extend(own_alerts)
         p.removed.extend(own_removed)
+        p.waiting.extend(waiting)
+    _patient_problems(get, recs, alerts, removed)
+    for p in problems.values():
+        p.close()
+    _relations(ctx, problems, recs)
+    return sorted(problems.values(),
+                  key=lambda p: (URGENCY_ORDER[p.urgency], KIND_ORDER.index(p.kind),
+                                 p.lesion or ""))
+
+
+def _patient_problems(get: Callable[[str, str, str | None], Problem],
+                      recs: list[Recommendation], alerts: list[Alert],
+                      removed: list[Removed]) -> None:
+    """The problems of the whole patient (hypercalcaemia, bone health, pain, systemic disease)."""
     for a in alerts:
         if a.lesion is None and a.id in PATIENT_ALERT_KIND:
             kind = PATIENT_ALERT_KIND[a.id]
@@ -283,12 +319,6 @@ def build_problems(ctx: Context, recs: list[Recommendation], alerts: list[Alert]
         if x.lesion is None:
             kind = _patient_kind(x.id)
             get(kind, PATIENT_TITLES[kind], None).removed.append(x)
-    for p in problems.values():
-        p.close()
-    _relations(ctx, problems, recs)
-    return sorted(problems.values(),
-                  key=lambda p: (URGENCY_ORDER[p.urgency], KIND_ORDER.index(p.kind),
-                                 p.lesion or ""))
 
 
 def _relations(ctx: Context, problems: dict[str, Problem],
@@ -382,3 +412,24 @@ def _conflicts(ctx: Context, p: Problem, ids: set[str],
     if "rp.radium-223" in ids and ctx.medications(("abiraterone",), ("active", "planned")):
         p.conflicts.append({"between": ["rp.radium-223", "abiraterone"],
                             "reason": "not with abiraterone plus prednisone (ERA 223)"})
+
+
+def waiting_as_urgent_as_their_workup(problems: list[ProblemDoc],
+                                      workup: WorkupDoc) -> list[ProblemDoc]:
+    """A lesion's problem that waits for investigations is as urgent as the most urgent of
+    them (an MRI for possible compression is urgent even before anything can be offered)."""
+    by_lesion: dict[str, UrgencyName] = {}
+    for item in workup["items"]:
+        for lesion in item.get("lesions", ()):
+            known = by_lesion.get(lesion, "routine")
+            by_lesion[lesion] = min(known, item["urgency"], key=URGENCY_ORDER.__getitem__)
+    changed = False
+    for p in problems:
+        if p["status"] == "work-up" and p["lesion"] in by_lesion:
+            sooner = min(p["urgency"], by_lesion[p["lesion"]], key=URGENCY_ORDER.__getitem__)
+            changed |= sooner != p["urgency"]
+            p["urgency"] = sooner
+    if not changed:
+        return problems
+    return sorted(problems, key=lambda p: (URGENCY_ORDER[p["urgency"]], KIND_ORDER.index(p["kind"]),
+                                           p["lesion"] or ""))
