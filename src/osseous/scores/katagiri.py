@@ -36,7 +36,7 @@ from typing import Final
 from osseous.core.case import Case
 from osseous.core.results import ScoreResult
 from osseous.knowledge.citations import cite
-from osseous.knowledge.primary_sites import PRIMARY_SITES, Growth
+from osseous.knowledge.primary_sites import PRIMARY_SITES, Growth, primary_name
 from osseous.scores import facts
 from osseous.scores._points import Bands, Part, assemble, known, scale_part, unknown
 from osseous.scores.calcium import (
@@ -71,7 +71,7 @@ def _primary(case: Case) -> Part:
     if c.primary is None:
         return unknown("primary_growth", GROWTH.values(), "cancer.primary")
     group = PRIMARY_SITES[c.primary].katagiri
-    note = None if group.explicit else f"primary_growth: {c.primary} - {group.source}"
+    note = None if group.explicit else f"primary growth ({primary_name(c.primary)}): {group.source}"
     if group.flag is None:
         return known("primary_growth", GROWTH[group.if_true], note)
     flag = getattr(c, group.flag)

@@ -22,7 +22,7 @@ from typing import Final
 from osseous.core.case import Case
 from osseous.core.results import ScoreResult
 from osseous.knowledge.citations import cite
-from osseous.knowledge.primary_sites import PRIMARY_SITES, Growth
+from osseous.knowledge.primary_sites import PRIMARY_SITES, Growth, primary_name
 from osseous.scores import facts
 from osseous.scores._points import Bands, Part, assemble, known, unknown
 
@@ -44,7 +44,7 @@ def _bone_part(case: Case) -> Part:
         else:
             points.add(2)
     if totals == range(2, 3) and isolated is None:  # exactly two, known
-        return known("bone_metastases", 2, "bone_metastases: 2 metastases counted as multiple "
+        return known("bone_metastases", 2, "bone metastases: 2 metastases counted as multiple "
                      "(record cancer.bone_metastases.isolated if the clinician judges them "
                      "isolated)")
     return unknown("bone_metastases", points, *missing)
@@ -59,7 +59,8 @@ def tomita(case: Case) -> ScoreResult:
     else:
         cell = PRIMARY_SITES[primary].tomita
         note = None if cell.explicit else (
-            f"primary_growth: {primary} classed {cell.value.value} growth - {cell.source}")
+            f"primary growth: {primary_name(primary)} classed {cell.value.value} growth - "
+            f"{cell.source}")
         parts.append(known("primary_growth", GROWTH[cell.value], note))
     visceral = case.cancer.visceral_metastases
     parts.append(known("visceral_metastases", VISCERAL[visceral]) if visceral else
