@@ -65,6 +65,12 @@ TABLE = [
     ("EGFR: no mutation detected", set(), {"EGFR"}, False),
     ("KRAS p.G12C mutated", {"KRAS-G12C"}, set(), False),
     ("EGFR exon 19 del, PD-L1 TPS 5%", {"EGFR"}, {"PD-L1>=50%"}, False),
+    # no result, or a variant that is not actionable
+    ("ROS1: not tested", set(), set(), True),
+    ("ALK FISH failed", set(), set(), True),
+    ("BRCA2 variant of uncertain significance", set(), {"BRCA2"}, False),
+    ("BRCA1 VUS", set(), {"BRCA1"}, False),
+    ("EGFR exon 20 insertion", {"EGFR-ex20ins"}, set(), False),
 ]
 
 

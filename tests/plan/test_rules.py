@@ -507,6 +507,16 @@ def test_kras_g12c_gets_immunotherapy_first_and_its_inhibitor_at_progression() -
     assert rec(out, "systemic.targeted") and not recs(out, "systemic.immunotherapy")
 
 
+def test_exon_20_insertion_and_untested_markers() -> None:
+    out = run(case(cancer={"primary": "lung-nsclc",
+                           "biomarkers": ["EGFR exon 20 insertion", "ROS1: not tested"]}))
+    assert "amivantamab with chemotherapy" in rec(out, "systemic.targeted")["title"]
+    assert "ROS1" not in rec(out, "systemic.targeted")["title"]
+    # a variant of uncertain significance is not an indication for a PARP inhibitor
+    vus = run(case(cancer={"biomarkers": ["BRCA2 variant of uncertain significance"]}))
+    assert not recs(vus, "systemic.parp-inhibitor")
+
+
 def test_a_negative_ngs_panel_line_is_driver_negative() -> None:
     out = run(case(cancer={"primary": "lung-nsclc", "biomarkers": [
         "EGFR, ALK, ROS1, BRAF, KRAS: no alterations detected (NGS)", "PD-L1 TPS 90%"]}))

@@ -33,12 +33,13 @@ from osseous.core.case import BIOMARKER_LENGTH
 
 #: genes whose alteration is an actionable driver in NSCLC (ESMO 2023 oncogene-addicted NSCLC)
 #: with the variant that makes BRAF and KRAS actionable
-NSCLC_DRIVERS: Final = ("EGFR", "ALK", "ROS1", "BRAF-V600E", "MET", "RET", "NTRK", "KRAS-G12C",
-                        "HER2", "NRG1")
+NSCLC_DRIVERS: Final = ("EGFR", "EGFR-ex20ins", "ALK", "ROS1", "BRAF-V600E", "MET", "RET",
+                        "NTRK", "KRAS-G12C", "HER2", "NRG1")
 #: drivers whose targeted therapy is a first-line treatment (ESMO 2023 oncogene-addicted NSCLC);
 #: KRAS G12C and HER2-mutant inhibitors (sotorasib, adagrasib, trastuzumab deruxtecan) and NRG1
 #: fusions are treated after a first line, which is then immunotherapy-based
-FIRST_LINE_DRIVERS: Final = ("EGFR", "ALK", "ROS1", "BRAF-V600E", "MET", "RET", "NTRK")
+FIRST_LINE_DRIVERS: Final = ("EGFR", "EGFR-ex20ins", "ALK", "ROS1", "BRAF-V600E", "MET", "RET",
+                             "NTRK")
 
 #: every gene or marker name this reader knows, with the spellings that name it
 _NAMES: Final = {
@@ -53,6 +54,13 @@ _NAMES: Final = {
 _NEGATIVE: Final = re.compile(
     r"\b(NEGATIVE|NEG|NOT DETECTED|UNDETECTED|WILD[ -]?TYPE|WT|ABSENT|NO MUTATIONS?|"
     r"NO ALTERATIONS?|NOT IDENTIFIED|NONE DETECTED|NOT AMPLIFIED|NON[ -]?AMPLIFIED)\b")
+#: results that say nothing about the marker (not tested, failed) or that a variant is not
+#: actionable (of uncertain significance, benign): not read as positive
+_NOT_A_RESULT: Final = re.compile(
+    r"\b(NOT TESTED|NOT DONE|NOT PERFORMED|PENDING|FAILED|INSUFFICIENT|QNS|NOT EVALUABLE|"
+    r"UNKNOWN)\b")
+_NOT_ACTIONABLE: Final = re.compile(
+    r"\b(VUS|UNCERTAIN SIGNIFICANCE|LIKELY BENIGN|BENIGN)\b")
 _POSITIVE: Final = re.compile(
     r"\b(POSITIVE|POS|DETECTED|MUTATED|MUTATION|AMPLIFIED|FUSION|REARRANGED|REARRANGEMENT)\b")
 _HER2_NOT_POSITIVE: Final = re.compile(r"\b(?:ULTRA)?LOW\b|(?<![\d.])(?:0|1\+)(?![\d.])")
@@ -164,6 +172,15 @@ def _sign(part: str) -> bool | None:
 
 def _read_one(text: str) -> tuple[str, bool] | None:
     upper = text.upper().replace("_", " ")
+    if _NOT_A_RESULT.search(upper):
+        return None  # asked for again, never read as a result
+    if _NOT_ACTIONABLE.search(upper):
+        names = _names_in(text)
+        return (names[0], False) if names else None
+    return _read_result(upper)
+
+
+def _read_result(upper: str) -> tuple[str, bool] | None:
     squashed = upper.replace("-", "").replace(" ", "")
     if squashed.startswith(("PDL1", "PD1L1")):
         return _pd_l1(upper)
@@ -181,6 +198,8 @@ def _read_one(text: str) -> tuple[str, bool] | None:
             name = "BRAF-V600E" if "V600E" in words else "BRAF"
         elif name == "KRAS":
             name = "KRAS-G12C" if "G12C" in words else "KRAS"
+        elif name == "EGFR" and "20" in words and any(w.startswith("INS") for w in words):
+            name = "EGFR-ex20ins"
         elif name in ("ER", "PR") and not negative:
             # ASCO/CAP 2020: positive from 1 % of nuclei stained; under 1 % is negative
             if re.search(r"<\s*1\s*%", upper):

@@ -22,6 +22,9 @@ SOURCES: Final = {
 }
 #: GnRH agonists and antagonists (androgen deprivation), as the case's drug names
 ADT: Final = ("leuprorelin", "leuprolide", "goserelin", "triptorelin", "degarelix", "relugolix")
+#: drivers whose first line is not a targeted agent alone (ESMO 2023; PAPILLON: amivantamab
+#: with carboplatin-pemetrexed for EGFR exon 20 insertions)
+DRIVER_WORDS: Final = {"EGFR-ex20ins": "EGFR exon 20 insertion: amivantamab with chemotherapy"}
 #: the spellings the plan asks for when a recorded biomarker cannot be read
 ASK_FOR: Final = ("EGFR, ALK, ROS1, BRAF-V600E, MET, RET, NTRK, KRAS-G12C, HER2, PD-L1 with its "
                   "percentage, BRCA1/BRCA2, ER/PR, each with 'positive' or 'negative'")
@@ -157,7 +160,8 @@ def _nsclc(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
     later = [d for d in markers.drivers if d not in FIRST_LINE_DRIVERS]
     treated = (c.prior_chemotherapy_lines or 0) >= 1
     if first_line or (c.targeted_therapy and not later) or (later and treated):
-        named = ", ".join(first_line or later) or "recorded as available"
+        named = ", ".join(DRIVER_WORDS.get(d, d) for d in first_line or later) \
+            or "recorded as available"
         yield _option("targeted", f"Targeted therapy for the driver ({named})",
                       "Oncogene-addicted NSCLC" + (" after a first line of treatment." if
                                                    not first_line and later else "."),
