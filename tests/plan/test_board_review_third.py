@@ -178,3 +178,27 @@ def test_systemic_options_removed_in_pregnancy_leave_it_to_the_specialists() -> 
     out = run(case(patient={"age_years": 31, "pregnant": True}))
     p = next(p for p in out["problems"] if p["kind"] == "systemic-disease")
     assert "specialists" in p["note"] and "Best supportive care" not in p["note"]
+
+
+def test_a_calcium_that_may_be_low_is_an_alert_before_denosumab() -> None:
+    # total calcium 1.78 mmol/L, no albumin, on denosumab: albumin 40 g/L would make it a
+    # critical hypocalcaemia; knowing less must not silence the warning
+    labs = [{"analyte": "calcium", "value": 1.78, "unit": "mmol/L", "date": "2026-11-18"},
+            {"analyte": "creatinine", "value": 0.9, "unit": "mg/dL", "date": "2026-11-18"}]
+    out = run(case(labs=labs, medications=[{"drug": "denosumab", "status": "active"}]))
+    alert = next(a for a in out["alerts"] if a["id"] == "calcium-may-be-low")
+    assert alert["severity"] == "critical" and "hold denosumab" in alert["message"]
+    albumin = next(i for i in out["workup"]["items"] if i["id"] == "lab-albumin")
+    assert albumin["urgency"] == "emergency"
+    bone = next(p for p in out["problems"] if p["kind"] == "bone-health")
+    assert bone["status"] == "work-up" and "Best supportive care" not in (bone["note"] or "")
+
+
+def test_hypocalcaemia_without_an_agent_is_an_alert() -> None:
+    labs = [{"analyte": "calcium", "value": 7.6, "unit": "mg/dL", "date": "2026-11-18"},
+            {"analyte": "albumin", "value": 4.0, "unit": "g/dL", "date": "2026-11-18"},
+            {"analyte": "creatinine", "value": 0.9, "unit": "mg/dL", "date": "2026-11-18"}]
+    out = run(case(labs=labs))
+    alert = next(a for a in out["alerts"] if a["id"] == "hypocalcaemia")
+    assert alert["severity"] == "critical"  # 7.6 mg/dL = 1.896 mmol/L < 1.9 (SfE 2016)
+    assert rec(out, "supportive.hypocalcemia")

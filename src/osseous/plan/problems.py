@@ -44,6 +44,7 @@ PATIENT_ALERT_KIND: Final = {
     "hypercalcemia": "hypercalcaemia", "calcium-uncorrected": "hypercalcaemia",
     "calcium-out-of-date": "hypercalcaemia",
     "hypocalcemia-denosumab": "bone-health", "hypocalcemia-bisphosphonate": "bone-health",
+    "calcium-may-be-low": "bone-health", "hypocalcaemia": "bone-health",
     "denosumab-renal": "bone-health",
     "bisphosphonate-renal": "bone-health", "zoledronic-dose": "bone-health",
     "bisphosphonate-withhold": "bone-health", "no-dental-exam": "bone-health",
@@ -178,6 +179,8 @@ class Problem:
             return "a repeat calcium and albumin today (the last result is out of date)"
         if self.kind == "hypercalcaemia" and "calcium-uncorrected" in ids:
             return "an albumin today to correct and grade the calcium"
+        if self.kind == "bone-health" and "calcium-may-be-low" in ids:
+            return "an albumin (or ionised calcium) today: the calcium may be low"
         if self.kind == "cord-compression" and self.title.startswith("Suspected"):
             return "an MRI of the whole spine within 24 hours"
         if self.waiting and not self.removed and not self.recs:

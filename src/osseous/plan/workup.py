@@ -246,7 +246,7 @@ def _labs(case: Case, missing: dict[str, set[str]], plan: _Plan,
     stale = _stale_labs(case)
     raised = facts.latest_lab(case, "calcium")
     hcm = {a["severity"] for a in assessment["alerts"]
-           if a["id"] in ("hypercalcemia", "calcium-uncorrected")}
+           if a["id"] in ("hypercalcemia", "calcium-uncorrected", "calcium-may-be-low")}
     # the out-of-date raised calcium alert says "recheck today": the same urgency here
     recheck_today = any(a["id"] == "calcium-out-of-date"
                         for a in assessment["alerts"])

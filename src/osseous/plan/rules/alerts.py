@@ -223,6 +223,15 @@ def _low_calcium(ctx: Context, drugs: str) -> Iterator[Finding]:
                         else ("labs.calcium",),
                         reason=f"a current calcium must be known before {drugs}")
     elif cs.worst_low and not cs.low:
+        # as with a raised calcium, knowing less never lowers the warning: the worst plausible
+        # grade sets its severity, and the albumin is measured before the next dose
+        yield Alert(id="calcium-may-be-low", severity="critical" if cs.severe_low else "warning",
+                    message=f"The calcium may be low ({cs.grade_words(low=True)}): {cs.text}. "
+                    f"Measure albumin (or ionised calcium) today and hold {drugs} until the "
+                    "calcium is known to be normal.",
+                    references=("xgeva-label",) if drugs == "denosumab" else (
+                        "zometa-label", "pamidronate-label"),
+                    based_on={**dict(cs.based), "hypocalcaemia_grade": cs.worst_low})
         yield NeedsData(missing=("labs.albumin",),
                         reason=f"the calcium may be low: albumin before {drugs}")
 
@@ -370,3 +379,23 @@ def dental(ctx: Context) -> Iterator[Finding]:
         yield Alert(id="invasive-dental-procedure", severity="warning", message=message,
                     references=("xgeva-label", "van-poznak-2011"),
                     based_on={"invasive_procedure_planned": True})
+
+
+@rule("alert.hypocalcemia", "alerts", "1", ("ctcae-5", "turner-2016-hypocalcaemia"))
+def hypocalcemia(ctx: Context) -> Iterator[Finding]:
+    """Hypocalcaemia (low whatever the albumin) without a bone-modifying agent running or planned
+    (those have their own alerts): said once, with the urgency of its grade."""
+    cs = ctx.calcium_status
+    if not cs.low:
+        yield NotApplicable(reason="calcium not known to be low",
+                            based_on={"hypocalcaemia_grade": cs.worst_low})
+        return
+    if ctx.medications(("denosumab", "zoledronic-acid", "pamidronate"),
+                       ("active", "planned", None)):
+        yield NotApplicable(reason="the bone-modifying agent's calcium alert covers it")
+        return
+    yield Alert(id="hypocalcaemia", severity="critical" if cs.severe_low else "warning",
+                message=f"Hypocalcaemia, {cs.grade_words(low=True)}: {cs.text}. See the "
+                "hypocalcaemia treatment; check magnesium and vitamin D.",
+                references=("ctcae-5", "turner-2016-hypocalcaemia"),
+                based_on={**dict(cs.based), "hypocalcaemia_grade": cs.worst_low})
