@@ -202,3 +202,26 @@ def test_hypocalcaemia_without_an_agent_is_an_alert() -> None:
     alert = next(a for a in out["alerts"] if a["id"] == "hypocalcaemia")
     assert alert["severity"] == "critical"  # 7.6 mg/dL = 1.896 mmol/L < 1.9 (SfE 2016)
     assert rec(out, "supportive.hypocalcemia")
+
+
+def test_severe_low_counts_are_an_alert() -> None:
+    out = run(case(labs=_labs(platelets=18, anc=0.4, hemoglobin=6.8)))
+    alert = next(a for a in out["alerts"] if a["id"] == "cytopenia")
+    assert alert["severity"] == "critical"
+    assert "platelets 18" in alert["message"] and "neutrophils 0.4" in alert["message"]
+    assert "haemoglobin 6.8 g/dL (CTCAE grade 3)" in alert["message"]
+    fine = run(case(labs=_labs(platelets=180, anc=3.0, hemoglobin=12.0)))
+    assert not [a for a in fine["alerts"] if a["id"] == "cytopenia"]
+
+
+def test_lymphoma_is_treated_whatever_the_performance_status() -> None:
+    # Choosing Wisely's exception: a disease likely to respond; the adult survival scores do
+    # not close the gate for a potentially curable lymphoma
+    out = run(case(patient={"age_years": 17, "ecog": 3, "karnofsky": 40,
+                            "estimated_survival_months": None},
+                   cancer={"primary": "lymphoma", "hormone_receptor_positive": None,
+                           "her2_positive": None},
+                   lesions=[spine(escc="2", neurological_deficit="myelopathy")]))
+    assert not recs(out, "systemic.not-indicated")
+    r = rec(out, "systemic.chemotherapy")
+    assert r["urgency"] == "urgent" and "specialist team" in r["title"]

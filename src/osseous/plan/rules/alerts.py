@@ -4,6 +4,7 @@ safety checks that must precede a bone-modifying agent."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Final
 
 from osseous.knowledge import bma
 from osseous.plan.context import Context, compression_term
@@ -399,3 +400,34 @@ def hypocalcemia(ctx: Context) -> Iterator[Finding]:
                 "hypocalcaemia treatment; check magnesium and vitamin D.",
                 references=("ctcae-5", "turner-2016-hypocalcaemia"),
                 based_on={**dict(cs.based), "hypocalcaemia_grade": cs.worst_low})
+
+
+#: CTCAE v5.0 grades 3 and 4 of low counts (platelets and neutrophils x 10^9/L, haemoglobin
+#: g/dL; anaemia has no numeric grade 4)
+CYTOPENIA: Final = (("platelets", "platelets", 50.0, 25.0, "x 10^9/L"),
+                    ("anc", "neutrophils", 1.0, 0.5, "x 10^9/L"),
+                    ("hemoglobin", "haemoglobin", 8.0, None, "g/dL"))
+
+
+@rule("alert.cytopenia", "alerts", "1", ("ctcae-5",))
+def cytopenia(ctx: Context) -> Iterator[Finding]:
+    """Severe low counts (CTCAE grade 3-4): bleeding, infection and anaemia change what can be
+    done safely (procedures, radionuclides, chemotherapy) and may need treatment themselves."""
+    low = []
+    critical = False
+    for analyte, words, grade3, grade4, unit in CYTOPENIA:
+        lab = ctx.state.labs.get(analyte)
+        if lab is None or lab.value >= grade3:
+            continue
+        grade = 4 if grade4 is not None and lab.value < grade4 else 3
+        critical |= grade == 4
+        low.append(f"{words} {lab.value:g} {unit} (CTCAE grade {grade})")
+    if not low:
+        yield NotApplicable(reason="no count at CTCAE grade 3 or 4")
+        return
+    yield Alert(id="cytopenia", severity="critical" if critical else "warning",
+                message="Severe low counts: " + "; ".join(low) + ". Bleeding and infection "
+                "precautions, transfusion or growth-factor support as indicated; procedures, "
+                "radionuclides and chemotherapy wait for the counts.", references=("ctcae-5",),
+                based_on={a: ctx.state.labs[a].value for a, *_ in CYTOPENIA
+                          if a in ctx.state.labs})

@@ -20,6 +20,10 @@ SOURCES: Final = {
     "kidney": ("escudier-2019-esmo-rcc",),
     "myeloma": ("dimopoulos-2021-myeloma",),
 }
+#: cancers that often respond to systemic therapy whatever the performance status, and that
+#: may be curable when metastatic (Choosing Wisely's exception; the survival scores were built
+#: on carcinomas and myeloma)
+CHEMOSENSITIVE: Final = ("lymphoma", "germ-cell")
 #: GnRH agonists and antagonists (androgen deprivation), as the case's drug names
 ADT: Final = ("leuprorelin", "leuprolide", "goserelin", "triptorelin", "degarelix", "relugolix")
 #: drivers whose first line is not a targeted agent alone (ESMO 2023; PAPILLON: amivantamab
@@ -198,6 +202,19 @@ def _kidney(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
                   "Metastatic renal cell carcinoma.", based, SOURCES["kidney"])
 
 
+def _curable(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
+    yield Recommendation(
+        id="systemic.chemotherapy", modality="systemic-therapy",
+        title=f"Chemotherapy for {primary_name(ctx.primary)} with the specialist team",
+        strength="recommended", urgency="urgent",
+        rationale=f"{primary_name(ctx.primary)[0].upper() + primary_name(ctx.primary)[1:]} "
+        "often responds to chemotherapy and may be curable when it has spread: treatment "
+        "starts without waiting for the performance status to recover, planned by the "
+        "specialist team (fertility preservation discussed first where it applies).",
+        based_on=based, references=("schnipper-2012-choosing-wisely",), lesion=None,
+        details={"category": "chemotherapy"})
+
+
 def _myeloma(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
     yield _option("chemotherapy", "Anti-myeloma therapy (by transplant eligibility and line)",
                   "Multiple myeloma.", based, SOURCES["myeloma"])
@@ -226,6 +243,12 @@ def categories(ctx: Context) -> Iterator[Finding]:
     st = ctx.state
     frail = st.too_frail_for_systemic
     short = st.survival.short
+    if c.primary in CHEMOSENSITIVE and (frail or short) and st.goal != "comfort":
+        # the Choosing Wisely exception: a disease likely to respond (lymphoma, germ-cell
+        # tumours) is treated even from a poor performance status, which the response may
+        # restore; the survival scores were not built for these cancers
+        frail = short = False
+        based = {**based, "chemosensitive": True, "ecog": st.ecog}
     if frail or short:
         why = (f"ECOG {st.ecog} (3-4)" if frail else
                "expected survival under 3 months (" + "; ".join(st.survival.reasons) + ")")
@@ -262,7 +285,8 @@ def categories(ctx: Context) -> Iterator[Finding]:
                         reason="performance status decides whether cancer-directed systemic "
                                "therapy is offered")
     handlers = {"breast": _breast, "prostate": _prostate, "lung-nsclc": _nsclc,
-                "kidney": _kidney, "myeloma": _myeloma}
+                "kidney": _kidney, "myeloma": _myeloma, "lymphoma": _curable,
+                "germ-cell": _curable}
     handler = handlers.get(c.primary)
     if handler is None:
         # the disease still needs controlling: the problem is shown, the choice is the
