@@ -225,3 +225,25 @@ def test_lymphoma_is_treated_whatever_the_performance_status() -> None:
     assert not recs(out, "systemic.not-indicated")
     r = rec(out, "systemic.chemotherapy")
     assert r["urgency"] == "urgent" and "specialist team" in r["title"]
+
+
+def test_pregnancy_shapes_the_options_that_stay() -> None:
+    # known pregnancy: radiotherapy stays, planned with the fetal dose; bone health waits
+    out = run(case(patient={"age_years": 31, "pregnant": True}, lesions=[spine()]))
+    rt = [r for r in out["recommendations"] if r["modality"] == "radiotherapy"
+          and r["strength"] != "not-recommended"]
+    assert rt and all(r["details"]["specialist_planning_in_pregnancy"] for r in rt)
+    bone = next(p for p in out["problems"] if p["kind"] == "bone-health")
+    assert "after the pregnancy" in bone["note"]
+    # pregnancy not recorded, hypercalcaemia: the agent waits for the test, fluids do not
+    labs = [{"analyte": "calcium", "value": 14.0, "unit": "mg/dL", "date": "2026-11-18"},
+            {"analyte": "albumin", "value": 4.0, "unit": "g/dL", "date": "2026-11-18"},
+            {"analyte": "creatinine", "value": 0.9, "unit": "mg/dL", "date": "2026-11-18"}]
+    hcm = rec(run(case(patient={"age_years": 29}, labs=labs)), "supportive.hypercalcemia")
+    assert hcm["details"]["exclude_pregnancy_first"] is True
+
+
+def test_her2_positive_leads_when_hormone_receptors_are_positive_too() -> None:
+    out = run(case(cancer={"hormone_receptor_positive": True, "her2_positive": True}))
+    systemic = next(p for p in out["problems"] if p["kind"] == "systemic-disease")
+    assert systemic["options"][0]["recommendation"] == "systemic.her2-directed"

@@ -138,13 +138,32 @@ def _bleeding_risk(rec: Recommendation, state: PatientState) -> Recommendation:
 
 
 def _pregnancy_before_radiotherapy(rec: Recommendation) -> Recommendation:
-    """Pregnancy not excluded: radiotherapy is planned once it is (fetal dose, shielding)."""
+    """Pregnancy not excluded: radiotherapy is planned once it is (fetal dose, shielding), and
+    the treatment of hypercalcaemia names the agent only once it is (fetal harm in the bone
+    agents' labels)."""
+    if rec.id == "supportive.hypercalcemia" and rec.details.get("agent") in (
+            "zoledronic-acid", "pamidronate", "denosumab", "zoledronic acid"):
+        return dataclasses.replace(
+            rec, details={**rec.details, "exclude_pregnancy_first": True},
+            rationale=rec.rationale + " Pregnancy is not recorded: a pregnancy test before the "
+            "bisphosphonate or denosumab (fetal harm in their labels); fluids and calcitonin "
+            "do not wait for it.")
     if rec.modality != "radiotherapy" or rec.strength == "not-recommended":
         return rec
     return dataclasses.replace(
         rec, details={**rec.details, "exclude_pregnancy_first": True},
         rationale=rec.rationale + " Pregnancy is not recorded: a pregnancy test before "
         "planning (the fetal dose changes the plan).")
+
+
+def _radiotherapy_in_pregnancy(rec: Recommendation) -> Recommendation:
+    """Known pregnancy: radiotherapy stays an option, planned by specialists with the fetal
+    dose estimated (the pregnancy alert says so; the option must say it too)."""
+    return dataclasses.replace(
+        rec, details={**rec.details, "specialist_planning_in_pregnancy": True},
+        rationale=rec.rationale + " Pregnant: planned with the physicists and the obstetric "
+        "team, with the fetal dose estimated and shielding; fields near the abdomen or pelvis "
+        "are a specialist decision.")
 
 
 def apply_gates(state: PatientState, recs: list[Recommendation], alerts: list[Alert],
@@ -169,6 +188,10 @@ def apply_gates(state: PatientState, recs: list[Recommendation], alerts: list[Al
             drop(rec, "outside the goal of care (comfort: symptom control only)")
         elif state.pregnant and rec.modality in PREGNANCY_EXCLUDED:
             drop(rec, "not given in pregnancy (fetal harm in the label)")
+        elif state.pregnant and rec.modality == "radiotherapy" \
+                and rec.strength != "not-recommended":
+            option = _radiotherapy_in_pregnancy(rec)
+            kept.append(_paediatric(option) if state.minor else option)
         elif state.pregnant and rec.modality in PREGNANCY_SPECIALIST \
                 and rec.strength != "not-recommended":
             drop(rec, "not given in pregnancy without obstetric and oncology specialists "

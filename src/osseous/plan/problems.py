@@ -205,8 +205,10 @@ class Problem:
             why = [f"{x.title}: {x.reason}" for x in self.removed]
             why += [r.title for r in self.recs if r.strength == "not-recommended"]
             specialists = any("specialists" in x.reason for x in self.removed)
+            pregnancy = bool(self.removed) and all("pregnancy" in x.reason for x in self.removed)
             note = ("No deliverable option" + (": " + "; ".join(why) if why else "")
                     + (". The specialists named decide the treatment." if specialists else
+                       ". Reconsidered after the pregnancy." if pregnancy else
                        ". Best supportive care: analgesia and symptom control."))
         return {"id": self.id, "kind": self.kind, "title": self.title, "lesion": self.lesion,
                 "urgency": self.urgency, "status": self.status, "note": note,

@@ -76,6 +76,13 @@ def _breast(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
             ("cancer.hormone_receptor_positive", hr),
             ("cancer.her2_positive", her2)) if v is None),
             reason="receptor status decides the systemic categories")
+    if her2:
+        # HER2-positive first: HER2-directed therapy leads even when hormone receptors are
+        # positive (ESMO 2021 metastatic breast), endocrine therapy alongside or as maintenance
+        yield _option("her2-directed", "HER2-directed therapy",
+                      "HER2-positive metastatic breast cancer" + (
+                          ": HER2-directed therapy leads; endocrine therapy alongside or as "
+                          "maintenance." if hr else "."), based, refs)
     if hr:
         on = _current(ctx, ENDOCRINE)
         yield _option("endocrine", f"Continue endocrine therapy ({', '.join(on)})" if on else
@@ -83,9 +90,6 @@ def _breast(ctx: Context, based: dict[str, object]) -> Iterator[Finding]:
                       "Hormone-receptor-positive metastatic breast cancer"
                       + ("; the current treatment continues until progression." if on else "."),
                       based, refs)
-    if her2:
-        yield _option("her2-directed", "HER2-directed therapy",
-                      "HER2-positive metastatic breast cancer.", based, refs)
     if hr is False and her2 is False:
         yield _option("chemotherapy", "Chemotherapy (immunotherapy if PD-L1 positive)",
                       "Triple-negative metastatic breast cancer.", based, refs)
