@@ -247,3 +247,12 @@ def test_her2_positive_leads_when_hormone_receptors_are_positive_too() -> None:
     out = run(case(cancer={"hormone_receptor_positive": True, "her2_positive": True}))
     systemic = next(p for p in out["problems"] if p["kind"] == "systemic-disease")
     assert systemic["options"][0]["recommendation"] == "systemic.her2-directed"
+
+
+def test_treatments_dated_after_the_assessment_are_flagged() -> None:
+    t6 = spine(id="T6", levels=["T6"],
+               prior_radiotherapy=[{"dose_gy": 8, "fractions": 1, "date": "2027-01-05"}])
+    out = run(case(lesions=[t6]))
+    alert = next(a for a in out["alerts"] if a["id"] == "future-dates")
+    assert "radiotherapy to T6 on 2027-01-05" in alert["message"]
+    assert not [a for a in run(case(lesions=[spine()]))["alerts"] if a["id"] == "future-dates"]

@@ -15,6 +15,7 @@ RULE_WORDS: Final = MappingProxyType({
     "alert.spinal-instability": "the spinal-instability alert",
     "alert.hypocalcemia-denosumab": "the low-calcium check before denosumab",
     "alert.hypocalcemia-bisphosphonate": "the low-calcium check before a bisphosphonate",
+    "alert.future-dates": "the check on dates after the assessment",
     "alert.hypocalcemia": "the low-calcium alert", "alert.cytopenia": "the low-count alert",
     "alert.bisphosphonate-renal": "the kidney check before a bisphosphonate",
     "alert.dental-before-bma": "the dental check before a bone-modifying agent",

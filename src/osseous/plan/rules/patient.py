@@ -172,3 +172,33 @@ def specialist_team(ctx: Context) -> Iterator[Finding]:
                 "disease-directed treatment with curative intent where it exists.",
                 references=("osseous-decisions",),
                 based_on={"primary": ctx.primary, "age_years": st.age})
+
+
+@rule("alert.future-dates", "alerts", "1", ("osseous-decisions",))
+def future_dates(ctx: Context) -> Iterator[Finding]:
+    """Treatments and results dated after the assessment date: they are not used (the plan is
+    as of its date), which may silently change it - a lesion irradiated "next month" looks
+    untreated - so the board is told which dates to check."""
+    ref = ctx.case.assessed_on
+    if ref is None:
+        yield NotApplicable(reason="no assessment date")
+        return
+    later: list[str] = []
+    for les in ctx.case.lesions:
+        later += [f"radiotherapy to {les.id} on {c.date}" for c in les.prior_radiotherapy or ()
+                  if c.date is not None and c.date > ref]
+        later += [f"{s.procedure} of {les.id} on {s.date}" for s in les.prior_surgery or ()
+                  if s.date is not None and s.date > ref]
+    later += [f"{lab.analyte} on {lab.date}" for lab in ctx.case.labs or ()
+              if lab.date is not None and lab.date > ref]
+    later += [f"{m.drug} started on {m.started}" for m in ctx.case.medications or ()
+              if m.started is not None and m.started > ref]
+    if not later:
+        yield NotApplicable(reason="nothing dated after the assessment")
+        return
+    yield Alert(id="future-dates", severity="warning",
+                message=f"Dated after this assessment ({ref}), so not used: "
+                + "; ".join(later[:8]) + ("; ..." if len(later) > 8 else "")
+                + ". Check the dates: a wrong date can make a treated site look untreated.",
+                references=("osseous-decisions",), based_on={"assessed_on": str(ref),
+                                                             "count": len(later)})
