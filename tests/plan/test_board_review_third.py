@@ -256,3 +256,17 @@ def test_treatments_dated_after_the_assessment_are_flagged() -> None:
     alert = next(a for a in out["alerts"] if a["id"] == "future-dates")
     assert "radiotherapy to T6 on 2027-01-05" in alert["message"]
     assert not [a for a in run(case(lesions=[spine()]))["alerts"] if a["id"] == "future-dates"]
+
+
+def test_comfort_goal_hypercalcaemia_and_work_up() -> None:
+    labs = [{"analyte": "calcium", "value": 14.5, "unit": "mg/dL", "date": "2026-11-18"},
+            {"analyte": "albumin", "value": 3.0, "unit": "g/dL", "date": "2026-11-18"},
+            {"analyte": "creatinine", "value": 0.9, "unit": "mg/dL", "date": "2026-11-18"}]
+    out = run(case(patient={"goal": "comfort", "ecog": 4, "karnofsky": 20,
+                            "estimated_survival_months": 0.5, "dental": None},
+                   labs=labs, medications=[{"drug": "denosumab", "status": "active"}],
+                   lesions=[spine()]))
+    alert = next(a for a in out["alerts"] if a["id"] == "hypercalcemia")
+    assert "only if it causes distress" in alert["message"]
+    assert "saline" not in alert["message"]
+    assert "dental-examination" not in {i["id"] for i in out["workup"]["items"]}

@@ -179,7 +179,11 @@ def test_comfort_goal_still_treats_severe_hypercalcaemia() -> None:
     doc = case(patient={"goal": "comfort"},
                labs=[*BASE_LABS[:2], lab("calcium", 13.5, "mg/dL")], lesions=[spine()])
     out = run(doc)
-    assert rec(out, "supportive.hypercalcemia")["strength"] == "recommended"
+    # the record holds no symptoms: "if it causes distress", one dose, no saline load or urine
+    # target, no repeat blood tests
+    r = rec(out, "supportive.hypercalcemia")
+    assert r["strength"] == "consider" and r["details"]["comfort_only_if_symptomatic"] is True
+    assert not any("2 L of urine" in step for step in r["details"]["steps"])
 
 
 OLIGO = {"total_metastases": 2, "primary_controlled": True}

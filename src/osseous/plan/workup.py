@@ -23,6 +23,9 @@ from osseous.scores import facts
 from osseous.scores.catalog import SURVIVAL_SCORE_IDS
 
 Urgency = Literal["emergency", "urgent", "routine"]
+#: rules of the families a goal of comfort leaves out (their tests are not ordered then)
+OUTSIDE_COMFORT: Final = ("surgery.", "bma.", "systemic.", "rp.", "alert.dental-before-bma",
+                          "alert.bisphosphonate-renal", "rt.oligometastatic", "rt.sbrt")
 #: rules about a segment or bone at risk of failing: their missing judgements are urgent
 STABILITY_RULES: Final = frozenset({"surgery.spinal-stabilization", "surgery.long-bone-fixation",
                                     "alert.spinal-instability", "alert.impending-fracture"})
@@ -137,8 +140,12 @@ def plan_workup(case: Case, assessment: Assessment) -> WorkupDoc:
     _dental_and_clinical(case, missing, plan, assessment)
     values = list(plan.items.values())
     if _end_of_life(assessment):
-        # at the end of life a test that only completes a survival score changes no care
-        values = [i for i in values if not i.unlocks or not i.unlocks <= set(SURVIVAL_SCORE_IDS)]
+        # at the end of life a test that only completes a survival score changes no care, and
+        # with a goal of comfort neither does one for a treatment the goal leaves out
+        comfort = assessment.get("patient_state", {}).get("goal") == "comfort"
+        values = [i for i in values if not i.unlocks or not all(
+            u in SURVIVAL_SCORE_IDS or (comfort and u.startswith(OUTSIDE_COMFORT))
+            for u in i.unlocks)]
     items = sorted(values, key=lambda i: (ORDER[i.urgency], i.kind, i.id))
     return {"format": WORKUP_FORMAT, "items": [i.to_dict() for i in items],
             "max_age_days": dict(MAX_AGE_DAYS)}

@@ -117,6 +117,9 @@ def _treat_today(ctx: Context) -> str:
     """The alert's one-line treatment, saying what the treatment recommendation says (dialysis,
     pregnancy, a refusal of bone-modifying agents)."""
     st = ctx.state
+    if st.goal == "comfort":
+        return ("Goal of comfort: treat only if it causes distress (confusion, thirst, nausea), "
+                "with one dose of a bone agent and fluids as comfort allows.")
     fluid = ("dialysis against a low-calcium bath (no saline load)" if st.dialysis
              else "intravenous saline")
     if st.pregnant:

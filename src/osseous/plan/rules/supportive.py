@@ -166,10 +166,22 @@ def hypercalcemia(ctx: Context) -> Iterator[Finding]:
     if declined:
         details["bone_modifying_agent_declined"] = True
         details["discuss_with_patient"] = "denosumab" if renal else "zoledronic-acid"
+    comfort = st.goal == "comfort"
+    if comfort:
+        # at the end of life only distress is treated: one dose of the agent, fluids as
+        # comfort allows, no urine targets or repeated blood tests
+        steps[0] = ("fluids only as comfort allows (no saline load, no urine target)"
+                    if not st.dialysis else steps[0])
+        steps.insert(0, "goal of comfort: treat only if the high calcium causes distress "
+                        "(confusion, thirst, nausea, pain); otherwise no treatment and no "
+                        "repeat blood tests")
+        details["comfort_only_if_symptomatic"] = True
     yield Recommendation(
         id="supportive.hypercalcemia", modality="supportive-care",
-        title="Treat hypercalcaemia of malignancy today", strength="recommended",
-        urgency="emergency" if worst >= 3 else "urgent",
+        title="If it causes distress: treat the high calcium (goal of comfort)" if comfort
+        else "Treat hypercalcaemia of malignancy today",
+        strength="consider" if comfort else "recommended",
+        urgency="urgent" if comfort else "emergency" if worst >= 3 else "urgent",
         rationale=f"{text}. {_cap(cs.grade_words())}: " + "; ".join(steps) + "." + albumin,
         based_on=based, references=HCM_REFS, lesion=None, details=details)
 
