@@ -270,3 +270,21 @@ def test_comfort_goal_hypercalcaemia_and_work_up() -> None:
     assert "only if it causes distress" in alert["message"]
     assert "saline" not in alert["message"]
     assert "dental-examination" not in {i["id"] for i in out["workup"]["items"]}
+
+
+def test_refusals_are_respected_in_the_words_of_the_remaining_options() -> None:
+    # surgery and radiotherapy declined: dexamethasone is not "until surgery or radiotherapy"
+    out = run(case(patient={"declines": ["surgery", "radiotherapy"]},
+                   lesions=[spine(escc="2", neurological_deficit="radiculopathy")]))
+    dex = rec(out, "supportive.dexamethasone")
+    assert "until surgery or radiotherapy" not in dex["rationale"]
+    assert "review the decision" in dex["rationale"]
+    # radiotherapy and transfusion declined: fixation does not promise either
+    femur = {"id": "F", "site": "femur", "region": "shaft", "pain_severity": "functional",
+             "appearance": "lytic", "size_fraction": ">2/3", "worst_pain": 6}
+    out = run(case(patient={"declines": ["radiotherapy", "transfusion"]},
+                   labs=_labs(platelets=30), lesions=[femur]))
+    fixation = next(r for r in out["recommendations"] if r["modality"] == "surgery"
+                    and r["lesion"] == "F" and r["strength"] != "not-recommended")
+    assert "Radiotherapy follows fixation" not in fixation["rationale"]
+    assert "declines transfusion" in fixation["rationale"]

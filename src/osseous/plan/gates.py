@@ -133,8 +133,10 @@ def _bleeding_risk(rec: Recommendation, state: PatientState) -> Recommendation:
         details={**rec.details, "correct_platelets_first": True},
         rationale=rec.rationale + f" Platelets {platelets.value:g} x 10^9/L: below "
         f"{PROCEDURE_MIN_PLATELETS:g}, the level set for procedures with a high bleeding risk "
-        "(SIR 2019); they are corrected before the procedure (transfusion, or treating the "
-        "cause).")
+        "(SIR 2019); they are corrected before the procedure ("
+        + ("the patient declines transfusion: treating the cause, or the procedure is "
+           "reconsidered" if "transfusion" in state.declines else
+           "transfusion, or treating the cause") + ").")
 
 
 def _pregnancy_before_radiotherapy(rec: Recommendation) -> Recommendation:

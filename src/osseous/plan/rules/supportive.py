@@ -64,6 +64,8 @@ def dexamethasone(ctx: Context) -> Iterator[Finding]:
         terms = {compression_term(x) for x in compressed}
         term = terms.pop() if len(terms) == 1 else "cord or cauda equina compression"
         active = ctx.medications(("dexamethasone",), ("active",))
+        definitive_declined = (ctx.state.declined("surgery")
+                               and ctx.state.declined("radiotherapy"))
         title = ("Continue dexamethasone, 16 mg daily in total" if active else
                  "Dexamethasone 16 mg now, then 16 mg daily in total")
         yield Recommendation(
@@ -71,8 +73,14 @@ def dexamethasone(ctx: Context) -> Iterator[Finding]:
             title=title, strength="recommended", urgency="emergency",
             rationale=f"{term[0].upper() + term[1:]} at {', '.join(levels)} with "
                       f"{DEFICIT_WORDS.get(les.neurological_deficit or '', 'a deficit')}: "
-                      "dexamethasone as soon as possible and until surgery or radiotherapy, one "
-                      "course for the patient whatever the number of levels (NICE NG234); with "
+                      + ("dexamethasone as soon as possible and until surgery or radiotherapy, "
+                         if not definitive_declined else
+                         "dexamethasone as soon as possible; the patient declines both surgery "
+                         "and radiotherapy, so it is the only treatment of the compression: "
+                         "continue it, review the decision with the patient, and plan its "
+                         "taper with the palliative care team; ")
+                      + "one course for the patient whatever the number of levels (NICE NG234); "
+                      "with "
                       "radiotherapy it preserved walking better than radiotherapy alone "
                       "(Sorensen 1994). Protect the stomach and monitor "
                       "glucose." + (" Already started: continue, do not add a second loading "

@@ -367,7 +367,8 @@ def long_bone_fixation(ctx: Context) -> Iterator[Finding]:
             urgency="urgent" if strength != "not-recommended" else "routine",
             rationale=f"{reasons[0].upper() + reasons[1:] if reasons else 'Fracture risk'} at the "
             f"{les.site}. {why}" + ("" if strength == "not-recommended" else (
-                " Radiotherapy follows fixation." + (
+                (" Radiotherapy follows fixation." if not ctx.state.declined("radiotherapy")
+                 else " The patient declines radiotherapy, so none follows the fixation.") + (
                     "" if fractured else " ESMO 2020 prefers prophylactic surgery to fixation "
                     "after fracture; Harrington's criteria (cortical destruction over 50%, a "
                     "proximal femoral lesion over 2.5 cm, avulsion of the lesser trochanter, "
