@@ -288,3 +288,15 @@ def test_refusals_are_respected_in_the_words_of_the_remaining_options() -> None:
                     and r["lesion"] == "F" and r["strength"] != "not-recommended")
     assert "Radiotherapy follows fixation" not in fixation["rationale"]
     assert "declines transfusion" in fixation["rationale"]
+
+
+def test_a_bone_agent_waiting_for_current_results_keeps_its_problem() -> None:
+    # calcium and creatinine 176 days old: the agent waits, but bone health stays on the list,
+    # as urgent as its work-up (a raised calcium out of date is rechecked today)
+    old = [{"analyte": "calcium", "value": 11.9, "unit": "mg/dL", "date": "2026-05-28"},
+           {"analyte": "albumin", "value": 4.0, "unit": "g/dL", "date": "2026-05-28"},
+           {"analyte": "creatinine", "value": 0.9, "unit": "mg/dL", "date": "2026-05-28"}]
+    out = run(case(labs=old, lesions=[spine()]))
+    kinds = {p["kind"]: p for p in out["problems"]}
+    assert kinds["bone-health"]["status"] == "work-up"
+    assert kinds["hypercalcaemia"]["urgency"] == "emergency"

@@ -40,6 +40,9 @@ KIND_ORDER: Final = ("cord-compression", "hypercalcaemia", "fracture", "impendin
                      "instability", "post-operative", "unlocalised-metastases", "pain",
                      "local", "bone-health", "systemic-disease")
 #: patient-level alert ids -> problem kind
+#: patient-level rules whose data requests keep their problem on the list
+WAITING_KIND: Final = {"bma.agents": "bone-health", "systemic.categories": "systemic-disease",
+                       "supportive.hypercalcemia": "hypercalcaemia"}
 PATIENT_ALERT_KIND: Final = {
     "hypercalcemia": "hypercalcaemia", "calcium-uncorrected": "hypercalcaemia",
     "calcium-out-of-date": "hypercalcaemia",
@@ -282,9 +285,12 @@ def build_problems(ctx: Context, recs: list[Recommendation], alerts: list[Alert]
 
     by_lesion, alerts_of, removed_of = _by_lesion(recs), _by_lesion(alerts), _by_lesion(removed)
     waiting_of: dict[str, list[str]] = {}
+    patient_waiting: dict[str, list[str]] = {}
     for n in needs:
         if n.get("lesion"):
             waiting_of.setdefault(str(n["lesion"]), []).append(n["reason"])
+        elif (kind := WAITING_KIND.get(n["for"])) is not None:
+            patient_waiting.setdefault(kind, []).append(n["reason"])
     for les in ctx.case.lesions:
         own = by_lesion.get(les.id, [])
         own_alerts = alerts_of.get(les.id, [])
@@ -300,6 +306,10 @@ def build_problems(ctx: Context, recs: list[Recommendation], alerts: list[Alert]
         p.removed.extend(own_removed)
         p.waiting.extend(waiting)
     _patient_problems(get, recs, alerts, removed)
+    for kind, reasons in patient_waiting.items():
+        # a patient-level decision the record cannot yet support (a bone agent waiting for a
+        # current calcium) is still on the board's list
+        get(kind, PATIENT_TITLES[kind], None).waiting.extend(reasons)
     for p in problems.values():
         p.close()
     _relations(ctx, problems, recs)
@@ -419,19 +429,29 @@ def _conflicts(ctx: Context, p: Problem, ids: set[str],
                             "reason": "not with abiraterone plus prednisone (ERA 223)"})
 
 
+#: the work-up items a patient-level problem waits for
+KIND_TESTS: Final = {"hypercalcaemia": ("lab-calcium", "lab-albumin", "lab-ionised-calcium"),
+                     "bone-health": ("lab-calcium", "lab-albumin", "lab-ionised-calcium",
+                                     "lab-creatinine", "dental-examination"),
+                     "unlocalised-metastases": ("skeletal-imaging",)}
+
+
 def waiting_as_urgent_as_their_workup(problems: list[ProblemDoc],
                                       workup: WorkupDoc) -> list[ProblemDoc]:
-    """A lesion's problem that waits for investigations is as urgent as the most urgent of
-    them (an MRI for possible compression is urgent even before anything can be offered)."""
-    by_lesion: dict[str, UrgencyName] = {}
+    """A problem that waits for investigations is as urgent as the most urgent of them (an MRI
+    for possible compression is urgent even before anything can be offered; a calcium to
+    recheck today makes its problem an emergency)."""
+    by_key: dict[str, UrgencyName] = {}
     for item in workup["items"]:
-        for lesion in item.get("lesions", ()):
-            known = by_lesion.get(lesion, "routine")
-            by_lesion[lesion] = min(known, item["urgency"], key=URGENCY_ORDER.__getitem__)
+        for key in (*item.get("lesions", ()), item["id"]):
+            known = by_key.get(key, "routine")
+            by_key[key] = min(known, item["urgency"], key=URGENCY_ORDER.__getitem__)
     changed = False
     for p in problems:
-        if p["status"] == "work-up" and p["lesion"] in by_lesion:
-            sooner = min(p["urgency"], by_lesion[p["lesion"]], key=URGENCY_ORDER.__getitem__)
+        keys = [p["lesion"]] if p["lesion"] else list(KIND_TESTS.get(p["kind"], ()))
+        found = [by_key[k] for k in keys if k in by_key]
+        if p["status"] == "work-up" and found:
+            sooner = min(p["urgency"], *found, key=URGENCY_ORDER.__getitem__)
             changed |= sooner != p["urgency"]
             p["urgency"] = sooner
     if not changed:

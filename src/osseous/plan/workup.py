@@ -338,9 +338,11 @@ def _staging(case: Case, missing: dict[str, set[str]], plan: _Plan,
 def _dental_and_clinical(case: Case, missing: dict[str, set[str]], plan: _Plan,
                          assessment: Assessment) -> None:
     dental = case.patient.dental
+    # offered, or waiting only for data to be offered
     offered = any(r["modality"] == "bone-modifying-agent"
                   and r["strength"] != "not-recommended"
-                  for r in assessment["recommendations"])
+                  for r in assessment["recommendations"]) or any(
+        n["for"] == "bma.agents" for n in assessment["needs_data"])
     # an agent with an unknown status may be running: treated as on treatment
     on_bma = any(m.drug in bma.AGENTS and m.status in ("active", "planned", None)
                  for m in case.medications or ())

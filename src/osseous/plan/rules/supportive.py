@@ -189,7 +189,7 @@ def hypercalcemia(ctx: Context) -> Iterator[Finding]:
         title="If it causes distress: treat the high calcium (goal of comfort)" if comfort
         else "Treat hypercalcaemia of malignancy today",
         strength="consider" if comfort else "recommended",
-        urgency="urgent" if comfort else "emergency" if worst >= 3 else "urgent",
+        urgency="emergency" if worst >= 3 else "urgent",
         rationale=f"{text}. {_cap(cs.grade_words())}: " + "; ".join(steps) + "." + albumin,
         based_on=based, references=HCM_REFS, lesion=None, details=details)
 
