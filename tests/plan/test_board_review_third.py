@@ -300,3 +300,13 @@ def test_a_bone_agent_waiting_for_current_results_keeps_its_problem() -> None:
     kinds = {p["kind"]: p for p in out["problems"]}
     assert kinds["bone-health"]["status"] == "work-up"
     assert kinds["hypercalcaemia"]["urgency"] == "emergency"
+
+
+def test_no_bone_agent_with_a_month_to_live_or_in_osteosarcoma() -> None:
+    month = run(case(patient={"estimated_survival_months": 1}))
+    assert rec(month, "bma.not-indicated")["strength"] == "not-recommended"
+    osteo = run(case(patient={"age_years": 19}, cancer={
+        "primary": "sarcoma", "histology": "osteosarcoma", "hormone_receptor_positive": None,
+        "her2_positive": None}))
+    r = rec(osteo, "bma.not-indicated")
+    assert "OS2006" in r["rationale"] and "piperno-neumann-2016" in r["references"]

@@ -16,6 +16,10 @@ _C = Citation
 
 _CITATIONS: Final = (
     # --- procedures ----------------------------------------------------------------------
+    _C("piperno-neumann-2016", "Piperno-Neumann S, Le Deley MC, Redini F, et al. Zoledronate in "
+       "combination with chemotherapy and surgery to treat osteosarcoma (OS2006): a randomised, "
+       "multicentre, open-label, phase 3 trial. Lancet Oncol. 2016;17(8):1070-1080.",
+       doi="10.1016/S1470-2045(16)30096-1"),
     _C("harrington-1981", "Harrington KD. The management of acetabular insufficiency secondary "
        "to metastatic malignant disease. J Bone Joint Surg Am. 1981;63(4):653-664."),
     _C("patel-2019-sir", "Patel IJ, Rahim S, Davidson JC, et al. Society of Interventional "

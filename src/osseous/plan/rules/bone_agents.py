@@ -27,6 +27,16 @@ def indication(ctx: Context) -> tuple[Strength | None, str, list[str]]:
     primary = c.primary
     if primary is None:
         return None, "", ["cancer.primary"]
+    if ctx.state.too_short_for_prophylactic_fixation:
+        # skeletal-event prevention takes months to pay off: with about a month to live it
+        # only adds visits and risks (ESMO 2020's life-expectancy condition, applied to all)
+        return "not-recommended", ("expected survival of about a month or less: preventing "
+                                   "skeletal events takes months to help"), []
+    if primary == "sarcoma" and ctx.case.cancer.histology and \
+            "osteosarcoma" in ctx.case.cancer.histology.lower():
+        return "not-recommended", ("osteosarcoma: zoledronic acid added to chemotherapy gave no "
+                                   "benefit (OS2006) and bone-modifying agents have no role in "
+                                   "its treatment"), []
     if primary == "breast":
         return "recommended", "breast cancer with bone metastases (ASCO-CCO 2017; ESMO 2020)", []
     if primary == "myeloma":
@@ -56,6 +66,7 @@ def indication(ctx: Context) -> tuple[Strength | None, str, list[str]]:
 
 @rule("bma.agents", "bone-modifying-agent", "2",
       (*INDICATION_REFS, "zometa-label", "xgeva-label", "pamidronate-label",
+       "piperno-neumann-2016",
        "himelstein-2017-calgb70604"))
 def agents(ctx: Context) -> Iterator[Finding]:
     """Indication by primary and setting (breast and castration-resistant prostate cancer,
@@ -90,8 +101,9 @@ def agents(ctx: Context) -> Iterator[Finding]:
                              title="Bone-modifying agent for skeletal-event prevention",
                              strength="not-recommended", urgency="routine",
                              rationale=why[0].upper() + why[1:] + ".",
-                             based_on=base, references=INDICATION_REFS, lesion=None,
-                             details={"agent": None})
+                             based_on=base, references=(*INDICATION_REFS, *(
+                                 ("piperno-neumann-2016",) if "OS2006" in why else ())),
+                             lesion=None, details={"agent": None})
         return
     # a patient already on an agent is shown that agent (continue, or why not); the others
     # are not offered as new starts
