@@ -374,11 +374,8 @@ def _dental_and_clinical(case: Case, missing: dict[str, set[str]], plan: _Plan,
               "patient.age_years": ("age", "Record the age (date of birth)", "assessment",
                                     "creatinine clearance and the age limits need it"),
               "patient.sex": ("sex", "Record the sex", "assessment",
-                              "creatinine clearance (Cockcroft-Gault) differs by sex"),
-              "patient.pregnant": ("pregnancy", "Pregnancy status (a pregnancy test if "
-                                   "pregnancy is possible)", "laboratory",
-                                   "pregnancy excludes radiopharmaceuticals and bone-modifying "
-                                   "agents")}
+                              "creatinine clearance (Cockcroft-Gault) differs by sex")}
+    # pregnancy is the pregnancy test below, with the urgency of the treatment it precedes
     for path, (key, test, kind, why) in facts_.items():
         if missing.get(path):
             plan.add(key, test, kind, "routine", why, missing[path])

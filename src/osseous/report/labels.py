@@ -325,8 +325,19 @@ PAIN_RESPONSE_COMPONENT: Final = MappingProxyType({
 })
 
 
+#: formula inputs shown among a score's components, with their units
+INPUT: Final = MappingProxyType({
+    "age_years": "age (years)", "weight_kg": "weight (kg)",
+    "creatinine_mg_dl": "creatinine (mg/dL)", "calcium_mg_dl": "calcium (mg/dL)",
+    "albumin_g_dl": "albumin (g/dL)", "calcium_mmol_l": "calcium (mmol/L)",
+    "albumin_g_l": "albumin (g/L)", "ionised_calcium_mmol_l": "ionised calcium (mmol/L)"})
+
+
 def components(comps: Mapping[str, Any]) -> str:
-    """Score components with their points: ``location 1 · pain 3`` (unknown for missing)."""
-    names = PAIN_RESPONSE_COMPONENT if "baseline_pain" in comps else {}
-    return " · ".join(f"{names.get(k) or words(k)} {'unknown' if v is None else value(v)}"
-                      for k, v in comps.items())
+    """Score components with their points: ``location 1 · pain 3`` (unknown for missing);
+    formula inputs with their unit and at most two decimals."""
+    names = PAIN_RESPONSE_COMPONENT if "baseline_pain" in comps else INPUT
+    return " · ".join(
+        f"{names.get(k) or words(k)} "
+        + ("unknown" if v is None else value(round(v, 2) if isinstance(v, float) else v))
+        for k, v in comps.items())
