@@ -310,3 +310,14 @@ def test_no_bone_agent_with_a_month_to_live_or_in_osteosarcoma() -> None:
         "her2_positive": None}))
     r = rec(osteo, "bma.not-indicated")
     assert "OS2006" in r["rationale"] and "piperno-neumann-2016" in r["references"]
+
+
+def test_an_arm_at_risk_is_not_told_about_weight_bearing() -> None:
+    humerus = {"id": "H", "site": "humerus", "pain_severity": "functional",
+               "appearance": "lytic", "size_fraction": ">2/3", "worst_pain": 7}
+    out = run(case(lesions=[humerus]))
+    alert = next(a for a in out["alerts"] if a["id"] == "impending-fracture")
+    assert "sling" in alert["message"] and "weight-bearing" not in alert["message"]
+    fixation = [r for r in out["recommendations"] if r["modality"] == "surgery"
+                and r["strength"] != "not-recommended"]
+    assert fixation and all("femoral" not in r["rationale"] for r in fixation)

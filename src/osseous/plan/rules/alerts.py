@@ -186,7 +186,7 @@ def impending_fracture(ctx: Context) -> Iterator[Finding]:
                     if fit is not False else f"{radiotherapy} (surgery is excluded)")
             yield Alert(id="impending-fracture", severity="warning",
                         message=f"Impending pathological fracture of the {les.site}: "
-                        + "; ".join(fact.reasons) + f". Protected weight-bearing; {step}.",
+                        + "; ".join(fact.reasons) + f". {_protect(les.site)}; {step}.",
                         references=("mirels-1989", "van-der-linden-2004"), lesion=les.id,
                         based_on=based)
 
@@ -215,6 +215,13 @@ def spinal_instability(ctx: Context) -> Iterator[Finding]:
         elif fact.value is None and fact.missing:
             yield NeedsData(missing=fact.missing,
                             reason=f"SINS could reach 13 ({fact.reasons[0]})", lesion=les.id)
+
+
+def _protect(site: str) -> str:
+    """How a bone at risk of breaking is protected: an arm is spared lifting, a leg weight."""
+    if site in ("humerus", "radius", "ulna", "clavicle", "scapula"):
+        return "Protect the arm (a sling, no lifting or pushing up)"
+    return "Protected weight-bearing"
 
 
 def _low_calcium(ctx: Context, drugs: str) -> Iterator[Finding]:

@@ -370,10 +370,11 @@ def long_bone_fixation(ctx: Context) -> Iterator[Finding]:
                 (" Radiotherapy follows fixation." if not ctx.state.declined("radiotherapy")
                  else " The patient declines radiotherapy, so none follows the fixation.") + (
                     "" if fractured else " ESMO 2020 prefers prophylactic surgery to fixation "
-                    "after fracture; Harrington's criteria (cortical destruction over 50%, a "
-                    "proximal femoral lesion over 2.5 cm, avulsion of the lesser trochanter, "
-                    "pain on weight-bearing despite radiotherapy) point the same way when "
-                    "present."))), based_on=based,
+                    "after fracture" + ("; Harrington's criteria (cortical destruction over "
+                    "50%, a proximal femoral lesion over 2.5 cm, avulsion of the lesser "
+                    "trochanter, pain on weight-bearing despite radiotherapy) point the same "
+                    "way when present." if les.site == "femur" else ".")))),
+            based_on=based,
             references=("mirels-1989", "van-der-linden-2004", "harrington-1986", "aaos-2023",
              "coleman-2020-esmo"), lesion=les.id,
             details={"procedure": procedure, "construct": construct})
