@@ -85,7 +85,14 @@ def test_post_operative_radiotherapy_at_an_irradiated_level_is_a_reirradiation()
                 prior_surgery=[{"procedure": "fixation", "date": "2026-11-01"}])
     r = rec(run(case(lesions=[t10])), "rt.postoperative")
     assert r["details"]["regimens"] == [] and r["details"]["reirradiation"] is True
-    assert r["strength"] == "consider" and "re-irradiation" in r["title"]
+    assert r["strength"] == "not-recommended" and "re-irradiation" in r["title"]
+    assert "Over the cumulative cord limit" in r["rationale"]
+    # 8 Gy x 1 a year before: a post-operative course within the limits is offered
+    light = spine(id="T10", levels=["T10"], escc="1b",
+                  prior_radiotherapy=[{"dose_gy": 8, "fractions": 1, "date": "2025-10-01"}],
+                  prior_surgery=[{"procedure": "fixation", "date": "2026-11-01"}])
+    r = rec(run(case(lesions=[light])), "rt.postoperative")
+    assert r["strength"] == "consider" and r["details"]["regimens"]
 
 
 def test_decompression_of_a_recently_irradiated_level_is_not_followed_by_routine_rt() -> None:

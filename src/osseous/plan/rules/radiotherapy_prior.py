@@ -246,19 +246,30 @@ def postoperative(ctx: Context) -> Iterator[Finding]:
             # irradiated before the operation: a post-operative course is re-irradiation, and at
             # the spine the cumulative cord dose decides it (Nieder 2006; Sahgal 2012 after SBRT)
             spinal = isinstance(les, SpinalLesion)
+            strength: Strength = "consider"
+            offered: list[dict[str, object]] = []
+            verdict = ""
+            if isinstance(les, SpinalLesion):
+                # the same cumulative cord check as any re-irradiation (Nieder 2006)
+                checks, unknown = _cord_checks(ctx, les, "reirradiation-spine")
+                if not unknown:
+                    offered, verdict = _judge_cord_checks(checks)
+                    if not offered:
+                        strength = "not-recommended"
             yield Recommendation(
                 id="rt.postoperative", modality="radiotherapy",
                 title=f"Post-operative radiotherapy to {les.id}: a re-irradiation",
-                strength="consider", urgency="urgent",
+                strength=strength,
+                urgency="urgent" if strength != "not-recommended" else "routine",
                 rationale=when + "The site has already been irradiated"
                 + (f" (last course on {last_rt.isoformat()})" if last_rt else "")
                 + ": a post-operative course is a re-irradiation"
                 + (", planned by the clinical oncologist within the cumulative spinal-cord dose "
-                   "limits (Nieder 2006), so no regimen is proposed here." if spinal else
+                   "limits (Nieder 2006)." + verdict if spinal else
                    "; the regimen is the clinical oncologist's, with the previous dose."),
                 based_on={**based, "previously_irradiated": True},
                 references=("astro-2024", "coleman-2020-esmo", "nieder-2006"), lesion=les.id,
-                details={"technique": "conventional", "regimens": [],
+                details={"technique": "conventional", "regimens": offered,
                          "reirradiation": True})
             continue
         yield Recommendation(
