@@ -70,6 +70,8 @@ TABLE = [
     ("ALK FISH failed", set(), set(), True),
     ("BRCA2 variant of uncertain significance", set(), {"BRCA2"}, False),
     ("BRCA1 VUS", set(), {"BRCA1"}, False),
+    ("ATM: no pathogenic variant detected", set(), {"HRR"}, False),
+    ("BRCA2 c.7522G>A variant of uncertain significance (VUS)", set(), {"BRCA2"}, False),
     ("EGFR exon 20 insertion", {"EGFR-ex20ins"}, set(), False),
 ]
 

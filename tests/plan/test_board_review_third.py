@@ -328,3 +328,21 @@ def test_an_arm_at_risk_is_not_told_about_weight_bearing() -> None:
     fixation = [r for r in out["recommendations"] if r["modality"] == "surgery"
                 and r["strength"] != "not-recommended"]
     assert fixation and all("femoral" not in r["rationale"] for r in fixation)
+
+
+def test_final_review_fixes() -> None:
+    # germ-cell tumour: curative chemotherapy, no bone-modifying agent
+    germ = run(case(patient={"age_years": 21, "sex": "male"},
+                    cancer={"primary": "germ-cell", "hormone_receptor_positive": None,
+                            "her2_positive": None}))
+    assert rec(germ, "bma.not-indicated")["strength"] == "not-recommended"
+    # known pregnancy: no dental examination for an agent that will not be given
+    preg = run(case(patient={"age_years": 31, "pregnant": True}, labs=[]))
+    assert "dental-examination" not in {i["id"] for i in preg["workup"]["items"]}
+    # hypocalcaemia: an agent never given is "not started", not "held"
+    labs = [{"analyte": "calcium", "value": 7.6, "unit": "mg/dL", "date": "2026-11-18"},
+            {"analyte": "albumin", "value": 4.0, "unit": "g/dL", "date": "2026-11-18"},
+            {"analyte": "creatinine", "value": 0.9, "unit": "mg/dL", "date": "2026-11-18"}]
+    titles = [r["title"] for r in run(case(labs=labs))["recommendations"]
+              if r["modality"] == "bone-modifying-agent"]
+    assert titles and not any(t.startswith("Hold") for t in titles), titles

@@ -53,7 +53,8 @@ _NAMES: Final = {
 }
 _NEGATIVE: Final = re.compile(
     r"\b(NEGATIVE|NEG|NOT DETECTED|UNDETECTED|WILD[ -]?TYPE|WT|ABSENT|NO MUTATIONS?|"
-    r"NO ALTERATIONS?|NOT IDENTIFIED|NONE DETECTED|NOT AMPLIFIED|NON[ -]?AMPLIFIED)\b")
+    r"NO ALTERATIONS?|NOT IDENTIFIED|NONE DETECTED|NOT AMPLIFIED|NON[ -]?AMPLIFIED|"
+    r"NO PATHOGENIC|NO [A-Z ]{0,40}DETECTED)\b")
 #: results that say nothing about the marker (not tested, failed) or that a variant is not
 #: actionable (of uncertain significance, benign): not read as positive
 _NOT_A_RESULT: Final = re.compile(

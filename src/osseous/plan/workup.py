@@ -341,8 +341,9 @@ def _dental_and_clinical(case: Case, missing: dict[str, set[str]], plan: _Plan,
     # offered, or waiting only for data to be offered
     offered = any(r["modality"] == "bone-modifying-agent"
                   and r["strength"] != "not-recommended"
-                  for r in assessment["recommendations"]) or any(
+                  for r in assessment["recommendations"]) or (any(
         n["for"] == "bma.agents" for n in assessment["needs_data"])
+        and not case.patient.pregnant and case.patient.goal != "comfort")
     # an agent with an unknown status may be running: treated as on treatment
     on_bma = any(m.drug in bma.AGENTS and m.status in ("active", "planned", None)
                  for m in case.medications or ())

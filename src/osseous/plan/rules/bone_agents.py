@@ -53,6 +53,10 @@ def indication(ctx: Context) -> tuple[Strength | None, str, list[str]]:
                                    "fracture risk on androgen deprivation warrants it"), []
     if primary == "lymphoma":
         return None, "no guideline indication reached for lymphoma", []
+    if primary == "germ-cell":
+        # treated with curative-intent chemotherapy; no trial of bone agents in this disease
+        return "not-recommended", ("germ-cell tumour: treated with curative-intent "
+                                   "chemotherapy; no evidence for bone-modifying agents"), []
     est = ctx.case.patient.estimated_survival_months
     if est is None:
         return None, "", ["patient.estimated_survival_months"]
@@ -166,12 +170,15 @@ def _hold_for_low_calcium(ctx: Context, rec_id: str, name: str, ref: str,
     cs = ctx.calcium_status
     if not cs.low:
         return None
+    # "hold" is for an agent already given; one not yet started is not started
+    running = bool(ctx.medications((name.replace(" ", "-"),), ("active", None)))
+    verb, dose = ("Hold", "the next dose") if running else ("Do not start", "the first dose")
     return Recommendation(
-        id=rec_id, modality="bone-modifying-agent", title=f"Hold {name} until the calcium is "
+        id=rec_id, modality="bone-modifying-agent", title=f"{verb} {name} until the calcium is "
                                                           "corrected",
         strength="not-recommended", urgency="emergency" if cs.severe_low else "urgent",
         rationale=f"Hypocalcaemia, {cs.grade_words(low=True)}: {cs.text}. Correct it before "
-        f"the next dose of {name} (see the hypocalcaemia treatment), then recheck calcium.",
+        f"{dose} of {name} (see the hypocalcaemia treatment), then recheck calcium.",
         based_on={**based, **dict(cs.based), "hypocalcaemia_grade": cs.worst_low},
         references=(ref,), lesion=None,
         details={**details, "supplements": "calcium and vitamin D to correct the calcium",
