@@ -346,3 +346,17 @@ def test_final_review_fixes() -> None:
     titles = [r["title"] for r in run(case(labs=labs))["recommendations"]
               if r["modality"] == "bone-modifying-agent"]
     assert titles and not any(t.startswith("Hold") for t in titles), titles
+
+
+def test_comfort_and_refusals_trim_the_checks_that_no_longer_apply() -> None:
+    declined = run(case(patient={"declines": ["surgery"], "surgical_candidate": None},
+                        lesions=[spine(collapse="over-50", alignment="subluxation")]))
+    assert "surgical_candidate" not in {i["id"] for i in declined["workup"]["items"]}
+    crcl_low = [{"analyte": "creatinine", "value": 3.5, "unit": "mg/dL", "date": "2026-11-18"},
+                {"analyte": "calcium", "value": 9.5, "unit": "mg/dL", "date": "2026-11-18"},
+                {"analyte": "albumin", "value": 4.0, "unit": "g/dL", "date": "2026-11-18"}]
+    on = [{"drug": "denosumab", "status": "active"}]
+    comfort = run(case(patient={"goal": "comfort"}, labs=crcl_low, medications=on))
+    assert "denosumab-renal" not in {a["id"] for a in comfort["alerts"]}
+    active = run(case(labs=crcl_low, medications=on))
+    assert "denosumab-renal" in {a["id"] for a in active["alerts"]}

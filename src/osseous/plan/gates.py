@@ -28,6 +28,10 @@ from osseous.plan.document import NeedsDataDoc, RemovedDoc
 from osseous.plan.model import Alert, Recommendation
 from osseous.plan.state import PatientState
 
+#: alerts about keeping a bone-modifying agent going, moot when a goal of comfort stops it
+BONE_AGENT_UPKEEP: Final = frozenset({"denosumab-renal", "no-dental-exam", "bisphosphonate-renal",
+                                      "zoledronic-dose", "bisphosphonate-withhold",
+                                      "invasive-dental-procedure"})
 #: detail fields that carry an adult dose or activity
 DOSE_FIELDS: Final = ("dose_mg", "activity_mbq", "activity_per_kg", "regimens", "preferred")
 PREGNANCY_EXCLUDED: Final = frozenset({"radiopharmaceutical", "bone-modifying-agent"})
@@ -181,6 +185,9 @@ def apply_gates(state: PatientState, recs: list[Recommendation], alerts: list[Al
         for rec in recs:
             drop(rec, "the patient has died")
         return [], [a for a in alerts if a.id == "deceased"], [], removed
+    if state.goal == "comfort":
+        # the maintenance checks of a bone agent the goal stops would contradict the plan
+        alerts = [a for a in alerts if a.id not in BONE_AGENT_UPKEEP]
     kept: list[Recommendation] = []
     for rec in recs:
         refusal = declined_by(rec, state.declines)

@@ -188,7 +188,7 @@ class Problem:
             return "an MRI of the whole spine within 24 hours"
         if self.waiting and not self.removed and not self.recs:
             # nothing proposed yet because the record is incomplete: what it waits for
-            return "the work-up, because " + "; ".join(dict.fromkeys(self.waiting))
+            return "the work-up (" + "; ".join(dict.fromkeys(self.waiting)) + ")"
         return None
 
     def to_dict(self) -> ProblemDoc:

@@ -402,7 +402,10 @@ def _dental_and_clinical(case: Case, missing: dict[str, set[str]], plan: _Plan,
                   "cancer.radiosensitivity": "Radiosensitivity of the tumour (NOMS oncologic "
                                              "assessment)",
                   "patient.frankel": "Frankel grade"}
+    surgery_out = "surgery" in (case.patient.declines or ()) or case.patient.goal == "comfort"
     for path, text in judgements.items():
+        if path == "patient.surgical_candidate" and surgery_out:
+            continue  # fitness for an operation the patient declines or the goal excludes
         if missing.get(path):
             # a fact that could open decompression for a compressed cord is needed the same
             # day, as the compression alert's same-day surgical opinion is
