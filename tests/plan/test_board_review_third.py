@@ -262,6 +262,10 @@ def test_treatments_dated_after_the_assessment_are_flagged() -> None:
     out = run(case(lesions=[t6]))
     alert = next(a for a in out["alerts"] if a["id"] == "future-dates")
     assert "radiotherapy to T6 on 2027-01-05" in alert["message"]
+    # the plan is made as of its date: the painful T6 is planned as never irradiated
+    assert any(r["lesion"] == "T6" and r["modality"] == "radiotherapy"
+               and r["strength"] != "not-recommended" for r in out["recommendations"])
+    assert any(p["lesion"] == "T6" for p in out["problems"])
     assert not [a for a in run(case(lesions=[spine()]))["alerts"] if a["id"] == "future-dates"]
 
 

@@ -108,8 +108,11 @@ class Prognosis:
 class Context:
     """The case and its scores, with shared derived facts for the rules."""
 
-    def __init__(self, case: Case, scores: Iterable[ScoreResult]) -> None:
+    def __init__(self, case: Case, scores: Iterable[ScoreResult], *,
+                 recorded: Case | None = None) -> None:
         self.case = case
+        #: the whole record, treatments dated after the assessment included (plan/as_of.py)
+        self.recorded = recorded if recorded is not None else case
         self.scores = list(scores)
         self._by_key = {(s.score, s.lesion): s for s in self.scores}
         self._index = {les.id: i for i, les in enumerate(case.lesions)}

@@ -26,6 +26,7 @@ from typing import Any, Final
 from osseous.core.case import Case
 from osseous.core.results import ScoreResult
 from osseous.knowledge.citations import CITATIONS
+from osseous.plan.as_of import as_of
 from osseous.plan.assessment import ASSESSMENT_FORMAT, engine_info, needs_data_from_scores
 from osseous.plan.context import Context
 from osseous.plan.document import Assessment, NeedsDataDoc
@@ -225,8 +226,9 @@ def order_recommendations(recs: list[Recommendation]) -> list[Recommendation]:
 def assess(case: Case, ignored_fields: tuple[str, ...] = (), *,
            trace: bool = False, ruleset: RuleSet | None = None) -> Assessment:
     """The full ``osseous.assessment/1`` document for one case (typed: plan/document.py)."""
+    recorded, case = case, as_of(case)
     scores = score_case(case)
-    ctx = Context(case, scores)
+    ctx = Context(case, scores, recorded=recorded)
     recs, alerts, needs, rule_trace = run_rules(ctx, ruleset, with_trace=trace)
     recs, alerts, needs, removed = apply_gates(ctx.state, recs, alerts, needs)
     recs = order_recommendations(recs)

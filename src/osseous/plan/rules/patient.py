@@ -177,14 +177,14 @@ def specialist_team(ctx: Context) -> Iterator[Finding]:
 @rule("alert.future-dates", "alerts", "1", ("osseous-decisions",))
 def future_dates(ctx: Context) -> Iterator[Finding]:
     """Treatments and results dated after the assessment date: they are not used (the plan is
-    as of its date), which may silently change it - a lesion irradiated "next month" looks
-    untreated - so the board is told which dates to check."""
+    made from the record as of its date, plan/as_of.py), so the board is told which dates to
+    check."""
     ref = ctx.case.assessed_on
     if ref is None:
         yield NotApplicable(reason="no assessment date")
         return
     later: list[str] = []
-    for les in ctx.case.lesions:
+    for les in ctx.recorded.lesions:
         later += [f"radiotherapy to {les.id} on {c.date}" for c in les.prior_radiotherapy or ()
                   if c.date is not None and c.date > ref]
         later += [f"{s.procedure} of {les.id} on {s.date}" for s in les.prior_surgery or ()
