@@ -642,14 +642,19 @@ POOR_SCORES: dict[str, Any] = {
 
 def test_discordant_estimate_and_scores_are_stated() -> None:
     # the clinician's 18 months (long) against two complete scores in the short class: the
-    # estimate is used and an information alert names both scores (decisions.md, "Expected
-    # survival": never a silent preference)
+    # estimate is used and an alert names both scores (decisions.md, "Expected survival":
+    # never a silent preference); a year or more against weeks is a warning, not a note
     out = run(case(patient={**POOR_SCORES["patient"], "estimated_survival_months": 18},
                    cancer=POOR_SCORES["cancer"], lesions=[spine()]))
     sv = out["patient_state"]["expected_survival"]
     assert (sv["class"], sv["source"]) == ("long", "clinician")
     alert = next(a for a in out["alerts"] if a["id"] == "survival-discordance")
-    assert alert["severity"] == "info"
+    assert alert["severity"] == "warning"
+    # 6 months (intermediate) against the same scores: one band apart, an information note
+    near = run(case(patient={**POOR_SCORES["patient"], "estimated_survival_months": 6},
+                    cancer=POOR_SCORES["cancer"], lesions=[spine()]))
+    assert next(a for a in near["alerts"]
+                if a["id"] == "survival-discordance")["severity"] == "info"
     assert "TEACHH group C" in alert["message"] and "Chow group III" in alert["message"]
 
 

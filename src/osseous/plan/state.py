@@ -95,6 +95,8 @@ class Survival:
     source: Literal["clinician", "scores", "unknown"]
     reasons: tuple[str, ...]
     discordance: str | None = None
+    #: the disagreement spans the whole range (12 months or more against under 3 months)
+    discordance_wide: bool = False
 
     @property
     def short(self) -> bool | None:
@@ -337,8 +339,9 @@ def expected_survival(case: Case, scores: Mapping[tuple[str, str | None], ScoreR
             note = (f"The clinician's estimate of {in_months(est)} (in the band "
                     f"{CLASS_WORDS[klass]}) differs "
                     "from " + "; ".join(other) + ": the estimate is used; discuss.")
+        wide = sum(1 for k, _ in found if {k, klass} == {"short", "long"}) >= 2
         return Survival(klass, est, "clinician", (f"clinician's estimate {in_months(est)}",),
-                        note)
+                        note, wide)
     if not found:
         return Survival(None, None, "unknown", ())
     classes = {k for k, _ in found}

@@ -92,7 +92,10 @@ def survival_discordance(ctx: Context) -> Iterator[Finding]:
     if sv.discordance is None:
         yield NotApplicable(reason="no discordance", based_on={"survival": sv.to_dict()})
         return
-    yield Alert(id="survival-discordance", severity="info", message=sv.discordance,
+    # an estimate of a year or more against scores that say weeks changes whole families of
+    # treatment: a warning, not a note
+    yield Alert(id="survival-discordance", severity="warning" if sv.discordance_wide else "info",
+                message=sv.discordance,
                 references=("krishnan-2014", "katagiri-2014"), based_on={"survival": sv.to_dict()})
 
 
