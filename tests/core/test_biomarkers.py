@@ -103,3 +103,17 @@ def test_reading_is_linear() -> None:
     start = time.perf_counter()
     read_biomarkers(["PD-L1 " + "9" * 190] * 50 + ["E" * 199] * 50)
     assert time.perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize(("biomarkers", "path", "words"), [
+    (["EGFR"] * 51, "cancer.biomarkers", "at most 50 items"),
+    (["x" * 201], "cancer.biomarkers[0]", "at most 200 characters"),
+    ([""], "cancer.biomarkers[0]", "at least 1 character"),
+])
+def test_biomarker_lists_are_bounded_with_an_error_naming_the_field(
+        biomarkers: list[str], path: str, words: str) -> None:
+    from osseous.core.errors import InvalidInput
+    from osseous.core.validation import parse_case
+    with pytest.raises(InvalidInput) as caught:
+        parse_case({"format": "osseous.case/1", "cancer": {"biomarkers": biomarkers}})
+    assert any(p.path == path and words in p.message for p in caught.value.problems)

@@ -3,6 +3,7 @@ pages, the CLI); the trace and the JSON keep the rule ids."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
@@ -44,11 +45,13 @@ FAMILY_OF_RULE: Final = MappingProxyType({
 SCORE_NAMES: Final = MappingProxyType({s.id: s.name for s in SCORES})
 
 
-def rule_words(rule_id: str) -> str:
-    """What a rule or score decides, in words (a rule added later reads by its family)."""
+def rule_words(rule_id: str, score_names: Mapping[str, str] = SCORE_NAMES) -> str:
+    """What a rule or score decides, in words (a rule added later reads by its family);
+    ``score_names`` lets a page use the short names of the scores."""
     if rule_id in RULE_WORDS:
         return RULE_WORDS[rule_id]
-    if rule_id in SCORE_NAMES:
-        return SCORE_NAMES[rule_id]
+    if rule_id in score_names:
+        return score_names[rule_id]
     family = rule_id.split(".", 1)[0]
-    return FAMILY_OF_RULE.get(family, rule_id.rsplit(".", 1)[-1].replace("-", " "))
+    return FAMILY_OF_RULE.get(
+        family, rule_id.rsplit(".", 1)[-1].replace("_", " ").replace("-", " "))

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any, Final
 
-from osseous.plan.names import FAMILY_OF_RULE, RULE_WORDS
+from osseous.plan.names import RULE_WORDS, rule_words
 
 SEVERITY: Final = MappingProxyType({
     "critical": "Critical", "warning": "Warning", "info": "Information"})
@@ -173,7 +173,6 @@ FIELD: Final = MappingProxyType({
 
 #: the rules of the plan engine by what they decide (the trace keeps the ids)
 RULE: Final = RULE_WORDS
-_FAMILY_OF_RULE: Final = FAMILY_OF_RULE
 _IN_TEXT: Final = re.compile(
     r"(?<![\w.-])((?:alert|bma|ir|rp|rt|supportive|surgery|systemic)\.[a-z0-9-]+)(?![\w-])"
     r"|\b((?:patient|cancer)\.(?!(?:gov|org|net|com)\b)[a-z_]+(?:\.[a-z_]+)*"
@@ -226,13 +225,8 @@ def field(path: str) -> str:
 
 
 def rule(rule_id: str) -> str:
-    """What a rule decides, in words (a rule added later reads by its family)."""
-    if rule_id in RULE:
-        return RULE[rule_id]
-    if rule_id in SCORE:
-        return SCORE[rule_id]
-    family = rule_id.split(".", 1)[0]
-    return _FAMILY_OF_RULE.get(family, words(rule_id.rsplit(".", 1)[-1]))
+    """What a rule decides, in words, with the short score names of the pages."""
+    return rule_words(rule_id, SCORE)
 
 
 _DOC: Final = re.compile(r"docs/clinical/[a-z-]+\.md(?: \(([^)]*)\))?")
