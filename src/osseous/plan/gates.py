@@ -148,7 +148,7 @@ def _pregnancy_before_radiotherapy(rec: Recommendation) -> Recommendation:
     the treatment of hypercalcaemia names the agent only once it is (fetal harm in the bone
     agents' labels)."""
     if rec.id == "supportive.hypercalcemia" and rec.details.get("agent") in (
-            "zoledronic-acid", "pamidronate", "denosumab", "zoledronic acid"):
+            "zoledronic-acid", "denosumab"):
         return dataclasses.replace(
             rec, details={**rec.details, "exclude_pregnancy_first": True},
             rationale=rec.rationale + " Pregnancy is not recorded: a pregnancy test before the "
